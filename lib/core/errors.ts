@@ -1,0 +1,121 @@
+/**
+ * One error hierarchy for the whole library. Each class sets `name` as a string literal (it survives minification),
+ * keeps `cause`, and says what was wrong and how to fix it.
+ */
+
+/**
+ * Base class of every error sundial throws on purpose.
+ *
+ * @example
+ * ```ts
+ * try { await scheduler.get('nope'); } catch (e) { if (e instanceof SundialError) console.error(e.name, e.message); }
+ * ```
+ */
+export class SundialError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SundialError';
+  }
+}
+
+/**
+ * Bad input. `problems` lists every problem found (validation reports all of them at once); `message` joins them.
+ *
+ * @example
+ * ```ts
+ * throw new ValidationError(['`in`: received -5; expected a duration ≥ 0 such as 30, "5m" or { minutes: 5 }']);
+ * ```
+ */
+export class ValidationError extends SundialError {
+  readonly problems: readonly string[];
+  constructor(problems: string | readonly string[], options?: { cause?: unknown }) {
+    const list = typeof problems === 'string' ? [problems] : [...problems];
+    super(list.length === 1 ? list[0]! : `${list.length} problems:\n- ${list.join('\n- ')}`, options);
+    this.name = 'ValidationError';
+    this.problems = list;
+  }
+}
+
+/**
+ * The job or schedule does not exist (or has expired after its retention).
+ *
+ * @example
+ * ```ts
+ * throw new NotFoundError('job', 'j_123');
+ * ```
+ */
+export class NotFoundError extends SundialError {
+  readonly kind: 'job' | 'schedule';
+  readonly id: string;
+  constructor(kind: 'job' | 'schedule', id: string, options?: { cause?: unknown }) {
+    super(`No ${kind} with id "${id}" exists (it may have ended and expired after its retention).`, options);
+    this.name = 'NotFoundError';
+    this.kind = kind;
+    this.id = id;
+  }
+}
+
+/**
+ * The operation does not fit the current state (e.g. cancelling a job that already completed).
+ *
+ * @example
+ * ```ts
+ * throw new ConflictError('Job "j_1" is completed; only scheduled or retrying jobs can be cancelled.', 'completed');
+ * ```
+ */
+export class ConflictError extends SundialError {
+  /** The state found, when the conflict is about state. */
+  readonly currentState?: string;
+  constructor(message: string, currentState?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConflictError';
+    if (currentState !== undefined) this.currentState = currentState;
+  }
+}
+
+/**
+ * Messages could not be handed to SQS after retries. `failedIds` are the jobs whose message was not sent.
+ *
+ * @example
+ * ```ts
+ * throw new DispatchError('2 messages were not accepted by queue "default"', ['j_1', 'j_2']);
+ * ```
+ */
+export class DispatchError extends SundialError {
+  readonly failedIds: readonly string[];
+  constructor(message: string, failedIds: readonly string[], options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DispatchError';
+    this.failedIds = failedIds;
+  }
+}
+
+/**
+ * The environment or construction options are incomplete or inconsistent (e.g. a missing `SUNDIAL_TABLE_NAME`).
+ *
+ * @example
+ * ```ts
+ * throw new ConfigurationError('SUNDIAL_TABLE_NAME is not set; deploy with the SundialScheduler construct or set it.');
+ * ```
+ */
+export class ConfigurationError extends SundialError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * A task ran longer than its `timeout`; the attempt counts as failed.
+ *
+ * @example
+ * ```ts
+ * throw new TaskTimeoutError('send-email', 30);
+ * ```
+ */
+export class TaskTimeoutError extends SundialError {
+  constructor(task: string, timeoutSec: number) {
+    super(`Task "${task}" did not finish within its timeout of ${timeoutSec} s; the attempt counts as failed.`);
+    this.name = 'TaskTimeoutError';
+  }
+}

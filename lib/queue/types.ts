@@ -1,0 +1,38 @@
+/**
+ * The dispatch contract: how jobs reach the workers. `SqsJobQueue` is the production adapter (SQS with
+ * `DelaySeconds`); `MemoryJobQueue` records messages for logic tests of the sweeper and the API.
+ */
+
+/** The body of every message sundial puts on a worker queue (JSON, versioned). */
+export interface JobMessage {
+  readonly v: 1;
+  readonly id: string;
+  /** The due time this message is for; the claim matches it against the job's. */
+  readonly dueAtMs: number;
+  /** When the message was handed to SQS (used to drop orphans of enqueue calls that never finished). */
+  readonly sentAtMs: number;
+}
+
+/** One message to send, with the delay SQS should hold it for (0–900 s, whole seconds). */
+export interface OutgoingMessage {
+  readonly message: JobMessage;
+  readonly delaySec: number;
+}
+
+/**
+ * @example
+ * ```ts
+ * await queue.send('default', [{ message: { v: 1, id, dueAtMs, sentAtMs: nowMs }, delaySec: 30 }]);
+ * ```
+ */
+export interface JobQueue {
+  /** Names of the worker queues this queue adapter knows. */
+  readonly queueNames: readonly string[];
+  /**
+   * Sends messages to the named worker queue in batches of 10, retrying throttled or failed entries. Rejects (with a
+   * `DispatchError` naming the failed ids) only when some could not be sent after retries; the rest were sent.
+   */
+  send(queue: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Puts a copy of a job's message on the queue's dead-letter queue (a job that failed its last attempt). */
+  sendToDeadLetter(queue: string, message: JobMessage): Promise<void>;
+}

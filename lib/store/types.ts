@@ -1,0 +1,272 @@
+/**
+ * The storage contract behind sundial: intent-named operations that the scheduler API, the sweeper and the worker
+ * runtime call. Two adapters implement it: `DynamoDbJobStore` (production, DynamoDB) and `MemoryJobStore` (tests and
+ * embedding); one contract suite (`test/store/store-contract.ts`) runs against both.
+ *
+ * Every state change is a single conditional write; a method that loses its condition says so in its result (or with
+ * a typed error), never by silently overwriting.
+ */
+import type { BackoffSpec } from '../core/backoff.ts';
+
+/** Life cycle of a job (DESIGN §3). `dispatched` is implicit: a job waiting in SQS is still `scheduled`. */
+export type JobState = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
+
+/** States a job can still leave by itself. */
+export const LIVE_STATES: readonly JobState[] = ['scheduled', 'running', 'retrying'];
+
+/** Where a job sits in the `due` index (docs/architecture.md). */
+export type Placement =
+  /** not indexed: already sent to SQS (direct path) or ended */
+  | 'none'
+  /** in its minute bucket, swept when the sweeper's cursor reaches it (due ≥ 15 min after the write) */
+  | 'bucket'
+  /** in its shard's lane, read by every sweep until sent (written by a caller's transaction) */
+  | 'lane';
+
+/** An error as stored on a job. */
+export interface StoredError {
+  readonly name: string;
+  readonly message: string;
+}
+
+/** The storage-neutral record of one job. Adapters map it to their own item shape. */
+export interface JobRecord {
+  readonly id: string;
+  readonly task: string;
+  readonly queue: string;
+  /** The payload as a JSON string. */
+  readonly payload: string;
+  readonly state: JobState;
+  readonly dueAtMs: number;
+  /** Attempts started so far (0 until the first claim). */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly backoff: BackoffSpec;
+  readonly timeoutSec: number;
+  readonly storeResult: boolean;
+  readonly placement: Placement;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly uniqueKey?: string;
+  readonly scheduleId?: string;
+  /** When a message for the current due time was handed to SQS, if known. */
+  readonly sentAtMs?: number;
+  readonly startedAtMs?: number;
+  readonly finishedAtMs?: number;
+  /** A running job's claim is valid until then; after it, a redelivered message may claim the job again. */
+  readonly leaseUntilMs?: number;
+  readonly lastError?: StoredError;
+  /** The task's return value as a JSON string, when the job asked for `storeResult`. */
+  readonly result?: string;
+  /** TTL: set when the job ends (retention). */
+  readonly expiresAtEpochSec?: number;
+}
+
+export type CreateJobResult =
+  | { readonly created: true; readonly job: JobRecord }
+  /** A live job with the same id (a `unique` key) already exists; it is returned instead. */
+  | { readonly created: false; readonly job: JobRecord };
+
+export interface ListJobsQuery {
+  readonly state?: JobState;
+  readonly task?: string;
+  readonly dueAfterMs?: number;
+  readonly dueBeforeMs?: number;
+  /** At most this many items in one page (1–1000). */
+  readonly limit: number;
+  /** Opaque cursor returned by the previous page. */
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Present when there may be more items. */
+  readonly cursor?: string;
+}
+
+export type ClaimResult =
+  | { readonly claimed: true; readonly job: JobRecord }
+  /** The condition failed; `current` is the item as it is now (absent when no such job exists). */
+  | { readonly claimed: false; readonly current?: JobRecord };
+
+/** How an attempt ended, as written by the worker runtime. */
+export type AttemptOutcome =
+  | { readonly state: 'completed'; readonly nowMs: number; readonly result?: string; readonly expiresAtEpochSec: number }
+  | {
+      readonly state: 'retrying';
+      readonly nowMs: number;
+      readonly dueAtMs: number;
+      readonly lastError: StoredError;
+      /** `bucket` when the retry is beyond the SQS horizon, else `none` (a delayed message is sent). */
+      readonly placement: Exclude<Placement, 'lane'>;
+    }
+  | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number };
+
+/** Recurring specs as stored; `lib/core/recurrence.ts` validates and evaluates them. */
+export type StoredRecurrence =
+  | { readonly cron: string; readonly timezone: string }
+  | { readonly everySec: number };
+
+export type MisfirePolicy = 'skip' | 'once' | 'all';
+export type OverlapPolicy = 'allow' | 'skip';
+
+/** The storage-neutral record of a recurring schedule. */
+export interface ScheduleRecord {
+  /** The caller's name for the schedule. */
+  readonly id: string;
+  readonly task: string;
+  readonly queue: string;
+  readonly payload: string;
+  readonly recurrence: StoredRecurrence;
+  readonly startAtMs?: number;
+  readonly endAtMs?: number;
+  readonly maxRuns?: number;
+  /** Occurrences spawned so far. */
+  readonly runs: number;
+  /** The next occurrence to spawn; absent when the schedule has ended. */
+  readonly nextRunAtMs?: number;
+  readonly paused: boolean;
+  readonly misfire: MisfirePolicy;
+  readonly overlap: OverlapPolicy;
+  readonly lastRunAtMs?: number;
+  readonly lastJobId?: string;
+  /** Options copied onto every occurrence job. */
+  readonly maxAttempts: number;
+  readonly backoff: BackoffSpec;
+  readonly timeoutSec: number;
+  readonly storeResult: boolean;
+  /** Incremented on every replace, so a sweeper holding an older copy loses its conditional write. */
+  readonly version: number;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** The fields of a schedule that spawning an occurrence advances. */
+export interface ScheduleAdvance {
+  readonly nextRunAtMs?: number;
+  readonly runs: number;
+  readonly lastRunAtMs?: number;
+  readonly lastJobId?: string;
+  readonly updatedAtMs: number;
+}
+
+/** One entry read from the `due` index: enough to send a message without reading the item. */
+export type DueEntry =
+  | { readonly kind: 'job'; readonly id: string; readonly queue: string; readonly dueAtMs: number; readonly position: DuePosition }
+  | { readonly kind: 'schedule'; readonly id: string; readonly dueAtMs: number; readonly position: DuePosition };
+
+/**
+ * A place in one index partition (bucket or lane), opaque to callers except for ordering: reading again `after` it
+ * returns only later entries. Adapters encode what they need (DynamoDB: the index's LastEvaluatedKey).
+ */
+export type DuePosition = string;
+
+/** Per-shard progress of the sweeper over the bucket partitions. */
+export interface ShardCursor {
+  /** Every bucket before this one is fully swept. */
+  readonly bucket: string;
+  /** Within `bucket`, everything up to and including this position is swept; absent: nothing of `bucket` yet. */
+  readonly after?: DuePosition;
+}
+
+export interface SweepState {
+  /** Cursor per shard index; a missing shard starts where the caller decides. */
+  readonly cursors: Readonly<Record<number, ShardCursor>>;
+}
+
+/**
+ * The storage contract. Times come in as arguments (`nowMs`); adapters never read the clock.
+ *
+ * @example
+ * ```ts
+ * const store: JobStore = new MemoryJobStore({ shards: 4 });
+ * const { job } = await store.createJob(record);
+ * const claim = await store.claimJob(job.id, { dueAtMs: job.dueAtMs, nowMs, leaseUntilMs: nowMs + 60_000 });
+ * ```
+ */
+export interface JobStore {
+  /** Number of write shards (job partitions and index partitions). */
+  readonly shards: number;
+
+  // ---- jobs ----
+  /**
+   * Writes a new job (state `scheduled`) at `job.placement`. When a job with the same id exists and is live, nothing is
+   * written and the existing job is returned (`created: false`): that is how `unique` keys work, since a unique job's
+   * id is derived from its key. An ended job with that id is replaced.
+   */
+  createJob(job: JobRecord): Promise<CreateJobResult>;
+  /**
+   * Writes many new jobs with batched writes (retrying unprocessed items). No uniqueness check: ids must be fresh.
+   * Resolves with one result per input, in order: `undefined` when written, else the error that stopped it.
+   */
+  createJobs(jobs: readonly JobRecord[]): Promise<Array<Error | undefined>>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  /** A page of jobs matching the query, ordered by id within the store's own partition order. */
+  listJobs(query: ListJobsQuery): Promise<Page<JobRecord>>;
+  /** `scheduled` or `retrying` → `cancelled`. Throws `NotFoundError`, or `ConflictError` naming the current state. */
+  cancelJob(id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord>;
+  /**
+   * Claims a job for one attempt: succeeds when its `dueAtMs` equals the message's and it is `scheduled`/`retrying`, or
+   * `running` with a lease that ended before `nowMs`. Increments `attempt`, sets `running`, `startedAtMs`,
+   * `leaseUntilMs` and removes any index entry.
+   */
+  claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult>;
+  /** Writes how attempt `attempt` ended; false when this attempt no longer holds the job (lease lost). */
+  finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean>;
+  /**
+   * `failed` → `scheduled` again for an operator's retry: attempt budget renewed (`maxAttempts` more), due at
+   * `dueAtMs`, error kept. Throws `NotFoundError`, or `ConflictError` when the job is not `failed`.
+   */
+  requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord>;
+  /**
+   * Records that a message for the job's current due time was sent and takes the job out of its lane. Conditional on
+   * the job still being `scheduled` with that due time; false otherwise.
+   */
+  markSent(id: string, dueAtMs: number, nowMs: number): Promise<boolean>;
+
+  // ---- schedules ----
+  /** Creates or replaces a schedule; resolves with the previous version, if any. */
+  putSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord | undefined>;
+  getSchedule(id: string): Promise<ScheduleRecord | undefined>;
+  listSchedules(query: { limit: number; cursor?: string }): Promise<Page<ScheduleRecord>>;
+  /**
+   * Pauses (takes the schedule out of its lane) or resumes it (back into its lane at `nextRunAtMs`).
+   * Throws `NotFoundError` for an unknown id.
+   */
+  setSchedulePaused(id: string, paused: boolean, nowMs: number, nextRunAtMs?: number): Promise<ScheduleRecord>;
+  /** Deletes a schedule; its already spawned jobs stay. Throws `NotFoundError` for an unknown id. */
+  deleteSchedule(id: string): Promise<ScheduleRecord>;
+  /**
+   * Spawns one occurrence atomically: creates `job` (unless undefined, for a skipped occurrence) and advances the
+   * schedule, on condition that the schedule still has `version` and `nextRunAtMs === expectedNextRunAtMs` and is not
+   * paused. False when the condition failed (another sweeper did it, or the schedule changed).
+   */
+  spawnOccurrence(
+    schedule: { id: string; version: number; expectedNextRunAtMs: number },
+    job: JobRecord | undefined,
+    advance: ScheduleAdvance,
+  ): Promise<boolean>;
+
+  // ---- sweeper ----
+  /**
+   * Takes the sweep lease when it is free or expired at `nowMs`, holding it until `leaseUntilMs`. Resolves with the
+   * saved cursors, or undefined when another sweep holds the lease.
+   */
+  acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined>;
+  /** Saves cursors (and releases the lease when `release`); false when `owner` no longer holds the lease. */
+  saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean>;
+  /**
+   * Reads one page of a bucket partition: entries of `shard` in `bucket`, after `after`, due at or before `untilMs`,
+   * in (dueAtMs, id) order. `last` is the position of the last entry returned; `done` when nothing more matches.
+   */
+  readBucket(
+    shard: number,
+    bucket: string,
+    options: { after?: DuePosition; untilMs: number; limit: number },
+  ): Promise<{ entries: DueEntry[]; done: boolean }>;
+  /** Reads one page of a shard's lane: entries due at or before `untilMs`, in due order. */
+  readLane(
+    shard: number,
+    options: { after?: DuePosition; untilMs: number; limit: number },
+  ): Promise<{ entries: DueEntry[]; done: boolean }>;
+}
