@@ -7,6 +7,7 @@
  * a typed error), never by silently overwriting.
  */
 import type { BackoffSpec } from '../core/backoff.ts';
+import type { RecurrenceRule } from '../core/recurrence.ts';
 
 /** Life cycle of a job (DESIGN §3). `dispatched` is implicit: a job waiting in SQS is still `scheduled`. */
 export type JobState = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
@@ -102,10 +103,6 @@ export type AttemptOutcome =
     }
   | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number };
 
-/** Recurring specs as stored; `lib/core/recurrence.ts` validates and evaluates them. */
-export type StoredRecurrence =
-  | { readonly cron: string; readonly timezone: string }
-  | { readonly everySec: number };
 
 export type MisfirePolicy = 'skip' | 'once' | 'all';
 export type OverlapPolicy = 'allow' | 'skip';
@@ -117,7 +114,9 @@ export interface ScheduleRecord {
   readonly task: string;
   readonly queue: string;
   readonly payload: string;
-  readonly recurrence: StoredRecurrence;
+  readonly recurrence: RecurrenceRule;
+  /** Slot 0 of an `every` rule: occurrences are `anchorMs + k × everySec`, so intervals never drift. */
+  readonly anchorMs: number;
   readonly startAtMs?: number;
   readonly endAtMs?: number;
   readonly maxRuns?: number;
@@ -208,10 +207,15 @@ export interface JobStore {
   /**
    * Claims a job for one attempt: succeeds when its `dueAtMs` equals the message's and it is `scheduled`/`retrying`, or
    * `running` with a lease that ended before `nowMs`. Increments `attempt`, sets `running`, `startedAtMs`,
-   * `leaseUntilMs` and removes any index entry.
+   * `leaseUntilMs`. Leaves any index entry alone: removing a bucket entry would cost an index write, and the sweeper's
+   * cursor is already past it (lane entries are removed by `markSent`).
    */
   claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult>;
-  /** Writes how attempt `attempt` ended; false when this attempt no longer holds the job (lease lost). */
+  /**
+   * Writes how attempt `attempt` ended, on condition that the job is `running` with that attempt; false when this
+   * attempt no longer holds the job (lease lost). `completed`/`failed` leave the index alone (1 write unit); `retrying`
+   * puts the job into its new bucket (`placement: 'bucket'`) or removes any index entry (`'none'`).
+   */
   finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean>;
   /**
    * `failed` → `scheduled` again for an operator's retry: attempt budget renewed (`maxAttempts` more), due at
@@ -219,8 +223,8 @@ export interface JobStore {
    */
   requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord>;
   /**
-   * Records that a message for the job's current due time was sent and takes the job out of its lane. Conditional on
-   * the job still being `scheduled` with that due time; false otherwise.
+   * Records that a message for the job's due time was sent and takes the job out of its lane. Conditional on the job
+   * being in its lane with that `dueAtMs`, whatever its state (a fast consumer may already have run it); false otherwise.
    */
   markSent(id: string, dueAtMs: number, nowMs: number): Promise<boolean>;
 
