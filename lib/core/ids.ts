@@ -1,0 +1,84 @@
+/**
+ * Job ids. Three kinds that cannot collide: random ULID-like ids (Crockford base32, no ':' or '#'), unique-key ids
+ * (`u:<key>`, the key without '#'), and occurrence ids (`<scheduleId>#<fireAtMs>`, schedule ids never contain '#').
+ */
+import { ValidationError } from './errors.ts';
+import type { RandomSource } from './backoff.ts';
+import { describeValue } from './validation.ts';
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const TIME_CHARS = 10;
+const RANDOM_CHARS = 16;
+const MAX_TIME_MS = 2 ** 48 - 1;
+/** Longest unique key, in characters. */
+export const MAX_UNIQUE_KEY_LENGTH = 512;
+// DynamoDB sort keys are at most 1024 bytes; 'u:' and headroom included.
+const MAX_UNIQUE_KEY_BYTES = 1000;
+const encoder = new TextEncoder();
+
+/**
+ * A new random job id: 26 Crockford base32 characters, 10 of time (ms, so ids sort by creation time) and 16 of
+ * randomness (80 bits).
+ *
+ * @example
+ * ```ts
+ * newJobId(clock.nowMs(), Math.random); // e.g. '01KAT0V8Q5Z3M9XW1C4H7N2R6B'
+ * ```
+ */
+export function newJobId(nowMs: number, random: RandomSource): string {
+  if (!Number.isInteger(nowMs) || nowMs < 0 || nowMs > MAX_TIME_MS) {
+    throw new ValidationError(`\`nowMs\`: received ${describeValue(nowMs)}; expected integer epoch milliseconds from 0 to 2^48 − 1`);
+  }
+  let time = '';
+  for (let rest = nowMs, i = 0; i < TIME_CHARS; i++, rest = Math.floor(rest / 32)) time = CROCKFORD[rest % 32] + time;
+  let tail = '';
+  for (let i = 0; i < RANDOM_CHARS; i++) tail += CROCKFORD[Math.floor(random() * 32) % 32];
+  return time + tail;
+}
+
+/**
+ * Problems with a `unique` key: a non-empty string of at most 512 characters (1000 UTF-8 bytes) without '#'.
+ *
+ * @example
+ * ```ts
+ * uniqueKeyProblems('');  // ['`unique`: received an empty string; ...']
+ * ```
+ */
+export function uniqueKeyProblems(key: unknown, field = 'unique'): string[] {
+  const expected = `expected a non-empty string of at most ${MAX_UNIQUE_KEY_LENGTH} characters without '#', such as "invoice-42"`;
+  if (typeof key !== 'string') return [`\`${field}\`: received ${describeValue(key)} (${typeof key}); ${expected}`];
+  if (key.length === 0) return [`\`${field}\`: received an empty string; ${expected}`];
+  if (key.length > MAX_UNIQUE_KEY_LENGTH || encoder.encode(key).length > MAX_UNIQUE_KEY_BYTES) {
+    return [`\`${field}\`: received ${key.length} characters (${describeValue(key)}); ${expected}: shorten or hash it`];
+  }
+  if (key.includes('#')) {
+    return [`\`${field}\`: received ${describeValue(key)}; ${expected} ('#' is reserved for occurrence ids): replace it`];
+  }
+  return [];
+}
+
+/**
+ * The job id of a `unique` key: `u:<key>`, so enqueueing twice with the same key targets the same item.
+ *
+ * @example
+ * ```ts
+ * uniqueJobId('invoice-42'); // 'u:invoice-42'
+ * ```
+ */
+export function uniqueJobId(key: string): string {
+  const problems = uniqueKeyProblems(key);
+  if (problems.length > 0) throw new ValidationError(problems);
+  return `u:${key}`;
+}
+
+/**
+ * The job id of a schedule's occurrence: deterministic, so a repeated sweep cannot spawn it twice.
+ *
+ * @example
+ * ```ts
+ * occurrenceJobId('daily-report', 1795424400000); // 'daily-report#1795424400000'
+ * ```
+ */
+export function occurrenceJobId(scheduleId: string, fireAtMs: number): string {
+  return `${scheduleId}#${fireAtMs}`;
+}
