@@ -1,0 +1,118 @@
+/**
+ * The one way sundial turns due jobs into SQS messages, shared by the API's direct path (a job due within the SQS
+ * horizon is sent at enqueue) and the sweeper (jobs read from buckets and lanes). Keeping it in one place keeps the
+ * message body and the delay rule identical on both paths, which is what the consumer's claim relies on.
+ */
+import type { JobMessage, JobQueue, OutgoingMessage } from './queue/types.ts';
+import { DispatchError, ValidationError } from './core/errors.ts';
+
+/** The longest `DelaySeconds` SQS accepts. */
+export const SQS_MAX_DELAY_SEC = 900;
+
+/**
+ * Jobs due before `now + DIRECT_HORIZON_MS` can be held by SQS itself and take the direct path; later ones wait in a
+ * bucket for the sweeper (docs/architecture.md, "Two dispatch paths").
+ */
+export const DIRECT_HORIZON_MS = SQS_MAX_DELAY_SEC * 1000;
+
+/** SendMessageBatch takes at most 10 entries. */
+const BATCH_SIZE = 10;
+
+/**
+ * Batches in flight at once per `dispatch` call. A burst of 100,000 jobs is 10,000 batches: sent one after another at
+ * ~20 ms each that is minutes, with 16 in flight (times the sweeper's parallel shards) it fits in the minute.
+ */
+const MAX_BATCHES_IN_FLIGHT = 16;
+
+/** What `dispatch` needs to know about a job; the index projection of the `due` GSI carries exactly this. */
+export interface DispatchableJob {
+  readonly id: string;
+  /** The worker queue's name (a key of `SUNDIAL_QUEUES`). */
+  readonly queue: string;
+  readonly dueAtMs: number;
+}
+
+/**
+ * Whole seconds SQS should hold a message for a job due at `dueAtMs`, rounded down so the message is never late: the
+ * consumer waits the sub-second rest itself. Past due times give 0.
+ *
+ * @example
+ * ```ts
+ * delaySecFor(10_999, 0); // 10 — the consumer waits the remaining 999 ms
+ * delaySecFor(5_000, 9_000); // 0 — already due
+ * ```
+ */
+export function delaySecFor(dueAtMs: number, nowMs: number): number {
+  return Math.min(SQS_MAX_DELAY_SEC, Math.max(0, Math.floor((dueAtMs - nowMs) / 1000)));
+}
+
+/**
+ * Sends one message per job, grouped by queue, in batches of 10 with several batches in flight. Each message carries
+ * the job's due time (the claim matches it) and `sentAtMs = nowMs` (the consumer drops orphans by it).
+ *
+ * Rejects before sending anything with a `ValidationError` listing every job due beyond the SQS horizon (such a job
+ * belongs in a bucket: a clamped delay would deliver it early). Rejects with one `DispatchError` naming every job whose
+ * message was not accepted after the queue's retries; all others were sent, so a caller that retries everything only
+ * produces duplicates, which the consumer's claim drops.
+ *
+ * @example
+ * ```ts
+ * await dispatch(queue, [{ id: 'j_1', queue: 'default', dueAtMs: nowMs + 42_500 }], nowMs);
+ * // → queue 'default' gets { v: 1, id: 'j_1', dueAtMs, sentAtMs: nowMs } with DelaySeconds 42
+ * ```
+ */
+export async function dispatch(queue: JobQueue, jobs: readonly DispatchableJob[], nowMs: number): Promise<void> {
+  const tooLate = jobs.filter((job) => job.dueAtMs - nowMs >= (SQS_MAX_DELAY_SEC + 1) * 1000);
+  if (tooLate.length > 0) {
+    throw new ValidationError(
+      tooLate.map(
+        (job) =>
+          `job "${job.id}": due at ${new Date(job.dueAtMs).toISOString()}, ${Math.floor((job.dueAtMs - nowMs) / 1000)} s ` +
+          `after now; a message can be delayed at most ${SQS_MAX_DELAY_SEC} s: put the job in its bucket instead of sending it`,
+      ),
+    );
+  }
+  const batches: Array<{ queue: string; messages: OutgoingMessage[] }> = [];
+  for (const [queueName, group] of groupByQueue(jobs)) {
+    for (let i = 0; i < group.length; i += BATCH_SIZE) {
+      const messages = group.slice(i, i + BATCH_SIZE).map((job) => ({
+        message: { v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: nowMs } satisfies JobMessage,
+        delaySec: delaySecFor(job.dueAtMs, nowMs),
+      }));
+      batches.push({ queue: queueName, messages });
+    }
+  }
+  const failedIds: string[] = [];
+  const causes: unknown[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      try {
+        await queue.send(batch.queue, batch.messages);
+      } catch (error) {
+        causes.push(error);
+        failedIds.push(...(error instanceof DispatchError ? error.failedIds : batch.messages.map((m) => m.message.id)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MAX_BATCHES_IN_FLIGHT, batches.length) }, worker));
+  if (failedIds.length > 0) {
+    const first = causes[0] instanceof Error ? `: ${causes[0].message}` : '';
+    throw new DispatchError(
+      `${failedIds.length} of ${jobs.length} messages were not sent${first}. They are still due; sending them again is safe.`,
+      failedIds,
+      { cause: causes.length === 1 ? causes[0] : new AggregateError(causes) },
+    );
+  }
+}
+
+function groupByQueue(jobs: readonly DispatchableJob[]): Map<string, DispatchableJob[]> {
+  const groups = new Map<string, DispatchableJob[]>();
+  for (const job of jobs) {
+    const group = groups.get(job.queue);
+    if (group) group.push(job);
+    else groups.set(job.queue, [job]);
+  }
+  return groups;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { DIRECT_HORIZON_MS, SQS_MAX_DELAY_SEC, delaySecFor, dispatch } from '../../lib/dispatch.ts';
+import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
+import { DispatchError, ValidationError } from '../../lib/core/errors.ts';
+
+const NOW = Date.parse('2026-11-23T14:00:00.000Z');
+
+describe('delaySecFor', () => {
+  it.each([
+    { dueInMs: 0, expected: 0 },
+    { dueInMs: 999, expected: 0 },
+    { dueInMs: 1_000, expected: 1 },
+    { dueInMs: 42_500, expected: 42 },
+    { dueInMs: -60_000, expected: 0 },
+    { dueInMs: 900_999, expected: 900 },
+  ])('a job due in $dueInMs ms is held $expected s', ({ dueInMs, expected }) => {
+    expect(delaySecFor(NOW + dueInMs, NOW)).toBe(expected);
+  });
+
+  it('the direct horizon is the SQS maximum delay', () => {
+    expect(DIRECT_HORIZON_MS).toBe(SQS_MAX_DELAY_SEC * 1000);
+  });
+});
+
+describe('dispatch', () => {
+  it('groups by queue, batches by 10 and writes the versioned message with the due time', async () => {
+    const queue = new MemoryJobQueue(['default', 'emails']);
+    const jobs = Array.from({ length: 23 }, (_, i) => ({
+      id: `j${i}`,
+      queue: i % 2 === 0 ? 'default' : 'emails',
+      dueAtMs: NOW + i * 1_500,
+    }));
+    await dispatch(queue, jobs, NOW);
+    expect(queue.sent).toHaveLength(23);
+    for (const job of jobs) {
+      const sent = queue.sent.find((m) => m.message.id === job.id)!;
+      expect(sent.queue).toBe(job.queue);
+      expect(sent.message).toEqual({ v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: NOW });
+      expect(sent.delaySec).toBe(Math.floor((job.dueAtMs - NOW) / 1000));
+    }
+  });
+
+  it('sends nothing for an empty list', async () => {
+    const queue = new MemoryJobQueue();
+    await dispatch(queue, [], NOW);
+    expect(queue.sent).toEqual([]);
+  });
+
+  it('rejects every job beyond the SQS horizon at once, before sending anything', async () => {
+    const queue = new MemoryJobQueue();
+    const error = await dispatch(
+      queue,
+      [
+        { id: 'ok', queue: 'default', dueAtMs: NOW + 900_999 },
+        { id: 'far1', queue: 'default', dueAtMs: NOW + 901_000 },
+        { id: 'far2', queue: 'default', dueAtMs: NOW + 3_600_000 },
+      ],
+      NOW,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const problems = (error as ValidationError).problems;
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain('"far1"');
+    expect(problems[1]).toContain('"far2"');
+    expect(problems[1]).toContain('bucket');
+    expect(queue.sent).toEqual([]);
+  });
+
+  it('names the jobs of a failed batch and still sends the others', async () => {
+    const queue = new MemoryJobQueue();
+    queue.failNextSends(1);
+    const jobs = Array.from({ length: 25 }, (_, i) => ({ id: `j${i}`, queue: 'default', dueAtMs: NOW }));
+    const error = await dispatch(queue, jobs, NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DispatchError);
+    const failed = (error as DispatchError).failedIds;
+    expect(failed).toHaveLength(10);
+    const sentIds = queue.sent.map((m) => m.message.id);
+    expect(sentIds).toHaveLength(15);
+    expect(new Set([...failed, ...sentIds])).toEqual(new Set(jobs.map((j) => j.id)));
+  });
+});
