@@ -1,0 +1,199 @@
+/**
+ * The production `JobQueue`: SQS standard queues, one per named worker queue, with `DelaySeconds` for the due time.
+ * Requests are counted (and billed) per call, so messages always go out in batches of 10 and only the entries SQS
+ * refused are sent again.
+ */
+import {
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+  type SendMessageBatchRequestEntry,
+} from '@aws-sdk/client-sqs';
+import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
+import type { JobMessage, JobQueue, OutgoingMessage } from './types.ts';
+
+/** SQS's own ceiling for `DelaySeconds` (15 minutes). Some emulators accept more; AWS rejects it. */
+export const MAX_DELAY_SEC = 900;
+/** SQS's ceiling for entries in one `SendMessageBatch` call. */
+export const MAX_BATCH_ENTRIES = 10;
+
+export interface SqsJobQueueOptions {
+  readonly client: SQSClient;
+  /** Queue name → queue URL (at least `default`). */
+  readonly queueUrls: Readonly<Record<string, string>>;
+  /** Queue name → dead-letter queue URL; needed by consumers only (`sendToDeadLetter`). */
+  readonly deadLetterUrls?: Readonly<Record<string, string>>;
+  /**
+   * Calls made for one batch before its still-failing entries are reported, counting the first.
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * First pause between attempts; doubled each time, with full jitter.
+   * @default 100 ms
+   */
+  readonly retryBaseDelayMs?: number;
+  /** Waits between retries; injected by tests. @default a `setTimeout` timer */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A number in [0, 1) for the jitter. @default Math.random */
+  readonly random?: () => number;
+}
+
+/**
+ * Sends job messages to SQS.
+ *
+ * @example
+ * ```ts
+ * const queue = new SqsJobQueue({ client: sqsClient(), queueUrls: { default: url }, deadLetterUrls: { default: dlqUrl } });
+ * await queue.send('default', [{ message: { v: 1, id: 'j_1', dueAtMs, sentAtMs: nowMs }, delaySec: 30 }]);
+ * ```
+ */
+export class SqsJobQueue implements JobQueue {
+  readonly queueNames: readonly string[];
+  private readonly client: SQSClient;
+  private readonly queueUrls: Readonly<Record<string, string>>;
+  private readonly deadLetterUrls: Readonly<Record<string, string>>;
+  private readonly maxAttempts: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: SqsJobQueueOptions) {
+    this.client = options.client;
+    this.queueUrls = options.queueUrls;
+    this.deadLetterUrls = options.deadLetterUrls ?? {};
+    this.queueNames = Object.keys(options.queueUrls).sort();
+    this.maxAttempts = options.maxAttempts ?? 4;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 100;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  async send(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    const url = this.urlOf(queue, this.queueUrls, 'SUNDIAL_QUEUES');
+    validateDelays(messages);
+    const failed: string[] = [];
+    const causes: unknown[] = [];
+    for (let start = 0; start < messages.length; start += MAX_BATCH_ENTRIES) {
+      const chunk = messages.slice(start, start + MAX_BATCH_ENTRIES);
+      const outcome = await this.sendBatch(url, chunk);
+      failed.push(...outcome.failedIds);
+      if (outcome.cause !== undefined) causes.push(outcome.cause);
+    }
+    if (failed.length > 0) {
+      throw new DispatchError(
+        `${failed.length} of ${messages.length} messages were not accepted by queue "${queue}" (${url}) after ` +
+          `${this.maxAttempts} attempts: ${describeCause(causes[0])}. The jobs are recorded; send them again ` +
+          '(the consumer drops duplicates).',
+        failed,
+        { cause: causes[0] },
+      );
+    }
+  }
+
+  async sendToDeadLetter(queue: string, message: JobMessage): Promise<void> {
+    const url = this.urlOf(queue, this.deadLetterUrls, 'SUNDIAL_DLQS');
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
+        return;
+      } catch (error) {
+        lastError = error;
+        if (!isTransient(error) || attempt === this.maxAttempts) break;
+        await this.pause(attempt);
+      }
+    }
+    throw new DispatchError(
+      `The dead-letter copy of job "${message.id}" was not accepted by ${url}: ${describeCause(lastError)}.`,
+      [message.id],
+      { cause: lastError },
+    );
+  }
+
+  /** Sends up to 10 messages, re-sending only the entries SQS refused for a reason that may pass. */
+  private async sendBatch(
+    url: string,
+    chunk: readonly OutgoingMessage[],
+  ): Promise<{ failedIds: string[]; cause?: unknown }> {
+    // Entry ids only need to be unique within the call; the index maps a refused entry back to its job.
+    let pending = chunk.map((m, index): SendMessageBatchRequestEntry => ({
+      Id: String(index),
+      MessageBody: JSON.stringify(m.message),
+      DelaySeconds: m.delaySec,
+    }));
+    const permanent: string[] = [];
+    let cause: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts && pending.length > 0; attempt++) {
+      if (attempt > 1) await this.pause(attempt - 1);
+      try {
+        const response = await this.client.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: pending }));
+        const refused = new Map((response.Failed ?? []).map((f) => [f.Id, f]));
+        const retry: SendMessageBatchRequestEntry[] = [];
+        for (const entry of pending) {
+          const failure = refused.get(entry.Id);
+          if (!failure) continue;
+          cause = new Error(`${failure.Code ?? 'unknown code'}: ${failure.Message ?? 'no message'}`);
+          // SenderFault means the entry itself is wrong: sending it again cannot help.
+          if (failure.SenderFault) permanent.push(entry.Id!);
+          else retry.push(entry);
+        }
+        pending = retry;
+      } catch (error) {
+        cause = error;
+        if (!isTransient(error)) break;
+      }
+    }
+    const failedIndexes = [...permanent, ...pending.map((e) => e.Id!)];
+    const failedIds = failedIndexes.map((index) => chunk[Number(index)]!.message.id);
+    return failedIds.length > 0 ? { failedIds, cause } : { failedIds };
+  }
+
+  private pause(retry: number): Promise<void> {
+    return this.sleep(Math.floor(this.random() * this.retryBaseDelayMs * 2 ** (retry - 1)));
+  }
+
+  private urlOf(queue: string, urls: Readonly<Record<string, string>>, variable: string): string {
+    const url = urls[queue];
+    if (url === undefined) {
+      const known = Object.keys(urls).sort();
+      throw new ConfigurationError(
+        `Unknown queue "${queue}"; known queues: ${known.length > 0 ? known.join(', ') : '(none)'}. ` +
+          `Use one of them, or add "${queue}" to the construct's queues (${variable} maps names to URLs).`,
+      );
+    }
+    return url;
+  }
+}
+
+/** Every delay must be a whole number of seconds in 0..900; all problems are reported at once, before any request. */
+function validateDelays(messages: readonly OutgoingMessage[]): void {
+  const problems: string[] = [];
+  for (const { message, delaySec } of messages) {
+    if (!Number.isInteger(delaySec) || delaySec < 0 || delaySec > MAX_DELAY_SEC) {
+      problems.push(
+        `delaySec of job "${message.id}": received ${String(delaySec)}; expected a whole number of seconds from 0 to ` +
+          `${MAX_DELAY_SEC} (SQS's limit); jobs due later belong in a time bucket for the sweeper.`,
+      );
+    }
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+}
+
+/** Throttling, server-side errors and network failures may pass; anything else (no such queue, access denied) will not. */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const meta = (error as { $metadata?: { httpStatusCode?: number }; $fault?: string; $retryable?: unknown }) ?? {};
+  if (meta.$retryable) return true;
+  if (meta.$fault === 'server') return true;
+  const status = meta.$metadata?.httpStatusCode;
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  if (/Throttl|RequestThrottled|TooManyRequests|ServiceUnavailable|InternalError/i.test(error.name)) return true;
+  // No HTTP status at all: the request never got an answer (connection reset, DNS, timeout).
+  return status === undefined && !('$fault' in error);
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
+  return String(cause);
+}

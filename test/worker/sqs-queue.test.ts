@@ -1,0 +1,151 @@
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSqsLocal, type SqsLocal } from '../../infra/local/sqs-local.ts';
+import { ConfigurationError, DispatchError, ValidationError } from '../../lib/core/errors.ts';
+import { SqsJobQueue } from '../../lib/queue/sqs-queue.ts';
+import type { JobMessage, OutgoingMessage } from '../../lib/queue/types.ts';
+
+let sqs: SqsLocal;
+let client: SQSClient;
+/** SendMessageBatch / SendMessage calls that reached the client, counted by a middleware (requests are billed). */
+let calls: string[] = [];
+/** Errors to throw, one per call, before the request leaves (an outage or throttling, on the real client). */
+const injectedFailures: Error[] = [];
+
+beforeAll(async () => {
+  sqs = await startSqsLocal();
+  client = new SQSClient({
+    endpoint: sqs.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      calls.push(context.commandName ?? '?');
+      const failure = injectedFailures.shift();
+      if (failure) throw failure;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countAndInjectFailures' },
+  );
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await sqs?.stop();
+});
+
+async function createQueue(name: string): Promise<string> {
+  const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: name }));
+  return QueueUrl!;
+}
+
+async function receiveAll(url: string): Promise<JobMessage[]> {
+  const bodies: JobMessage[] = [];
+  for (;;) {
+    const { Messages } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 300 }),
+    );
+    if (!Messages || Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((m) => JSON.parse(m.Body!) as JobMessage));
+  }
+}
+
+function outgoing(count: number, delaySec = 0, prefix = 'j'): OutgoingMessage[] {
+  return Array.from({ length: count }, (_, i) => ({
+    message: { v: 1, id: `${prefix}${i}`, dueAtMs: 1_000 + i, sentAtMs: 500 },
+    delaySec,
+  }));
+}
+
+function queueFor(urls: Record<string, string>, deadLetterUrls: Record<string, string> = {}): SqsJobQueue {
+  return new SqsJobQueue({ client, queueUrls: urls, deadLetterUrls, sleep: async () => {}, random: () => 0.5 });
+}
+
+describe('SqsJobQueue against the SQS emulator', () => {
+  it('sends 23 messages in 3 batch calls, each body a JobMessage', async () => {
+    const url = await createQueue('batches');
+    calls = [];
+    await queueFor({ default: url }).send('default', outgoing(23));
+    expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand', 'SendMessageBatchCommand']);
+    const received = await receiveAll(url);
+    expect(received.map((m) => m.id).sort()).toEqual(outgoing(23).map((m) => m.message.id).sort());
+    expect(received.find((m) => m.id === 'j7')).toEqual({ v: 1, id: 'j7', dueAtMs: 1_007, sentAtMs: 500 });
+  });
+
+  it('holds a message for its DelaySeconds (a 900 s delay is not receivable now)', async () => {
+    const url = await createQueue('delayed');
+    const queue = queueFor({ default: url });
+    await queue.send('default', [...outgoing(1, 900, 'late'), ...outgoing(1, 0, 'now')]);
+    expect((await receiveAll(url)).map((m) => m.id)).toEqual(['now0']);
+  });
+
+  it('rejects every out-of-range delay at once, before any request', async () => {
+    const url = await createQueue('invalid-delays');
+    calls = [];
+    const bad: OutgoingMessage[] = [
+      { message: { v: 1, id: 'a', dueAtMs: 0, sentAtMs: 0 }, delaySec: 901 },
+      { message: { v: 1, id: 'b', dueAtMs: 0, sentAtMs: 0 }, delaySec: -1 },
+      { message: { v: 1, id: 'c', dueAtMs: 0, sentAtMs: 0 }, delaySec: 1.5 },
+      { message: { v: 1, id: 'd', dueAtMs: 0, sentAtMs: 0 }, delaySec: 900 },
+    ];
+    const error = await queueFor({ default: url }).send('default', bad).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const problems = (error as ValidationError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toContain('job "a": received 901; expected a whole number of seconds from 0 to 900');
+    expect(problems[1]).toContain('job "b": received -1');
+    expect(problems[2]).toContain('job "c": received 1.5');
+    expect(calls).toEqual([]);
+    expect(await receiveAll(url)).toEqual([]);
+  });
+
+  it('names the known queues when asked for an unknown one', async () => {
+    const queue = queueFor({ default: 'http://unused/1', reports: 'http://unused/2' });
+    await expect(queue.send('emails', outgoing(1))).rejects.toThrow(ConfigurationError);
+    await expect(queue.send('emails', outgoing(1))).rejects.toThrow('Unknown queue "emails"; known queues: default, reports.');
+    await expect(queue.sendToDeadLetter('default', outgoing(1)[0]!.message)).rejects.toThrow(
+      'Unknown queue "default"; known queues: (none).',
+    );
+  });
+
+  it('retries a throttled call and delivers every message once', async () => {
+    const url = await createQueue('throttled');
+    calls = [];
+    injectedFailures.push(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await queueFor({ default: url }).send('default', outgoing(4));
+    expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand']);
+    expect((await receiveAll(url)).map((m) => m.id).sort()).toEqual(['j0', 'j1', 'j2', 'j3']);
+  });
+
+  it('gives up with a DispatchError naming every job when throttling outlasts the retries', async () => {
+    const url = await createQueue('always-throttled');
+    calls = [];
+    for (let i = 0; i < 4; i++) {
+      injectedFailures.push(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    }
+    const error = await queueFor({ default: url }).send('default', outgoing(3)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DispatchError);
+    expect((error as DispatchError).failedIds).toEqual(['j0', 'j1', 'j2']);
+    expect((error as DispatchError).message).toContain('3 of 3 messages were not accepted by queue "default"');
+    expect(calls).toHaveLength(4);
+  });
+
+  it('does not retry a queue that does not exist, and names the jobs', async () => {
+    calls = [];
+    const missing = sqs.queueUrl('no-such-queue');
+    const error = await queueFor({ default: missing }).send('default', outgoing(12)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DispatchError);
+    expect((error as DispatchError).failedIds).toHaveLength(12);
+    expect(calls).toHaveLength(2); // one call per batch of 10, no retries
+  });
+
+  it('puts a copy on the dead-letter queue', async () => {
+    const url = await createQueue('work');
+    const dlq = await createQueue('work-dlq');
+    const message: JobMessage = { v: 1, id: 'dead', dueAtMs: 5, sentAtMs: 4 };
+    await queueFor({ default: url }, { default: dlq }).sendToDeadLetter('default', message);
+    expect(await receiveAll(dlq)).toEqual([message]);
+    expect(await receiveAll(url)).toEqual([]);
+  });
+});
