@@ -1,0 +1,600 @@
+/**
+ * `Scheduler`: the library other services call to enqueue, schedule, inspect and control jobs (DESIGN §5).
+ */
+import { DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { documentClient, sqsClient } from './aws-clients.ts';
+import { systemClock } from './clock.ts';
+import { readConfig } from './config.ts';
+import type { Clock } from './core/clock.ts';
+import type { RandomSource } from './core/backoff.ts';
+import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
+import { newJobId, occurrenceJobId, uniqueJobId } from './core/ids.ts';
+import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
+import { describeValue } from './core/validation.ts';
+import { instantProblems, parseInstantMs } from './core/when.ts';
+import { DIRECT_HORIZON_MS, dispatch } from './dispatch.ts';
+import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
+import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
+import { SqsJobQueue } from './queue/sqs-queue.ts';
+import type { JobQueue } from './queue/types.ts';
+import { jobPutTransactItem } from './store/dynamodb-items.ts';
+import { DynamoDbJobStore } from './store/dynamodb-store.ts';
+import { LIVE_STATES, type JobRecord, type JobState, type JobStore, type Page, type ScheduleRecord } from './store/types.ts';
+
+/** How far back `schedule` (replace) and `cancel` look for occurrences of the old rule that may still be pending. */
+const PENDING_OCCURRENCE_LOOKBACK_MS = 60_000;
+/** Bound on the occurrences a replace cancels (an `every: 1s` schedule has ~15 minutes' worth in flight at most). */
+const MAX_PENDING_OCCURRENCES = 1000;
+/** DynamoDB's limit on the actions of one transaction. */
+const MAX_TRANSACTION_ACTIONS = 100;
+const JOB_STATES: readonly JobState[] = ['scheduled', 'running', 'retrying', 'completed', 'failed', 'cancelled'];
+
+/** Settings shared by both ways of building a `Scheduler`. */
+interface CommonOptions {
+  /** Where time comes from. @default the system clock */
+  readonly clock?: Clock;
+  /** Randomness for job ids. @default Math.random */
+  readonly random?: RandomSource;
+  /** How long ended jobs are kept. @default 7 days */
+  readonly retentionDays?: number;
+}
+
+/** Build on DynamoDB and SQS (the normal case). */
+export interface AwsSchedulerOptions extends CommonOptions {
+  readonly tableName: string;
+  /** URL of the `default` queue; use `queues` for several named queues. */
+  readonly queueUrl?: string;
+  /** Queue name → URL; must include `default`. */
+  readonly queues?: Readonly<Record<string, string>>;
+  readonly dynamodb?: DynamoDBClient | DynamoDBDocumentClient;
+  readonly sqs?: SQSClient;
+  /** Write shards; must match the deployment's `SUNDIAL_SHARDS`. @default 8 */
+  readonly shards?: number;
+}
+
+/** Build on any store and queue (tests, embedding: `MemoryJobStore` + `MemoryJobQueue`). */
+export interface CustomSchedulerOptions extends CommonOptions {
+  readonly store: JobStore;
+  readonly queue: JobQueue;
+}
+
+export type SchedulerOptions = AwsSchedulerOptions | CustomSchedulerOptions;
+
+/** Options of `transactItems` / `transact`: which SDK item format the caller's transaction uses. */
+export interface TransactFormatOptions {
+  /** `document`: `@aws-sdk/lib-dynamodb` `TransactWriteCommand`; `client`: `@aws-sdk/client-dynamodb`. @default 'document' */
+  readonly format?: 'document' | 'client';
+}
+
+/** One job of `enqueueMany` or `transact`. */
+export interface JobRequest<P = unknown> {
+  readonly task: string;
+  readonly payload: P;
+  readonly options?: EnqueueOptions;
+}
+
+/** The outcome for one item of `enqueueMany`. */
+export type EnqueueManyResult = { readonly ok: true; readonly job: Job } | { readonly ok: false; readonly error: Error };
+
+/** Filters of `list`. */
+export interface ListOptions {
+  readonly state?: JobState;
+  readonly task?: string;
+  readonly dueAfter?: Date | string;
+  readonly dueBefore?: Date | string;
+  /** Page size, 1–1000. @default 100 */
+  readonly limit?: number;
+  readonly cursor?: string;
+}
+
+/**
+ * Enqueues one-off jobs, manages recurring schedules, and inspects or controls both.
+ *
+ * @example
+ * ```ts
+ * const scheduler = Scheduler.fromEnv();
+ * await scheduler.enqueue('send-email', { to: 'ada@example.com' }, { in: '10m' });
+ * await scheduler.schedule('weekly-report', 'rebuild-report', {}, { cron: '0 9 * * MON', timezone: 'America/New_York' });
+ * ```
+ */
+export class Scheduler {
+  readonly store: JobStore;
+  readonly queue: JobQueue;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly retentionSec: number;
+  private readonly aws?: { tableName: string; doc: DynamoDBDocumentClient; shards: number };
+
+  constructor(options: SchedulerOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.retentionSec = (options.retentionDays ?? 7) * 86_400;
+    if ('store' in options) {
+      this.store = options.store;
+      this.queue = options.queue;
+      return;
+    }
+    const queueUrls = { ...(options.queueUrl ? { default: options.queueUrl } : {}), ...options.queues };
+    const problems: string[] = [];
+    if (!options.tableName) problems.push('`tableName` is required (the table the SundialScheduler construct created)');
+    if (!queueUrls.default) problems.push('a `default` queue is required: pass `queueUrl` or `queues: { default: url }`');
+    if (problems.length > 0) throw new ConfigurationError(problems.join('; '));
+    const shards = options.shards ?? 8;
+    const doc = documentClient(options.dynamodb ?? new DynamoDBClient({}));
+    this.aws = { tableName: options.tableName, doc, shards };
+    this.store = new DynamoDbJobStore({ tableName: options.tableName, client: doc, shards });
+    this.queue = new SqsJobQueue({ client: options.sqs ?? sqsClient(), queueUrls });
+  }
+
+  /**
+   * A scheduler configured by the environment the SundialScheduler construct (or `startLocalStack`) sets:
+   * `SUNDIAL_TABLE_NAME`, `SUNDIAL_QUEUES`, `SUNDIAL_SHARDS`, `SUNDIAL_RETENTION_DAYS`, plus the SDK's own variables.
+   *
+   * @example
+   * ```ts
+   * const scheduler = Scheduler.fromEnv();
+   * ```
+   */
+  static fromEnv(env: Record<string, string | undefined> = process.env, options: CommonOptions = {}): Scheduler {
+    const config = readConfig(env);
+    return new Scheduler({
+      tableName: config.tableName,
+      queues: config.queueUrls,
+      shards: config.shards,
+      retentionDays: config.retentionDays,
+      sqs: sqsClient(env),
+      ...options,
+    });
+  }
+
+  /**
+   * Enqueues a one-off job: now, `in` a duration, or `at` an instant. A job due within 15 minutes goes to SQS at once
+   * (it is still recorded, so it can be listed and cancelled); a later one waits in the table for the sweeper.
+   *
+   * @example
+   * ```ts
+   * await scheduler.enqueue('send-email', { to: 'ada@example.com' });                        // now
+   * await scheduler.enqueue('send-email', { to: 'ada@example.com' }, { in: 30 });             // in 30 s
+   * await scheduler.enqueue('charge', { id: 7 }, { at: '2026-12-01T09:00:00+01:00' });       // at an instant
+   * await scheduler.enqueue('welcome', { user: 42 }, { in: '1h', unique: 'welcome:42' });    // idempotent
+   * ```
+   */
+  async enqueue<P = unknown>(task: string, payload: P, options?: EnqueueOptions): Promise<Job<P>> {
+    const nowMs = this.clock.nowMs();
+    const { value, problems } = validateEnqueue(task, payload, options, nowMs, this.queue.queueNames);
+    if (!value) throw new ValidationError(problems);
+    return toJob<P>(await this.write(value, nowMs));
+  }
+
+  /**
+   * Enqueues many jobs with batched writes (25 per request) and batched sends (10 per request). Every item is
+   * validated first; if any is invalid nothing is written and one `ValidationError` lists every problem with its index.
+   * Resolves with one result per item, in order.
+   *
+   * @example
+   * ```ts
+   * const results = await scheduler.enqueueMany([
+   *   { task: 'send-email', payload: { to: 'a@example.com' } },
+   *   { task: 'send-email', payload: { to: 'b@example.com' }, options: { in: '1h' } },
+   * ]);
+   * results.every((r) => r.ok); // true
+   * ```
+   */
+  async enqueueMany(items: readonly JobRequest[]): Promise<EnqueueManyResult[]> {
+    const nowMs = this.clock.nowMs();
+    const validated = this.validateAll(items, nowMs, 'items');
+    const results: EnqueueManyResult[] = new Array(items.length);
+    // Unique jobs need a conditional write each; the rest go in batches.
+    const plain: Array<{ index: number; record: JobRecord }> = [];
+    await Promise.all(
+      validated.map(async (v, index) => {
+        if (v.uniqueKey !== undefined) {
+          results[index] = await this.write(v, nowMs).then(
+            (record) => ({ ok: true, job: toJob(record) }) as const,
+            (error: Error) => ({ ok: false, error }) as const,
+          );
+        } else {
+          plain.push({ index, record: this.newRecord(v, newJobId(nowMs, this.random), nowMs, 'batch') });
+        }
+      }),
+    );
+    const direct = plain.filter((p) => p.record.placement === 'none');
+    const unsent = new Map<string, Error>();
+    try {
+      await dispatch(this.queue, direct.map((p) => p.record), nowMs);
+    } catch (error) {
+      // Ids whose message did not go out are not written either: a recorded job must have its message.
+      const failed = (error as { failedIds?: readonly string[] }).failedIds ?? direct.map((p) => p.record.id);
+      for (const id of failed) unsent.set(id, error as Error);
+    }
+    const toWrite = plain.filter((p) => !unsent.has(p.record.id));
+    const writeErrors = await this.store.createJobs(toWrite.map((p) => p.record));
+    toWrite.forEach((p, i) => {
+      const error = writeErrors[i];
+      results[p.index] = error ? { ok: false, error } : { ok: true, job: toJob(p.record) };
+    });
+    for (const p of plain) {
+      const error = unsent.get(p.record.id);
+      if (error) results[p.index] = { ok: false, error };
+    }
+    return results;
+  }
+
+  /**
+   * The `TransactWriteItem`s that enqueue a job inside the caller's own DynamoDB transaction: if the transaction is
+   * cancelled, nothing is enqueued. A job written this way is due-checked by the next sweep (within about a minute);
+   * use `transact` to have a job due now start within a second.
+   *
+   * @example
+   * ```ts
+   * await doc.send(new TransactWriteCommand({ TransactItems: [
+   *   { Put: { TableName: 'orders', Item: order } },
+   *   ...scheduler.transactItems('send-receipt', { orderId: order.id }),
+   * ] }));
+   * ```
+   */
+  transactItems<P = unknown>(task: string, payload: P, options?: EnqueueOptions, format: TransactFormatOptions = {}): TransactWriteItem[] | Array<Record<string, unknown>> {
+    const nowMs = this.clock.nowMs();
+    const [v] = this.validateAll([{ task, payload, ...(options ? { options } : {}) }], nowMs, 'job');
+    return [this.transactPut(this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'transaction'), format)];
+  }
+
+  /**
+   * Runs one DynamoDB transaction holding the caller's items and the jobs; after it commits, jobs due within the SQS
+   * horizon are sent at once. If the transaction is cancelled (a condition of the caller's failed), nothing is
+   * enqueued and the SDK's `TransactionCanceledException` is thrown.
+   *
+   * @example
+   * ```ts
+   * const [receipt] = await scheduler.transact(
+   *   [{ Update: { TableName: 'accounts', Key: { id: 'a1' }, UpdateExpression: 'SET paid = :t', ExpressionAttributeValues: { ':t': true } } }],
+   *   [{ task: 'send-receipt', payload: { account: 'a1' } }],
+   * );
+   * ```
+   */
+  async transact(callerItems: readonly unknown[], jobs: readonly JobRequest[], format: TransactFormatOptions = {}): Promise<Job[]> {
+    const aws = this.requireAws('transact');
+    const nowMs = this.clock.nowMs();
+    if (callerItems.length + jobs.length > MAX_TRANSACTION_ACTIONS) {
+      throw new ValidationError(
+        `a transaction holds at most ${MAX_TRANSACTION_ACTIONS} actions; received ${callerItems.length} of yours + ${jobs.length} jobs: split it, or use enqueueMany for jobs that need no transaction`,
+      );
+    }
+    const records = this.validateAll(jobs, nowMs, 'jobs').map((v) => this.newRecord(v, this.idFor(v, nowMs), nowMs, 'transaction'));
+    const jobItems = records.map((r) => this.transactPut(r, format));
+    if ((format.format ?? 'document') === 'client') {
+      await aws.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...(jobItems as TransactWriteItem[])] }));
+    } else {
+      await aws.doc.send(new TransactWriteCommand({ TransactItems: [...callerItems, ...jobItems] as never }));
+    }
+    // Committed: send what is near, then take it out of its lane (a crash in between leaves it to the sweeper).
+    const lane = records.filter((r) => r.placement === 'lane');
+    await dispatch(this.queue, lane, nowMs);
+    await Promise.all(lane.map((r) => this.store.markSent(r.id, r.dueAtMs, nowMs)));
+    return records.map((r) => toJob(r));
+  }
+
+  /**
+   * Creates or replaces the recurring schedule `id`. Replacing cancels the occurrences of the old rule that were
+   * already handed to SQS and have not started, so a changed expression or zone never fires the old one again.
+   *
+   * @example
+   * ```ts
+   * await scheduler.schedule('weekly-report', 'rebuild-report', {}, { cron: '0 9 * * MON', timezone: 'America/New_York' });
+   * await scheduler.schedule('heartbeat', 'ping', {}, { every: '5m', misfire: 'skip' });
+   * ```
+   */
+  async schedule<P = unknown>(id: string, task: string, payload: P, options: ScheduleOptions): Promise<Schedule<P>> {
+    const nowMs = this.clock.nowMs();
+    const v = validateSchedule(id, task, payload, options, this.queue.queueNames);
+    const first = firstOccurrenceMs(v.recurrence, nowMs);
+    const previous = await this.store.getSchedule(id);
+    const record: ScheduleRecord = {
+      id,
+      task: v.task,
+      queue: v.options.queue,
+      payload: v.payloadJson,
+      recurrence: v.recurrence.rule,
+      anchorMs: first ?? nowMs,
+      ...(v.recurrence.startAtMs !== undefined ? { startAtMs: v.recurrence.startAtMs } : {}),
+      ...(v.recurrence.endAtMs !== undefined ? { endAtMs: v.recurrence.endAtMs } : {}),
+      ...(v.recurrence.maxRuns !== undefined ? { maxRuns: v.recurrence.maxRuns } : {}),
+      ...(first !== undefined ? { nextRunAtMs: first } : {}),
+      runs: 0,
+      paused: false,
+      misfire: v.misfire,
+      overlap: v.overlap,
+      maxAttempts: v.options.maxAttempts,
+      backoff: v.options.backoff,
+      timeoutSec: v.options.timeoutSec,
+      storeResult: v.options.storeResult,
+      version: (previous?.version ?? 0) + 1,
+      createdAtMs: previous?.createdAtMs ?? nowMs,
+      updatedAtMs: nowMs,
+    };
+    const replaced = await this.store.putSchedule(record);
+    if (replaced) await this.cancelPendingOccurrences(replaced, nowMs);
+    return toSchedule<P>(record);
+  }
+
+  /**
+   * The job `id`. Throws `NotFoundError` when it does not exist or has expired after its retention.
+   *
+   * @example
+   * ```ts
+   * const job = await scheduler.get(jobId);
+   * if (job.state === 'failed') console.log(job.lastError?.message);
+   * ```
+   */
+  async get<P = unknown, R = unknown>(id: string): Promise<Job<P, R>> {
+    const record = await this.store.getJob(id);
+    if (!record || this.expired(record)) throw new NotFoundError('job', id);
+    return toJob<P, R>(record);
+  }
+
+  /**
+   * A page of jobs, filtered by state, task and due time, read with Queries over the job partitions (never a Scan).
+   * Pass the returned `cursor` to get the next page.
+   *
+   * @example
+   * ```ts
+   * let page = await scheduler.list({ state: 'failed', limit: 50 });
+   * while (page.cursor) page = await scheduler.list({ state: 'failed', limit: 50, cursor: page.cursor });
+   * ```
+   */
+  async list(options: ListOptions = {}): Promise<Page<Job>> {
+    const problems: string[] = [];
+    if (options.state !== undefined && !JOB_STATES.includes(options.state)) {
+      problems.push(`\`state\`: received ${describeValue(options.state)}; expected one of ${JOB_STATES.join(', ')}`);
+    }
+    const limit = options.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) problems.push(`\`limit\`: received ${describeValue(limit)}; expected a whole number from 1 to 1000`);
+    if (options.dueAfter !== undefined) problems.push(...instantProblems(options.dueAfter, 'dueAfter'));
+    if (options.dueBefore !== undefined) problems.push(...instantProblems(options.dueBefore, 'dueBefore'));
+    if (options.cursor !== undefined && typeof options.cursor !== 'string') problems.push(`\`cursor\`: received ${describeValue(options.cursor)}; pass the cursor of the previous page`);
+    if (problems.length > 0) throw new ValidationError(problems);
+    const page = await this.store.listJobs({
+      limit,
+      ...(options.state ? { state: options.state } : {}),
+      ...(options.task ? { task: options.task } : {}),
+      ...(options.dueAfter !== undefined ? { dueAfterMs: parseInstantMs(options.dueAfter, 'dueAfter') } : {}),
+      ...(options.dueBefore !== undefined ? { dueBeforeMs: parseInstantMs(options.dueBefore, 'dueBefore') } : {}),
+      ...(options.cursor ? { cursor: options.cursor } : {}),
+    });
+    return {
+      items: page.items.filter((r) => !this.expired(r)).map((r) => toJob(r)),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+    };
+  }
+
+  /**
+   * Cancels a job (`scheduled` or `retrying`; it never runs, even if its message is already in SQS) or deletes a
+   * schedule (with its occurrences that are queued but not started). Throws `NotFoundError`, or `ConflictError` when
+   * the job is running or has ended.
+   *
+   * @example
+   * ```ts
+   * await scheduler.cancel(job.id);
+   * await scheduler.cancel('weekly-report');
+   * ```
+   */
+  async cancel(id: string): Promise<Job | Schedule> {
+    const nowMs = this.clock.nowMs();
+    try {
+      return toJob(await this.store.cancelJob(id, nowMs, this.expiresAt(nowMs)));
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+    }
+    const schedule = await this.store.getSchedule(id);
+    if (!schedule) throw new NotFoundError('job', id);
+    const deleted = await this.store.deleteSchedule(id);
+    await this.cancelPendingOccurrences(deleted, nowMs);
+    return toSchedule(deleted);
+  }
+
+  /**
+   * Pauses a schedule: no occurrence is spawned until `resume`.
+   *
+   * @example
+   * ```ts
+   * await scheduler.pause('weekly-report');
+   * ```
+   */
+  async pause(scheduleId: string): Promise<Schedule> {
+    return toSchedule(await this.store.setSchedulePaused(scheduleId, true, this.clock.nowMs()));
+  }
+
+  /**
+   * Resumes a paused schedule from its next slot after now; occurrences that fell in the pause are skipped.
+   *
+   * @example
+   * ```ts
+   * await scheduler.resume('weekly-report');
+   * ```
+   */
+  async resume(scheduleId: string): Promise<Schedule> {
+    const nowMs = this.clock.nowMs();
+    const schedule = await this.requireSchedule(scheduleId);
+    let next = schedule.nextRunAtMs;
+    if (next !== undefined && next <= nowMs) next = nextOccurrenceMs(schedule.recurrence, nowMs, schedule.anchorMs);
+    const ended =
+      next === undefined ||
+      (schedule.endAtMs !== undefined && next > schedule.endAtMs) ||
+      (schedule.maxRuns !== undefined && schedule.runs >= schedule.maxRuns);
+    return toSchedule(await this.store.setSchedulePaused(scheduleId, false, nowMs, ended ? undefined : next));
+  }
+
+  /**
+   * Runs a `failed` job again now, with a fresh budget of attempts. Throws `ConflictError` for a job in another state.
+   *
+   * @example
+   * ```ts
+   * await scheduler.retry(jobId);
+   * ```
+   */
+  async retry(id: string): Promise<Job> {
+    const nowMs = this.clock.nowMs();
+    const record = await this.store.requeueFailedJob(id, nowMs, nowMs);
+    await dispatch(this.queue, [record], nowMs);
+    await this.store.markSent(record.id, record.dueAtMs, nowMs);
+    return toJob(record);
+  }
+
+  /**
+   * The schedule `id`; throws `NotFoundError` when there is none.
+   *
+   * @example
+   * ```ts
+   * const { nextRunAt } = await scheduler.getSchedule('weekly-report');
+   * ```
+   */
+  async getSchedule<P = unknown>(id: string): Promise<Schedule<P>> {
+    return toSchedule<P>(await this.requireSchedule(id));
+  }
+
+  /**
+   * A page of schedules, by id.
+   *
+   * @example
+   * ```ts
+   * const { items } = await scheduler.listSchedules({ limit: 20 });
+   * ```
+   */
+  async listSchedules(options: { limit?: number; cursor?: string } = {}): Promise<Page<Schedule>> {
+    const page = await this.store.listSchedules({ limit: options.limit ?? 100, ...(options.cursor ? { cursor: options.cursor } : {}) });
+    return { items: page.items.map((s) => toSchedule(s)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  // ---- internals ----
+
+  private async write(v: ValidatedEnqueue, nowMs: number): Promise<JobRecord> {
+    const id = this.idFor(v, nowMs);
+    if (v.uniqueKey !== undefined) {
+      // Cheap read first, so a duplicate request does not even send a message.
+      const existing = await this.store.getJob(id);
+      if (existing && LIVE_STATES.includes(existing.state)) return existing;
+    }
+    const record = this.newRecord(v, id, nowMs, 'batch');
+    // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
+    if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
+    return (await this.store.createJob(record)).job;
+  }
+
+  private idFor(v: ValidatedEnqueue, nowMs: number): string {
+    return v.uniqueKey !== undefined ? uniqueJobId(v.uniqueKey) : newJobId(nowMs, this.random);
+  }
+
+  /**
+   * The record of a new job. Near-due jobs are sent at once (`none`), or, inside a caller's transaction where nothing
+   * can be sent before the commit, wait in their lane; later jobs wait in their bucket for the sweeper's cursor.
+   */
+  private newRecord(v: ValidatedEnqueue, id: string, nowMs: number, mode: 'batch' | 'transaction'): JobRecord {
+    const near = v.dueAtMs < nowMs + DIRECT_HORIZON_MS;
+    return {
+      id,
+      task: v.task,
+      queue: v.options.queue,
+      payload: v.payloadJson,
+      state: 'scheduled',
+      dueAtMs: v.dueAtMs,
+      attempt: 0,
+      maxAttempts: v.options.maxAttempts,
+      backoff: v.options.backoff,
+      timeoutSec: v.options.timeoutSec,
+      storeResult: v.options.storeResult,
+      placement: near ? (mode === 'transaction' ? 'lane' : 'none') : 'bucket',
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      ...(near && mode === 'batch' ? { sentAtMs: nowMs } : {}),
+      ...(v.uniqueKey !== undefined ? { uniqueKey: v.uniqueKey } : {}),
+    };
+  }
+
+  private validateAll(items: readonly JobRequest[], nowMs: number, field: string): ValidatedEnqueue[] {
+    if (!Array.isArray(items)) throw new ValidationError(`\`${field}\`: received ${describeValue(items)}; expected an array of { task, payload, options? }`);
+    const problems: string[] = [];
+    const values: ValidatedEnqueue[] = [];
+    items.forEach((item, i) => {
+      const { value, problems: found } = validateEnqueue(item?.task, item?.payload, item?.options, nowMs, this.queue.queueNames, `${field}[${i}]: `);
+      if (value) values.push(value);
+      problems.push(...found);
+    });
+    if (problems.length > 0) throw new ValidationError(problems);
+    return values;
+  }
+
+  private transactPut(record: JobRecord, format: TransactFormatOptions) {
+    const aws = this.requireAws('transactItems');
+    return format.format === 'client'
+      ? jobPutTransactItem(aws.tableName, record, aws.shards, 'client')
+      : jobPutTransactItem(aws.tableName, record, aws.shards, 'document');
+  }
+
+  private requireAws(method: string) {
+    if (!this.aws) throw new ConfigurationError(`\`${method}\` needs a DynamoDB-backed scheduler (construct it with \`tableName\`).`);
+    return this.aws;
+  }
+
+  private async requireSchedule(id: string): Promise<ScheduleRecord> {
+    const schedule = await this.store.getSchedule(id);
+    if (!schedule) throw new NotFoundError('schedule', id);
+    return schedule;
+  }
+
+  /** Cancels occurrences of `schedule`'s rule already spawned (before its nextRunAt) that have not started yet. */
+  private async cancelPendingOccurrences(schedule: ScheduleRecord, nowMs: number): Promise<void> {
+    const until = schedule.nextRunAtMs ?? nowMs;
+    const ids: string[] = [];
+    let slot = nextOccurrenceMs(schedule.recurrence, nowMs - PENDING_OCCURRENCE_LOOKBACK_MS, schedule.anchorMs);
+    while (slot < until && ids.length < MAX_PENDING_OCCURRENCES) {
+      ids.push(occurrenceJobId(schedule.id, slot));
+      slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs);
+    }
+    await Promise.all(
+      ids.map((id) =>
+        this.store.cancelJob(id, nowMs, this.expiresAt(nowMs)).catch((error: unknown) => {
+          // Never spawned, already started or ended: nothing to cancel.
+          if (!(error instanceof NotFoundError || error instanceof ConflictError)) throw error;
+        }),
+      ),
+    );
+  }
+
+  private expiresAt(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.retentionSec;
+  }
+
+  /** TTL deletion is lazy on AWS (up to days): an expired item is treated as gone. */
+  private expired(record: JobRecord): boolean {
+    return record.expiresAtEpochSec !== undefined && record.expiresAtEpochSec * 1000 <= this.clock.nowMs();
+  }
+}
+
+let defaultInstance: Scheduler | undefined;
+
+/**
+ * Sets the scheduler that `task.enqueue()` / `task.schedule()` use when none is passed.
+ *
+ * @example
+ * ```ts
+ * setDefaultScheduler(new Scheduler({ tableName, queueUrl }));
+ * ```
+ */
+export function setDefaultScheduler(scheduler: Scheduler | undefined): void {
+  defaultInstance = scheduler;
+}
+
+/**
+ * The default scheduler: the one set with `setDefaultScheduler`, else `Scheduler.fromEnv()` built on first use.
+ *
+ * @example
+ * ```ts
+ * await defaultScheduler().enqueue('ping', {});
+ * ```
+ */
+export function defaultScheduler(): Scheduler {
+  defaultInstance ??= Scheduler.fromEnv();
+  return defaultInstance;
+}
