@@ -1,0 +1,548 @@
+/**
+ * `SundialScheduler`: the whole of sundial on AWS in one construct — the table, one SQS queue (+ DLQ) per named
+ * queue, the sweeper run by EventBridge Scheduler, the consumer fed by the queues, alarms, grants and metrics.
+ * docs/architecture.md explains what each piece does; this file only wires them with least privilege.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type CfnElement, CfnOutput, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct, type IConstruct } from 'constructs';
+import { TABLE_SCHEMA } from '../lib/store/schema.ts';
+import { ValidationError } from '../lib/core/errors.ts';
+import { DEFAULT_LOOKAHEAD_SEC, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
+import { DEFAULT_TASKS_ENTRY, HANDLER_ENTRIES, PACKAGE_ROOT, writeConsumerEntry } from './consumer-entry.ts';
+import { validateSchedulerProps } from './validate-scheduler-props.ts';
+
+/** Options of one named queue. */
+export interface SundialQueueOptions {
+  /**
+   * Most consumer invocations this queue's event source runs at once (SQS event source `MaximumConcurrency`, 2–1000).
+   * Use it to protect a downstream system from a burst of due jobs.
+   *
+   * @default - no per-queue limit: up to the account's unreserved Lambda concurrency
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Messages handed to one consumer invocation (1–10). Failed jobs are reported one by one
+   * (`ReportBatchItemFailures`), so a larger batch never retries its successful jobs.
+   *
+   * @default 10
+   */
+  readonly batchSize?: number;
+}
+
+/** Properties of `SundialScheduler`. */
+export interface SundialSchedulerProps {
+  /**
+   * Paths of the task modules (files that call `defineTask`) to bundle into the consumer. Relative paths resolve
+   * from the current directory.
+   *
+   * @default - the sundial project's `examples/tasks.ts`
+   */
+  readonly tasksEntry?: string | string[];
+  /**
+   * Named queues; a task's `queue` option picks one. Each gets its own SQS queue, dead-letter queue, event source
+   * and alarm.
+   *
+   * @default - `{ default: {} }`: one queue named "default"; when given, it must contain `default`
+   */
+  readonly queues?: Record<string, SundialQueueOptions>;
+  /**
+   * Longest a consumer invocation (one batch of jobs) may run.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly consumerTimeout?: Duration;
+  /**
+   * Memory of the consumer function, in MB (also scales its CPU).
+   *
+   * @default 512
+   */
+  readonly consumerMemorySize?: number;
+  /**
+   * Longest a sweep may run. The sweeper checkpoints its cursors and stops early when little time is left, and the
+   * next sweep resumes, so a short timeout costs latency only under a large backlog.
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly sweeperTimeout?: Duration;
+  /**
+   * Runtime of both functions. The bundles target Node 20, so any newer Node.js runtime runs them too.
+   *
+   * @default Runtime.NODEJS_20_X (the Node version sundial is tested on)
+   */
+  readonly runtime?: lambda.Runtime;
+  /**
+   * Memory of the sweeper function, in MB.
+   *
+   * @default 256
+   */
+  readonly sweeperMemorySize?: number;
+  /**
+   * How often EventBridge Scheduler runs the sweeper (whole minutes, at least one; at most `lookahead`).
+   *
+   * @default Duration.minutes(1)
+   */
+  readonly sweepInterval?: Duration;
+  /**
+   * Write shards of the `due` index and of job partitions (`SUNDIAL_SHARDS`). More shards spread a hot minute over
+   * more partitions; each sweep reads every shard. Never lower it once jobs exist: jobs on the removed shards would no
+   * longer be swept.
+   *
+   * @default 8
+   */
+  readonly shards?: number;
+  /**
+   * How far ahead of now each sweep sends jobs, with `DelaySeconds` (`SUNDIAL_LOOKAHEAD_SECONDS`, at most 600 s and at
+   * least `sweepInterval`).
+   *
+   * @default Duration.seconds(90)
+   */
+  readonly lookahead?: Duration;
+  /**
+   * How long ended jobs (completed, failed, cancelled) are kept before DynamoDB's TTL deletes them (whole days).
+   *
+   * @default Duration.days(7)
+   */
+  readonly retention?: Duration;
+  /**
+   * Deliveries of one message before SQS moves it to the dead-letter queue. sundial retries failed tasks itself
+   * (`maxAttempts`, `backoff`), so this only catches consumers that crash or time out again and again.
+   *
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long a received message stays invisible; SQS delivers it again after that if the consumer did not delete it.
+   * At least `consumerTimeout`.
+   *
+   * @default - 6 × `consumerTimeout` (AWS's recommendation for SQS event sources)
+   */
+  readonly visibilityTimeout?: Duration;
+  /**
+   * What happens to the table and the queues when they leave the stack.
+   *
+   * @default - the table is retained (it holds your jobs); the queues are destroyed
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * A customer managed KMS key to encrypt the table and every queue with.
+   *
+   * @default - AWS-managed encryption: the DynamoDB-owned AWS managed key for the table, SSE-SQS for the queues
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Actions run when an alarm (dead-letter messages, sweeper errors) goes off, e.g. `new SnsAction(topic)`.
+   *
+   * @default - no actions: the alarms only change state
+   */
+  readonly alarmActions?: cloudwatch.IAlarmAction[];
+}
+
+/** `POWERTOOLS_SERVICE_NAME` of both functions: Powertools Metrics adds it as the `service` dimension. */
+export const SUNDIAL_SERVICE_NAME = 'sundial';
+/** Namespace of the custom metrics the handlers emit (EMF). */
+export const SUNDIAL_METRICS_NAMESPACE = 'Sundial';
+
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
+/** What `enqueue`, `enqueueMany`, `schedule` and `transact` write: conditional puts and updates, never deletes. */
+const ENQUEUE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+const WORKER_WRITE_ACTIONS = [...ENQUEUE_WRITE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/**
+ * sundial's scheduler: a DynamoDB table of jobs and schedules, a sweeper that sends due jobs to SQS every minute,
+ * and a consumer that runs your tasks.
+ *
+ * @example
+ * ```ts
+ * const sundial = new SundialScheduler(this, 'Sundial', {
+ *   tasksEntry: 'src/tasks.ts',
+ *   queues: { default: {}, emails: { maxConcurrency: 5 } },
+ *   alarmActions: [new SnsAction(opsTopic)],
+ * });
+ * sundial.grantEnqueue(apiFunction);
+ * apiFunction.addEnvironment('SUNDIAL_TABLE_NAME', sundial.table.tableName);
+ * ```
+ */
+export class SundialScheduler extends Construct {
+  /** Jobs, schedules and the sweeper's state (`TABLE_SCHEMA`). */
+  readonly table: dynamodb.Table;
+  /** Queue name → SQS queue. */
+  readonly queues: Readonly<Record<string, sqs.Queue>>;
+  /** Queue name → its dead-letter queue. */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.Queue>>;
+  /** Sends due jobs to the queues; run by `sweepSchedule`. */
+  readonly sweeper: NodejsFunction;
+  /** Runs the tasks; fed by every queue. */
+  readonly consumer: NodejsFunction;
+  /** The EventBridge Scheduler schedule that runs the sweeper: disable it to pause all dispatch. */
+  readonly sweepSchedule: scheduler.Schedule;
+  /** The alarms: one per dead-letter queue, then the sweeper's errors. */
+  readonly alarms: readonly cloudwatch.Alarm[];
+  /**
+   * The environment `Scheduler.fromEnv()` reads (table, queues, shards, lookahead, retention): add it to any function
+   * that enqueues, together with `grantEnqueue`.
+   */
+  readonly environment: Readonly<Record<string, string>>;
+
+  private readonly encryptionKey: kms.IKey | undefined;
+
+  constructor(scope: Construct, id: string, props: SundialSchedulerProps = {}) {
+    super(scope, id);
+
+    const consumerTimeout = props.consumerTimeout ?? Duration.minutes(1);
+    const resolved = {
+      tasksEntries: toList(props.tasksEntry ?? DEFAULT_TASKS_ENTRY).map((p) => resolve(p)),
+      queues: props.queues ?? { default: {} },
+      consumerTimeout,
+      consumerMemorySize: props.consumerMemorySize ?? 512,
+      sweeperTimeout: props.sweeperTimeout ?? Duration.minutes(1),
+      sweeperMemorySize: props.sweeperMemorySize ?? 256,
+      sweepInterval: props.sweepInterval ?? Duration.minutes(1),
+      shards: props.shards ?? DEFAULT_SHARDS,
+      lookahead: props.lookahead ?? Duration.seconds(DEFAULT_LOOKAHEAD_SEC),
+      retention: props.retention ?? Duration.days(DEFAULT_RETENTION_DAYS),
+      maxReceiveCount: props.maxReceiveCount ?? 5,
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(consumerTimeout.toSeconds() * 6),
+    };
+    validateSchedulerProps(resolved);
+    this.encryptionKey = props.encryptionKey;
+
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      ...(props.encryptionKey
+        ? { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: props.encryptionKey }
+        : { encryption: dynamodb.TableEncryption.AWS_MANAGED }),
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.dueIndex.name,
+      partitionKey: { name: TABLE_SCHEMA.dueIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.dueIndex.sortKey, type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...TABLE_SCHEMA.dueIndex.projectedAttributes],
+    });
+
+    const queues: Record<string, sqs.Queue> = {};
+    const deadLetterQueues: Record<string, sqs.Queue> = {};
+    const encryption = props.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+    for (const name of Object.keys(resolved.queues)) {
+      const dlq = new sqs.Queue(this, `DeadLetterQueue-${name}`, {
+        ...encryption,
+        enforceSSL: true,
+        // The longest SQS allows: a dead letter waits for a person, who may be on holiday.
+        retentionPeriod: Duration.days(14),
+        ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      });
+      deadLetterQueues[name] = dlq;
+      queues[name] = new sqs.Queue(this, `Queue-${name}`, {
+        ...encryption,
+        enforceSSL: true,
+        visibilityTimeout: resolved.visibilityTimeout,
+        deadLetterQueue: { queue: dlq, maxReceiveCount: resolved.maxReceiveCount },
+        ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+      });
+    }
+    this.queues = queues;
+    this.deadLetterQueues = deadLetterQueues;
+
+    const stack = Stack.of(this);
+    const queueUrlsJson = stack.toJsonString(mapValues(queues, (q) => q.queueUrl));
+    this.environment = {
+      SUNDIAL_TABLE_NAME: this.table.tableName,
+      SUNDIAL_QUEUES: queueUrlsJson,
+      SUNDIAL_SHARDS: String(resolved.shards),
+      SUNDIAL_LOOKAHEAD_SECONDS: String(resolved.lookahead.toSeconds()),
+      SUNDIAL_RETENTION_DAYS: String(resolved.retention.toDays()),
+    };
+    const powertools = {
+      POWERTOOLS_SERVICE_NAME: SUNDIAL_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: SUNDIAL_METRICS_NAMESPACE,
+    };
+
+    const runtime = props.runtime ?? lambda.Runtime.NODEJS_20_X;
+    this.sweeper = new NodejsFunction(this, 'Sweeper', {
+      ...functionDefaults(runtime),
+      description: 'sundial: sends due jobs and schedule occurrences to SQS',
+      entry: HANDLER_ENTRIES.sweeper,
+      timeout: resolved.sweeperTimeout,
+      memorySize: resolved.sweeperMemorySize,
+      environment: { ...this.environment, ...powertools },
+    });
+    this.consumer = new NodejsFunction(this, 'Consumer', {
+      ...functionDefaults(runtime),
+      description: 'sundial: claims each job and runs its task',
+      entry: writeConsumerEntry(resolved.tasksEntries),
+      timeout: resolved.consumerTimeout,
+      memorySize: resolved.consumerMemorySize,
+      environment: {
+        ...this.environment,
+        SUNDIAL_DLQS: stack.toJsonString(mapValues(deadLetterQueues, (q) => q.queueUrl)),
+        ...powertools,
+      },
+    });
+
+    // Least privilege: item reads/writes and index queries only — no Scan, no streams, no table management.
+    this.grantTable(this.sweeper, [...READ_ACTIONS, ...WORKER_WRITE_ACTIONS]);
+    this.grantTable(this.consumer, [...READ_ACTIONS, ...WORKER_WRITE_ACTIONS]);
+    for (const [name, queue] of Object.entries(queues)) {
+      queue.grantSendMessages(this.sweeper);
+      // The consumer re-sends a job for its retry, and copies a finally failed job to the DLQ for the alarm.
+      queue.grantSendMessages(this.consumer);
+      deadLetterQueues[name]!.grantSendMessages(this.consumer);
+      const options = resolved.queues[name]!;
+      this.consumer.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: options.batchSize ?? 10,
+          reportBatchItemFailures: true,
+          ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+        }),
+      );
+    }
+
+    // Our own role rather than the target's stack-wide singleton, so the construct owns (and explains) its policy.
+    const sweepScheduleRole = new iam.Role(this, 'SweepScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    this.sweepSchedule = new scheduler.Schedule(this, 'SweepSchedule', {
+      description: 'sundial: runs the sweeper',
+      schedule: scheduler.ScheduleExpression.rate(resolved.sweepInterval),
+      // No retries: a missed sweep is made up by the next one (the cursors resume), and late retries would only
+      // overlap with it.
+      target: new LambdaInvoke(this.sweeper, { role: sweepScheduleRole, retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+    });
+
+    const alarms: cloudwatch.Alarm[] = [];
+    for (const name of Object.keys(deadLetterQueues)) {
+      alarms.push(
+        this.metricDlqDepth(name).createAlarm(this, `DeadLetterAlarm-${name}`, {
+          alarmDescription: `sundial: messages in the dead-letter queue of queue "${name}" (jobs that failed for good, or consumers that crash)`,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    alarms.push(
+      this.metricSweeperErrors().createAlarm(this, 'SweeperErrorsAlarm', {
+        alarmDescription: 'sundial: the sweeper failed; jobs are dispatched late until it recovers',
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    for (const alarm of alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
+    this.alarms = alarms;
+
+    this.acknowledgeNagFindings(runtime, sweepScheduleRole);
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'SUNDIAL_TABLE_NAME' });
+    new CfnOutput(this, 'QueueUrls', { value: queueUrlsJson, description: 'SUNDIAL_QUEUES' });
+    for (const [name, queue] of Object.entries(queues)) {
+      new CfnOutput(this, `QueueUrl-${name}`, { value: queue.queueUrl, description: `URL of queue "${name}"` });
+    }
+  }
+
+  /**
+   * Lets `grantee` enqueue and schedule jobs (`Scheduler.enqueue`, `enqueueMany`, `schedule`, `transact`): conditional
+   * writes and reads on the table and its index, and sending to every queue (jobs due soon go straight to SQS).
+   *
+   * @example
+   * ```ts
+   * sundial.grantEnqueue(apiFunction);
+   * ```
+   */
+  grantEnqueue(grantee: iam.IGrantable): void {
+    this.grantTable(grantee, [...READ_ACTIONS, ...ENQUEUE_WRITE_ACTIONS]);
+    for (const queue of Object.values(this.queues)) queue.grantSendMessages(grantee);
+    this.acknowledgeGrant(grantee);
+  }
+
+  /**
+   * Lets `grantee` read jobs and schedules (`Scheduler.get`, `list`).
+   *
+   * @example
+   * ```ts
+   * sundial.grantRead(dashboardFunction);
+   * ```
+   */
+  grantRead(grantee: iam.IGrantable): void {
+    this.grantTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+    this.acknowledgeGrant(grantee);
+  }
+
+  /**
+   * A metric of the messages waiting in a queue's dead-letter queue (maximum over 1 minute by default).
+   *
+   * @param queue the queue name
+   * @example
+   * ```ts
+   * sundial.metricDlqDepth('emails').createAlarm(this, 'EmailDlq', { threshold: 10, evaluationPeriods: 1 });
+   * ```
+   */
+  metricDlqDepth(queue = 'default', props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const dlq = this.deadLetterQueues[queue];
+    if (!dlq) {
+      const names = Object.keys(this.deadLetterQueues).map((n) => `"${n}"`).join(', ');
+      throw new ValidationError(`metricDlqDepth: received queue "${queue}"; expected one of ${names}. Pass a name from the \`queues\` prop.`);
+    }
+    return dlq.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * A metric of the sweeper's failed invocations (sum over 1 minute by default).
+   *
+   * @example
+   * ```ts
+   * dashboard.addWidgets(new GraphWidget({ left: [sundial.metricSweeperErrors()] }));
+   * ```
+   */
+  metricSweeperErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.sweeper.metricErrors({ statistic: 'Sum', period: Duration.minutes(1), ...props });
+  }
+
+  /**
+   * How late jobs start after their due time, in ms (`LatenessMs`, an EMF metric the consumer emits in namespace
+   * `Sundial` with dimension `service`; p99 over 1 minute by default).
+   *
+   * @example
+   * ```ts
+   * sundial.metricLateness({ statistic: 'p50' }).createAlarm(this, 'Late', { threshold: 2000, evaluationPeriods: 5 });
+   * ```
+   */
+  metricLateness(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: SUNDIAL_METRICS_NAMESPACE,
+      metricName: 'LatenessMs',
+      dimensionsMap: { service: SUNDIAL_SERVICE_NAME },
+      statistic: 'p99',
+      unit: cloudwatch.Unit.MILLISECONDS,
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /**
+   * cdk-nag (AwsSolutions) findings that this design causes on purpose, each acknowledged where it arises with the
+   * reason. Without cdk-nag in the app these are inert metadata.
+   */
+  private acknowledgeNagFindings(runtime: lambda.Runtime, sweepScheduleRole: iam.Role): void {
+    const stack = Stack.of(this);
+    for (const fn of [this.sweeper, this.consumer]) {
+      this.acknowledgeGrant(fn);
+      Validations.of(fn).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: 'The AWS managed basic execution role only lets the function write its own CloudWatch Logs; a copy would add nothing but upkeep.',
+        },
+        {
+          id: 'AwsSolutions-L1',
+          reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on Node 20 and its bundles target it, and users pick a newer runtime through the prop.`,
+        },
+      );
+      if (runtime.name === lambda.Runtime.NODEJS_20_X.name) {
+        Validations.of(fn).acknowledge({
+          id: 'CloudFormation-Validate::W2531',
+          reason: 'nodejs20.x is the runtime sundial is tested on (the `runtime` prop selects a newer one); AWS blocks creating it from 2027-02-01.',
+        });
+      }
+    }
+    const sweeperId = stack.getLogicalId(this.sweeper.node.defaultChild as CfnElement);
+    Validations.of(sweepScheduleRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${sweeperId}.Arn>:*]`,
+      reason: 'Function.grantInvoke also allows the function\'s versions and aliases (`<arn>:*`); the role can still invoke this one function only.',
+    });
+  }
+
+  /**
+   * Our grants on the table include its `due` index (`<table arn>/index/*`) and, with a customer key, KMS's
+   * wildcard actions: acknowledge them on the grantee, since the grant is ours and so is the reason.
+   */
+  private acknowledgeGrant(grantee: iam.IGrantable): void {
+    if (!Construct.isConstruct(grantee)) return;
+    const scope: IConstruct = grantee;
+    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
+    Validations.of(scope).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
+      reason: 'Queries must read the table\'s `due` index (the sweeper\'s read path); `index/*` is how CDK grants on a table\'s indexes, and it names only this table\'s.',
+    });
+    if (this.encryptionKey) {
+      for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+        Validations.of(scope).acknowledge({
+          id: `AwsSolutions-IAM5[Action::${action}]`,
+          reason: `Encrypting with the customer key needs ${action} (SQS and DynamoDB request data keys); it applies to that one key only.`,
+        });
+      }
+    }
+  }
+
+  /** Grants item-level actions on the table and its indexes, plus the key when the table uses a customer key. */
+  private grantTable(grantee: iam.IGrantable, actions: string[]): void {
+    this.table.grant(grantee, ...actions);
+    const writes = actions.some((a) => !READ_ACTIONS.includes(a));
+    if (this.encryptionKey) {
+      if (writes) this.encryptionKey.grantEncryptDecrypt(grantee);
+      else this.encryptionKey.grantDecrypt(grantee);
+    }
+  }
+}
+
+/** Settings shared by both functions: runtime, architecture and bundling with the local esbuild. */
+function functionDefaults(runtime: lambda.Runtime): {
+  runtime: lambda.Runtime;
+  architecture: lambda.Architecture;
+  handler: string;
+  bundling: BundlingOptions;
+  depsLockFilePath?: string;
+  projectRoot?: string;
+} {
+  const lockFile = join(PACKAGE_ROOT, 'package-lock.json');
+  return {
+    runtime,
+    architecture: lambda.Architecture.ARM_64,
+    handler: 'handler',
+    bundling: {
+      minify: true,
+      sourceMap: true,
+      target: 'node20',
+      // ESM (index.mjs) runs the same under Lambda and under a local `import()`, whatever package.json's "type" says.
+      format: OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require unless we make one.
+      banner: "import { createRequire as __sundialCreateRequire } from 'node:module'; const require = __sundialCreateRequire(import.meta.url);",
+      // Ship the SDK version the tests ran against, and keep each asset self-contained for the local stack.
+      bundleAwsSDK: true,
+      forceDockerBundling: false,
+    },
+    // Bundle from the sundial package whatever the current directory is (cdk synth, tests, the local stack).
+    ...(existsSync(lockFile) ? { depsLockFilePath: lockFile, projectRoot: PACKAGE_ROOT } : {}),
+  };
+}
+
+function toList(value: string | string[]): string[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, fn(value)]));
+}

@@ -1,0 +1,132 @@
+/**
+ * Validation of `SundialSchedulerProps`, kept apart from the construct (as aws-sqs keeps `validate-queue-props.ts`)
+ * so every rule lives in one table-like place and reports every problem at once, before any resource is created.
+ */
+import { existsSync } from 'node:fs';
+import { Duration, Token } from 'aws-cdk-lib';
+import { ValidationError } from '../lib/core/errors.ts';
+import { MAX_LOOKAHEAD_SEC } from '../lib/config.ts';
+
+/** Limits set by the AWS services (or by our design) that the props must respect. */
+export const SCHEDULER_LIMITS = {
+  /** Lambda's hard limit on a function's timeout. */
+  maxLambdaTimeoutSec: 900,
+  /** SQS's hard limit on a queue's visibility timeout (12 hours). */
+  maxVisibilityTimeoutSec: 43_200,
+  /** Lambda memory range. */
+  minMemoryMb: 128,
+  maxMemoryMb: 10_240,
+  /** SQS event source: batch size without a batching window, and the `MaximumConcurrency` range. */
+  maxBatchSize: 10,
+  minMaxConcurrency: 2,
+  maxMaxConcurrency: 1000,
+  /** SQS redrive policy range. */
+  maxReceiveCount: 1000,
+  /** Matches `readConfig`'s accepted range for `SUNDIAL_SHARDS`. */
+  maxShards: 1000,
+  maxLookaheadSec: MAX_LOOKAHEAD_SEC,
+  /** Queue names become construct ids, output ids and JSON keys: keep them plain. */
+  queueNamePattern: /^[A-Za-z][A-Za-z0-9_-]{0,39}$/,
+} as const;
+
+/** The subset of the construct's props that validation reads, after defaults are applied. */
+export interface ResolvedSchedulerProps {
+  readonly tasksEntries: readonly string[];
+  readonly queues: Readonly<Record<string, { readonly maxConcurrency?: number; readonly batchSize?: number }>>;
+  readonly consumerTimeout: Duration;
+  readonly consumerMemorySize: number;
+  readonly sweeperTimeout: Duration;
+  readonly sweeperMemorySize: number;
+  readonly sweepInterval: Duration;
+  readonly shards: number;
+  readonly lookahead: Duration;
+  readonly retention: Duration;
+  readonly maxReceiveCount: number;
+  readonly visibilityTimeout: Duration;
+}
+
+/**
+ * Checks resolved props against the service limits and sundial's own rules; throws one `ValidationError` listing
+ * every problem. Values that are CDK tokens (known only at deploy time) are accepted as they are.
+ *
+ * @example
+ * ```ts
+ * validateSchedulerProps({ ...resolved, shards: 0 }); // throws ValidationError: `shards`: received 0; expected …
+ * ```
+ */
+export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
+  const problems: string[] = [];
+  const L = SCHEDULER_LIMITS;
+
+  if (props.tasksEntries.length === 0) {
+    problems.push('`tasksEntry`: received an empty list; expected at least one task module path. Omit it to bundle the project\'s examples/tasks.ts.');
+  }
+  for (const entry of props.tasksEntries) {
+    if (!existsSync(entry)) {
+      problems.push(`\`tasksEntry\`: "${entry}" does not exist; expected the path of a module that defines tasks with defineTask. Fix the path (relative paths resolve from the current directory).`);
+    }
+  }
+
+  const names = Object.keys(props.queues);
+  if (!names.includes('default')) {
+    problems.push(`\`queues\`: received [${names.map((n) => `"${n}"`).join(', ')}]; expected a "default" queue among them (tasks without \`queue\` go there). Add \`default: {}\`.`);
+  }
+  for (const [name, options] of Object.entries(props.queues)) {
+    if (!L.queueNamePattern.test(name)) {
+      problems.push(`\`queues\`: name "${name}" is not allowed; expected a letter then up to 39 letters, digits, "-" or "_". Rename the queue.`);
+    }
+    integerIn(problems, `queues.${name}.batchSize`, options.batchSize, 1, L.maxBatchSize);
+    integerIn(problems, `queues.${name}.maxConcurrency`, options.maxConcurrency, L.minMaxConcurrency, L.maxMaxConcurrency);
+  }
+
+  const consumerSec = seconds(props.consumerTimeout);
+  durationIn(problems, 'consumerTimeout', props.consumerTimeout, 1, L.maxLambdaTimeoutSec);
+  durationIn(problems, 'sweeperTimeout', props.sweeperTimeout, 1, L.maxLambdaTimeoutSec);
+  integerIn(problems, 'consumerMemorySize', props.consumerMemorySize, L.minMemoryMb, L.maxMemoryMb);
+  integerIn(problems, 'sweeperMemorySize', props.sweeperMemorySize, L.minMemoryMb, L.maxMemoryMb);
+  integerIn(problems, 'shards', props.shards, 1, L.maxShards);
+  integerIn(problems, 'maxReceiveCount', props.maxReceiveCount, 1, L.maxReceiveCount);
+
+  const visibilitySec = seconds(props.visibilityTimeout);
+  durationIn(problems, 'visibilityTimeout', props.visibilityTimeout, 0, L.maxVisibilityTimeoutSec);
+  if (visibilitySec !== undefined && consumerSec !== undefined && visibilitySec < consumerSec) {
+    problems.push(`\`visibilityTimeout\`: received ${visibilitySec} s, shorter than \`consumerTimeout\` (${consumerSec} s); expected at least the consumer timeout (AWS recommends 6×), or SQS redelivers messages whose task is still running. Raise it or omit it.`);
+  }
+
+  const intervalSec = seconds(props.sweepInterval);
+  if (intervalSec !== undefined && (intervalSec < 60 || intervalSec % 60 !== 0)) {
+    problems.push(`\`sweepInterval\`: received ${intervalSec} s; expected whole minutes, at least Duration.minutes(1) (EventBridge Scheduler's smallest rate). Use e.g. Duration.minutes(1).`);
+  }
+  const lookaheadSec = seconds(props.lookahead);
+  durationIn(problems, 'lookahead', props.lookahead, 1, L.maxLookaheadSec);
+  if (lookaheadSec !== undefined && intervalSec !== undefined && lookaheadSec < intervalSec) {
+    problems.push(`\`lookahead\`: received ${lookaheadSec} s, shorter than \`sweepInterval\` (${intervalSec} s); expected at least the interval, or jobs due between two sweeps fire late. Raise \`lookahead\` or shorten \`sweepInterval\`.`);
+  }
+
+  const retentionSec = seconds(props.retention);
+  if (retentionSec !== undefined && (retentionSec < 86_400 || retentionSec % 86_400 !== 0)) {
+    problems.push(`\`retention\`: received ${retentionSec} s; expected whole days, at least Duration.days(1) (ended jobs are kept that long). Use e.g. Duration.days(7).`);
+  }
+
+  if (problems.length > 0) throw new ValidationError(problems.map((p) => `SundialScheduler ${p}`));
+}
+
+/** Seconds of a duration, or `undefined` when it is a deploy-time token. */
+function seconds(duration: Duration): number | undefined {
+  return duration.isUnresolved() ? undefined : duration.toSeconds({ integral: false });
+}
+
+function durationIn(problems: string[], field: string, duration: Duration, minSec: number, maxSec: number): void {
+  const sec = seconds(duration);
+  if (sec === undefined) return;
+  if (!Number.isInteger(sec) || sec < minSec || sec > maxSec) {
+    problems.push(`\`${field}\`: received ${duration.toHumanString()}; expected whole seconds from ${minSec} to ${maxSec} s. Use e.g. Duration.seconds(${Math.min(Math.max(Math.round(sec), minSec), maxSec)}).`);
+  }
+}
+
+function integerIn(problems: string[], field: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    problems.push(`\`${field}\`: received ${value}; expected an integer from ${min} to ${max}. Pick a value in that range or omit it for the default.`);
+  }
+}
