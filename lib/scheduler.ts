@@ -19,7 +19,7 @@ import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
 import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
 import { SqsJobQueue } from './queue/sqs-queue.ts';
 import type { JobQueue } from './queue/types.ts';
-import { jobPutTransactItem } from './store/dynamodb-items.ts';
+import { jobPutTransactItem, type DocumentTransactPut } from './store/dynamodb-items.ts';
 import { DynamoDbJobStore } from './store/dynamodb-store.ts';
 import { LIVE_STATES, type JobRecord, type JobState, type JobStore, type Page, type ScheduleRecord } from './store/types.ts';
 
@@ -64,7 +64,7 @@ export type SchedulerOptions = AwsSchedulerOptions | CustomSchedulerOptions;
 
 /** Options of `transactItems` / `transact`: which SDK item format the caller's transaction uses. */
 export interface TransactFormatOptions {
-  /** `document`: `@aws-sdk/lib-dynamodb` `TransactWriteCommand`; `client`: `@aws-sdk/client-dynamodb`. @default 'document' */
+  /** `client`: `@aws-sdk/client-dynamodb` `TransactWriteItemsCommand` items; `document`: `@aws-sdk/lib-dynamodb` `TransactWriteCommand` items. @default 'client' */
   readonly format?: 'document' | 'client';
 }
 
@@ -223,22 +223,38 @@ export class Scheduler {
   }
 
   /**
-   * The `TransactWriteItem`s that enqueue a job inside the caller's own DynamoDB transaction: if the transaction is
-   * cancelled, nothing is enqueued. A job written this way is due-checked by the next sweep (within about a minute);
-   * use `transact` to have a job due now start within a second.
+   * The `TransactWriteItem`s (low-level `@aws-sdk/client-dynamodb` format) that enqueue a job inside the caller's own
+   * `TransactWriteItemsCommand`: if the transaction is cancelled, nothing is enqueued. A near-due job written this way
+   * is sent by the next sweep (within about a minute); `transact` sends it right after the commit instead.
+   * `transactDocumentItems` is the twin for `@aws-sdk/lib-dynamodb`'s `TransactWriteCommand`.
+   *
+   * @example
+   * ```ts
+   * await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [
+   *   { Put: { TableName: 'orders', Item: marshall(order) } },
+   *   ...scheduler.transactItems('send-receipt', { orderId: order.id }, { in: '1h' }),
+   * ] }));
+   * ```
+   */
+  transactItems<P = unknown>(task: string, payload: P, options?: EnqueueOptions): TransactWriteItem[] {
+    const aws = this.requireAws('transactItems');
+    return [jobPutTransactItem(aws.tableName, this.transactionRecord(task, payload, options), aws.shards, 'client')];
+  }
+
+  /**
+   * Like `transactItems`, in the `@aws-sdk/lib-dynamodb` `TransactWriteCommand` format (plain JavaScript values).
    *
    * @example
    * ```ts
    * await doc.send(new TransactWriteCommand({ TransactItems: [
    *   { Put: { TableName: 'orders', Item: order } },
-   *   ...scheduler.transactItems('send-receipt', { orderId: order.id }),
+   *   ...scheduler.transactDocumentItems('send-receipt', { orderId: order.id }),
    * ] }));
    * ```
    */
-  transactItems<P = unknown>(task: string, payload: P, options?: EnqueueOptions, format: TransactFormatOptions = {}): TransactWriteItem[] | Array<Record<string, unknown>> {
-    const nowMs = this.clock.nowMs();
-    const [v] = this.validateAll([{ task, payload, ...(options ? { options } : {}) }], nowMs, 'job');
-    return [this.transactPut(this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'transaction'), format)];
+  transactDocumentItems<P = unknown>(task: string, payload: P, options?: EnqueueOptions): DocumentTransactPut[] {
+    const aws = this.requireAws('transactDocumentItems');
+    return [jobPutTransactItem(aws.tableName, this.transactionRecord(task, payload, options), aws.shards, 'document')];
   }
 
   /**
@@ -251,6 +267,7 @@ export class Scheduler {
    * const [receipt] = await scheduler.transact(
    *   [{ Update: { TableName: 'accounts', Key: { id: 'a1' }, UpdateExpression: 'SET paid = :t', ExpressionAttributeValues: { ':t': true } } }],
    *   [{ task: 'send-receipt', payload: { account: 'a1' } }],
+   *   { format: 'document' },
    * );
    * ```
    */
@@ -263,11 +280,12 @@ export class Scheduler {
       );
     }
     const records = this.validateAll(jobs, nowMs, 'jobs').map((v) => this.newRecord(v, this.idFor(v, nowMs), nowMs, 'transaction'));
-    const jobItems = records.map((r) => this.transactPut(r, format));
-    if ((format.format ?? 'document') === 'client') {
-      await aws.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...(jobItems as TransactWriteItem[])] }));
+    if ((format.format ?? 'client') === 'client') {
+      const jobItems = records.map((r) => jobPutTransactItem(aws.tableName, r, aws.shards, 'client'));
+      await aws.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...jobItems] }));
     } else {
-      await aws.doc.send(new TransactWriteCommand({ TransactItems: [...callerItems, ...jobItems] as never }));
+      const jobItems = records.map((r) => jobPutTransactItem(aws.tableName, r, aws.shards, 'document'));
+      await aws.doc.send(new TransactWriteCommand({ TransactItems: [...(callerItems as DocumentTransactPut[]), ...jobItems] }));
     }
     // Committed: send what is near, then take it out of its lane (a crash in between leaves it to the sweeper).
     const lane = records.filter((r) => r.placement === 'lane');
@@ -525,11 +543,10 @@ export class Scheduler {
     return values;
   }
 
-  private transactPut(record: JobRecord, format: TransactFormatOptions) {
-    const aws = this.requireAws('transactItems');
-    return format.format === 'client'
-      ? jobPutTransactItem(aws.tableName, record, aws.shards, 'client')
-      : jobPutTransactItem(aws.tableName, record, aws.shards, 'document');
+  private transactionRecord(task: string, payload: unknown, options: EnqueueOptions | undefined): JobRecord {
+    const nowMs = this.clock.nowMs();
+    const [v] = this.validateAll([{ task, payload, ...(options ? { options } : {}) }], nowMs, 'job');
+    return this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'transaction');
   }
 
   private requireAws(method: string) {
