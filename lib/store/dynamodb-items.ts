@@ -1,0 +1,640 @@
+/**
+ * The stored shape of jobs, schedules and the sweeper state in the one table, and every key, condition and update the
+ * store writes, as pure functions (docs/architecture.md, "One table" and "Job states and writes"). Both adapters use
+ * them: `DynamoDbJobStore` compiles them to expressions, `MemoryJobStore` evaluates them on its items.
+ */
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { bucketOf, duePartitionKey, lanePartitionKey, shardOf } from '../core/buckets.ts';
+import { and, eq, exists, ExpressionBuilder, isIn, le, lt, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
+import { TABLE_SCHEMA } from './schema.ts';
+import type { AttemptOutcome, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, ShardCursor, SweepState } from './types.ts';
+
+const PK = TABLE_SCHEMA.partitionKey;
+const SK = TABLE_SCHEMA.sortKey;
+const DUE_PK = TABLE_SCHEMA.dueIndex.partitionKey;
+const DUE_SK = TABLE_SCHEMA.dueIndex.sortKey;
+const TTL = TABLE_SCHEMA.ttlAttribute;
+
+/** Prefix of job partitions: `job#<shard>`. */
+export const JOB_PARTITION_PREFIX = 'job#';
+/** The partition holding every schedule. */
+export const SCHEDULE_PARTITION = 'schedule';
+
+/** States a job never leaves by itself; a `unique` job in one of them may be replaced by a new one. */
+export const ENDED_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+/** States a job can be claimed or cancelled from. */
+const WAITING_STATES: readonly JobState[] = ['scheduled', 'retrying'];
+
+/** The key of an item: `pk` and `sk`. */
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** Attributes of an item that has an entry in the `due` index. */
+export interface DueIndexAttributes {
+  readonly duePk?: string;
+  readonly dueSk?: number;
+}
+
+/** A job as stored: the record without `id` (it is `sk`) plus keys and index attributes. */
+export type JobItem = ItemKey & DueIndexAttributes & Omit<JobRecord, 'id'>;
+
+/** A schedule as stored: the record without `id` (it is `sk`) plus keys and its lane entry while active. */
+export type ScheduleItem = ItemKey & DueIndexAttributes & Omit<ScheduleRecord, 'id'>;
+
+/** The sweeper's one item: its lease and per-shard cursors. */
+export interface SweeperItem extends ItemKey {
+  readonly owner?: string;
+  readonly leaseUntilMs?: number;
+  /** Cursor per shard; DynamoDB map keys are strings, so shard numbers are stored as `"0"`, `"1"`, … */
+  readonly cursors?: Readonly<Record<string, ShardCursor>>;
+}
+
+/**
+ * Key of a job: `{ pk: 'job#<shard>', sk: id }`.
+ *
+ * @example
+ * ```ts
+ * jobKey('j_1', 8); // { pk: 'job#5', sk: 'j_1' }
+ * ```
+ */
+export function jobKey(id: string, shards: number): ItemKey {
+  return { pk: jobPartitionKey(shardOf(id, shards)), sk: id };
+}
+
+/**
+ * Partition key of one job shard.
+ *
+ * @example
+ * ```ts
+ * jobPartitionKey(3); // 'job#3'
+ * ```
+ */
+export function jobPartitionKey(shard: number): string {
+  return `${JOB_PARTITION_PREFIX}${shard}`;
+}
+
+/**
+ * Key of a schedule: `{ pk: 'schedule', sk: id }`.
+ *
+ * @example
+ * ```ts
+ * scheduleKey('nightly-report'); // { pk: 'schedule', sk: 'nightly-report' }
+ * ```
+ */
+export function scheduleKey(id: string): ItemKey {
+  return { pk: SCHEDULE_PARTITION, sk: id };
+}
+
+/**
+ * Key of the sweeper state item.
+ *
+ * @example
+ * ```ts
+ * sweeperKey(); // { pk: 'sweeper', sk: 'state' }
+ * ```
+ */
+export function sweeperKey(): ItemKey {
+  return { pk: 'sweeper', sk: 'state' };
+}
+
+/**
+ * The `due` index attributes of a job at its placement: its minute bucket, its shard's lane, or none.
+ *
+ * @example
+ * ```ts
+ * jobIndexAttributes({ ...record, placement: 'bucket' }, 8); // { duePk: '2026-11-23T14:05Z#5', dueSk: 1795…}
+ * ```
+ */
+export function jobIndexAttributes(record: Pick<JobRecord, 'id' | 'dueAtMs' | 'placement'>, shards: number): DueIndexAttributes {
+  const shard = shardOf(record.id, shards);
+  switch (record.placement) {
+    case 'bucket':
+      return { duePk: duePartitionKey(bucketOf(record.dueAtMs), shard), dueSk: record.dueAtMs };
+    case 'lane':
+      return { duePk: lanePartitionKey(shard), dueSk: record.dueAtMs };
+    case 'none':
+      return {};
+  }
+}
+
+/**
+ * The `due` index attributes of a schedule: in its shard's lane at `nextRunAtMs` while active, else none.
+ *
+ * @example
+ * ```ts
+ * scheduleIndexAttributes({ id: 'nightly', paused: false, nextRunAtMs: 1795… }, 8); // { duePk: 'lane#2', dueSk: 1795… }
+ * ```
+ */
+export function scheduleIndexAttributes(
+  record: Pick<ScheduleRecord, 'id' | 'paused' | 'nextRunAtMs'>,
+  shards: number,
+): DueIndexAttributes {
+  if (record.paused || record.nextRunAtMs === undefined) return {};
+  return { duePk: lanePartitionKey(shardOf(record.id, shards)), dueSk: record.nextRunAtMs };
+}
+
+/** Copies an object without its `undefined` properties (DynamoDB stores no undefined). */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Maps a job record to its stored item.
+ *
+ * @example
+ * ```ts
+ * await doc.send(new PutCommand({ TableName, Item: toJobItem(record, 8) }));
+ * ```
+ */
+export function toJobItem(record: JobRecord, shards: number): JobItem {
+  const { id, ...fields } = record;
+  return defined({ ...fields, ...jobKey(id, shards), ...jobIndexAttributes(record, shards) });
+}
+
+/**
+ * Maps a stored job item back to its record.
+ *
+ * @example
+ * ```ts
+ * const job = fromJobItem(response.Item as JobItem);
+ * ```
+ */
+export function fromJobItem(item: JobItem): JobRecord {
+  const { pk: _pk, sk, duePk: _duePk, dueSk: _dueSk, ...fields } = item;
+  return defined({ id: sk, ...fields });
+}
+
+/**
+ * Maps a schedule record to its stored item.
+ *
+ * @example
+ * ```ts
+ * const item = toScheduleItem(schedule, 8);
+ * ```
+ */
+export function toScheduleItem(record: ScheduleRecord, shards: number): ScheduleItem {
+  const { id, ...fields } = record;
+  return defined({ ...fields, ...scheduleKey(id), ...scheduleIndexAttributes(record, shards) });
+}
+
+/**
+ * Maps a stored schedule item back to its record.
+ *
+ * @example
+ * ```ts
+ * const schedule = fromScheduleItem(response.Item as ScheduleItem);
+ * ```
+ */
+export function fromScheduleItem(item: ScheduleItem): ScheduleRecord {
+  const { pk: _pk, sk, duePk: _duePk, dueSk: _dueSk, ...fields } = item;
+  return defined({ id: sk, ...fields });
+}
+
+// ---- conditions and updates, one pair per write (docs/architecture.md, "Job states and writes") ----
+
+/**
+ * `createJob`: the id is free, or its job has ended (a `unique` job may run again once the previous one ended).
+ *
+ * @example
+ * ```ts
+ * new ExpressionBuilder().condition(createJobCondition()); // (attribute_not_exists(#n0)) OR (#n1 IN (:v0, :v1, :v2))
+ * ```
+ */
+export function createJobCondition(): Condition {
+  return or(notExists(PK), isIn('state', ENDED_STATES));
+}
+
+/**
+ * `claimJob`: the message's due time matches and the job waits, or runs under a lease that ended before `nowMs`.
+ *
+ * @example
+ * ```ts
+ * claimCondition({ dueAtMs, nowMs });
+ * ```
+ */
+export function claimCondition(claim: { dueAtMs: number; nowMs: number }): Condition {
+  return and(
+    exists(PK),
+    eq('dueAtMs', claim.dueAtMs),
+    or(isIn('state', WAITING_STATES), and(eq('state', 'running'), lt('leaseUntilMs', claim.nowMs))),
+  );
+}
+
+/**
+ * `claimJob`: one more attempt, running under a lease. Leaves the index entry alone (no index write).
+ *
+ * @example
+ * ```ts
+ * claimUpdate({ nowMs, leaseUntilMs: nowMs + 60_000 });
+ * ```
+ */
+export function claimUpdate(claim: { nowMs: number; leaseUntilMs: number }): AttributeUpdate {
+  return {
+    set: { state: 'running', startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs },
+    increment: { attempt: 1 },
+  };
+}
+
+/**
+ * `finishAttempt`: the attempt still holds the job.
+ *
+ * @example
+ * ```ts
+ * finishCondition(2); // state = running AND attempt = 2
+ * ```
+ */
+export function finishCondition(attempt: number): Condition {
+  return and(eq('state', 'running'), eq('attempt', attempt));
+}
+
+/**
+ * `finishAttempt`: writes the outcome. `completed` / `failed` leave the index alone (1 write unit); `retrying` moves
+ * the job into its new bucket or out of the index.
+ *
+ * @example
+ * ```ts
+ * finishUpdate('j_1', { state: 'completed', nowMs, expiresAtEpochSec }, 8);
+ * ```
+ */
+export function finishUpdate(id: string, outcome: AttemptOutcome, shards: number): AttributeUpdate {
+  switch (outcome.state) {
+    case 'completed':
+      return {
+        set: {
+          state: 'completed',
+          finishedAtMs: outcome.nowMs,
+          updatedAtMs: outcome.nowMs,
+          result: outcome.result,
+          [TTL]: outcome.expiresAtEpochSec,
+        },
+        remove: ['leaseUntilMs'],
+      };
+    case 'failed':
+      return {
+        set: {
+          state: 'failed',
+          finishedAtMs: outcome.nowMs,
+          updatedAtMs: outcome.nowMs,
+          lastError: outcome.lastError,
+          [TTL]: outcome.expiresAtEpochSec,
+        },
+        remove: ['leaseUntilMs'],
+      };
+    case 'retrying': {
+      const index = jobIndexAttributes({ id, dueAtMs: outcome.dueAtMs, placement: outcome.placement }, shards);
+      return {
+        set: {
+          state: 'retrying',
+          dueAtMs: outcome.dueAtMs,
+          placement: outcome.placement,
+          lastError: outcome.lastError,
+          updatedAtMs: outcome.nowMs,
+          ...index,
+        },
+        // No message for the new due time has been sent yet.
+        remove: ['leaseUntilMs', 'sentAtMs', ...(index.duePk === undefined ? [DUE_PK, DUE_SK] : [])],
+      };
+    }
+  }
+}
+
+/**
+ * `cancelJob`: only a waiting job can be cancelled (a running one finishes its attempt).
+ *
+ * @example
+ * ```ts
+ * cancelCondition(); // attribute_exists(pk) AND state IN (scheduled, retrying)
+ * ```
+ */
+export function cancelCondition(): Condition {
+  return and(exists(PK), isIn('state', WAITING_STATES));
+}
+
+/**
+ * `cancelJob`: ends the job and takes it out of the index, so the sweeper does not send a message nobody needs.
+ *
+ * @example
+ * ```ts
+ * cancelUpdate(nowMs, expiresAtEpochSec);
+ * ```
+ */
+export function cancelUpdate(nowMs: number, expiresAtEpochSec: number): AttributeUpdate {
+  return {
+    set: { state: 'cancelled', placement: 'none', finishedAtMs: nowMs, updatedAtMs: nowMs, [TTL]: expiresAtEpochSec },
+    remove: [DUE_PK, DUE_SK, 'leaseUntilMs'],
+  };
+}
+
+/**
+ * `requeueFailedJob`: only a failed job is retried by hand.
+ *
+ * @example
+ * ```ts
+ * requeueCondition(); // attribute_exists(pk) AND state = failed
+ * ```
+ */
+export function requeueCondition(): Condition {
+  return and(exists(PK), eq('state', 'failed'));
+}
+
+/**
+ * `requeueFailedJob`: scheduled again at `dueAtMs` (the caller sends its message now, so it is not indexed), with
+ * `maxAttempts` more attempts than it has used (`maxAttempts = attempt + maxAttempts`); the last error is kept.
+ *
+ * @example
+ * ```ts
+ * requeueUpdate(nowMs, nowMs);
+ * ```
+ */
+export function requeueUpdate(nowMs: number, dueAtMs: number): AttributeUpdate {
+  return {
+    set: { state: 'scheduled', placement: 'none', dueAtMs, updatedAtMs: nowMs },
+    addAttribute: { maxAttempts: 'attempt' },
+    remove: [DUE_PK, DUE_SK, TTL, 'finishedAtMs', 'leaseUntilMs', 'sentAtMs'],
+  };
+}
+
+/**
+ * `markSent`: the job is still in its lane for that due time (whatever its state: a fast consumer may have run it).
+ *
+ * @example
+ * ```ts
+ * markSentCondition('j_1', dueAtMs, 8);
+ * ```
+ */
+export function markSentCondition(id: string, dueAtMs: number, shards: number): Condition {
+  return and(eq(DUE_PK, lanePartitionKey(shardOf(id, shards))), eq('dueAtMs', dueAtMs));
+}
+
+/**
+ * `markSent`: records the send and takes the job out of its lane.
+ *
+ * @example
+ * ```ts
+ * markSentUpdate(nowMs);
+ * ```
+ */
+export function markSentUpdate(nowMs: number): AttributeUpdate {
+  return { set: { placement: 'none', sentAtMs: nowMs, updatedAtMs: nowMs }, remove: [DUE_PK, DUE_SK] };
+}
+
+const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId'] as const;
+
+/**
+ * `putSchedule`: writes every attribute of `record` (removing the optional ones it lacks) and sets
+ * `version = previous version + 1` (1 for a new schedule), whatever `record.version` says, so any sweeper holding an
+ * older copy loses its conditional write.
+ *
+ * @example
+ * ```ts
+ * putScheduleUpdate(schedule, 8);
+ * ```
+ */
+export function putScheduleUpdate(record: ScheduleRecord, shards: number): AttributeUpdate {
+  const { pk: _pk, sk: _sk, version: _version, ...fields } = toScheduleItem(record, shards);
+  const index = scheduleIndexAttributes(record, shards);
+  return {
+    set: fields,
+    increment: { version: 1 },
+    remove: [
+      ...OPTIONAL_SCHEDULE_ATTRIBUTES.filter((attr) => record[attr] === undefined),
+      ...(index.duePk === undefined ? [DUE_PK, DUE_SK] : []),
+    ],
+  };
+}
+
+/**
+ * `setSchedulePaused(…, true)`: out of the lane.
+ *
+ * @example
+ * ```ts
+ * pauseScheduleUpdate(nowMs);
+ * ```
+ */
+export function pauseScheduleUpdate(nowMs: number): AttributeUpdate {
+  return { set: { paused: true, updatedAtMs: nowMs }, remove: [DUE_PK, DUE_SK] };
+}
+
+/**
+ * `setSchedulePaused(…, false)`: back into the lane at `nextRunAtMs` (given, or the stored one: then the item must
+ * have one, see `resumeScheduleCondition`).
+ *
+ * @example
+ * ```ts
+ * resumeScheduleUpdate('nightly', nowMs, undefined, 8);
+ * ```
+ */
+export function resumeScheduleUpdate(id: string, nowMs: number, nextRunAtMs: number | undefined, shards: number): AttributeUpdate {
+  const lane = lanePartitionKey(shardOf(id, shards));
+  return nextRunAtMs === undefined
+    ? { set: { paused: false, updatedAtMs: nowMs, [DUE_PK]: lane }, copy: { [DUE_SK]: 'nextRunAtMs' } }
+    : { set: { paused: false, updatedAtMs: nowMs, nextRunAtMs, [DUE_PK]: lane, [DUE_SK]: nextRunAtMs } };
+}
+
+/**
+ * `setSchedulePaused(…, false)`: the schedule exists and, when resuming at its stored `nextRunAtMs`, has one.
+ *
+ * @example
+ * ```ts
+ * resumeScheduleCondition(undefined); // attribute_exists(nextRunAtMs)
+ * ```
+ */
+export function resumeScheduleCondition(nextRunAtMs: number | undefined): Condition {
+  return nextRunAtMs === undefined ? exists('nextRunAtMs') : exists(PK);
+}
+
+/**
+ * `setSchedulePaused(…, false)` of an ended schedule (no next run): only the flag changes; it stays out of the lane.
+ *
+ * @example
+ * ```ts
+ * resumeEndedScheduleUpdate(nowMs);
+ * ```
+ */
+export function resumeEndedScheduleUpdate(nowMs: number): AttributeUpdate {
+  return { set: { paused: false, updatedAtMs: nowMs } };
+}
+
+/**
+ * Condition of `resumeEndedScheduleUpdate`.
+ *
+ * @example
+ * ```ts
+ * resumeEndedScheduleCondition(); // attribute_exists(pk) AND attribute_not_exists(nextRunAtMs)
+ * ```
+ */
+export function resumeEndedScheduleCondition(): Condition {
+  return and(exists(PK), notExists('nextRunAtMs'));
+}
+
+/**
+ * `spawnOccurrence`: the schedule is the version the sweeper read, still due at the slot it spawns, and active.
+ *
+ * @example
+ * ```ts
+ * spawnCondition({ version: 3, expectedNextRunAtMs });
+ * ```
+ */
+export function spawnCondition(schedule: { version: number; expectedNextRunAtMs: number }): Condition {
+  return and(eq('version', schedule.version), eq('nextRunAtMs', schedule.expectedNextRunAtMs), eq('paused', false));
+}
+
+/**
+ * `spawnOccurrence`: advances the schedule; its lane entry follows `nextRunAtMs`, or goes when the schedule ended.
+ * `lastRunAtMs` / `lastJobId` left undefined keep their stored values (a skipped occurrence).
+ *
+ * @example
+ * ```ts
+ * spawnUpdate({ nextRunAtMs, runs: 4, lastRunAtMs, lastJobId, updatedAtMs: nowMs });
+ * ```
+ */
+export function spawnUpdate(advance: ScheduleAdvance): AttributeUpdate {
+  return {
+    set: {
+      runs: advance.runs,
+      updatedAtMs: advance.updatedAtMs,
+      lastRunAtMs: advance.lastRunAtMs,
+      lastJobId: advance.lastJobId,
+      nextRunAtMs: advance.nextRunAtMs,
+      [DUE_SK]: advance.nextRunAtMs,
+    },
+    remove: advance.nextRunAtMs === undefined ? ['nextRunAtMs', DUE_PK, DUE_SK] : [],
+  };
+}
+
+/**
+ * `spawnOccurrence`: the occurrence job's id (`<scheduleId>#<fireAtMs>`) is new, so a repeated spawn fails.
+ *
+ * @example
+ * ```ts
+ * occurrenceJobCondition(); // attribute_not_exists(pk)
+ * ```
+ */
+export function occurrenceJobCondition(): Condition {
+  return notExists(PK);
+}
+
+/**
+ * `acquireSweep`: nobody holds the lease, or it expired at `nowMs`.
+ *
+ * @example
+ * ```ts
+ * acquireSweepCondition(nowMs);
+ * ```
+ */
+export function acquireSweepCondition(nowMs: number): Condition {
+  return or(notExists('leaseUntilMs'), le('leaseUntilMs', nowMs));
+}
+
+/**
+ * `acquireSweep`: takes the lease.
+ *
+ * @example
+ * ```ts
+ * acquireSweepUpdate('sweep-1', nowMs + 60_000);
+ * ```
+ */
+export function acquireSweepUpdate(owner: string, leaseUntilMs: number): AttributeUpdate {
+  return { set: { owner, leaseUntilMs } };
+}
+
+/**
+ * `saveSweep`: `owner` still holds the lease.
+ *
+ * @example
+ * ```ts
+ * saveSweepCondition('sweep-1'); // owner = sweep-1
+ * ```
+ */
+export function saveSweepCondition(owner: string): Condition {
+  return and(eq('owner', owner), exists('leaseUntilMs'));
+}
+
+/**
+ * `saveSweep`: stores the cursors, and gives the lease up when `release`.
+ *
+ * @example
+ * ```ts
+ * saveSweepUpdate({ 0: { bucket: '2026-11-23T14:05Z' } }, true);
+ * ```
+ */
+export function saveSweepUpdate(cursors: Readonly<Record<number, ShardCursor>>, release: boolean): AttributeUpdate {
+  const stored = Object.fromEntries(
+    Object.entries(cursors).map(([shard, cursor]) => [shard, defined({ bucket: cursor.bucket, after: cursor.after })]),
+  );
+  return { set: { cursors: stored }, remove: release ? ['owner', 'leaseUntilMs'] : [] };
+}
+
+/**
+ * The saved cursors of a sweeper item (none yet: no cursors).
+ *
+ * @example
+ * ```ts
+ * sweepStateOf(response.Attributes as SweeperItem); // { cursors: { 0: { bucket: '2026-11-23T14:05Z' } } }
+ * ```
+ */
+export function sweepStateOf(item: SweeperItem | undefined): SweepState {
+  const cursors: Record<number, ShardCursor> = {};
+  for (const [shard, cursor] of Object.entries(item?.cursors ?? {})) {
+    cursors[Number(shard)] = cursor.after === undefined ? { bucket: cursor.bucket } : { bucket: cursor.bucket, after: cursor.after };
+  }
+  return { cursors };
+}
+
+// ---- transaction items the public API exposes ----
+
+/** The `@aws-sdk/lib-dynamodb` `TransactWriteCommand` shape of one put (native JavaScript values). */
+export interface DocumentTransactPut {
+  readonly Put: {
+    readonly TableName: string;
+    readonly Item: Record<string, unknown>;
+    readonly ConditionExpression: string;
+    readonly ExpressionAttributeNames: Record<string, string>;
+    readonly ExpressionAttributeValues?: Record<string, unknown>;
+  };
+}
+
+/**
+ * One put of a new job for the caller's own DynamoDB transaction, with the same condition as `createJob` (id free or
+ * its job ended). `format: 'client'` gives the low-level `@aws-sdk/client-dynamodb` `TransactWriteItem` (marshalled);
+ * `'document'` gives the `@aws-sdk/lib-dynamodb` `TransactWriteCommand` item (native values).
+ *
+ * Unlike `createJob`, a transaction cannot hand back the existing job: when the id is taken by a live job (a `unique`
+ * key already in use), the whole transaction fails with `TransactionCanceledException` (reason
+ * `ConditionalCheckFailed` at this item's position).
+ *
+ * @example
+ * ```ts
+ * await client.send(new TransactWriteItemsCommand({
+ *   TransactItems: [myOrderPut, jobPutTransactItem(tableName, { ...job, placement: 'lane' }, 8, 'client')],
+ * }));
+ * ```
+ */
+export function jobPutTransactItem(tableName: string, record: JobRecord, shards: number, format: 'client'): TransactWriteItem;
+export function jobPutTransactItem(tableName: string, record: JobRecord, shards: number, format: 'document'): DocumentTransactPut;
+export function jobPutTransactItem(
+  tableName: string,
+  record: JobRecord,
+  shards: number,
+  format: 'client' | 'document',
+): TransactWriteItem | DocumentTransactPut {
+  const builder = new ExpressionBuilder();
+  const ConditionExpression = builder.condition(createJobCondition());
+  const { ExpressionAttributeNames, ExpressionAttributeValues } = builder.attributes();
+  const Item = toJobItem(record, shards) as unknown as Record<string, unknown>;
+  if (format === 'document') {
+    return { Put: { TableName: tableName, Item, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } };
+  }
+  return {
+    Put: {
+      TableName: tableName,
+      Item: marshall(Item, { removeUndefinedValues: true }),
+      ConditionExpression,
+      ExpressionAttributeNames,
+      ...(ExpressionAttributeValues ? { ExpressionAttributeValues: marshall(ExpressionAttributeValues) } : {}),
+    },
+  };
+}

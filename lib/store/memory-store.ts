@@ -1,0 +1,372 @@
+/**
+ * An in-memory `JobStore` for logic tests (with a fake clock) and for embedding sundial in an application's tests.
+ * It keeps the same items as the DynamoDB table and applies the same conditions and updates (`dynamodb-items.ts`),
+ * so it behaves like `DynamoDbJobStore` in everything the contract suite checks.
+ */
+import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
+import {
+  acquireSweepCondition,
+  acquireSweepUpdate,
+  cancelCondition,
+  cancelUpdate,
+  claimCondition,
+  claimUpdate,
+  createJobCondition,
+  finishCondition,
+  finishUpdate,
+  fromJobItem,
+  fromScheduleItem,
+  jobKey,
+  jobPartitionKey,
+  markSentCondition,
+  markSentUpdate,
+  occurrenceJobCondition,
+  pauseScheduleUpdate,
+  putScheduleUpdate,
+  requeueCondition,
+  requeueUpdate,
+  resumeEndedScheduleCondition,
+  resumeEndedScheduleUpdate,
+  resumeScheduleCondition,
+  resumeScheduleUpdate,
+  saveSweepCondition,
+  saveSweepUpdate,
+  SCHEDULE_PARTITION,
+  scheduleKey,
+  spawnCondition,
+  spawnUpdate,
+  sweeperKey,
+  sweepStateOf,
+  toJobItem,
+  type ItemKey,
+  type JobItem,
+  type ScheduleItem,
+  type SweeperItem,
+} from './dynamodb-items.ts';
+import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
+import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
+import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';
+import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
+import type {
+  AttemptOutcome,
+  ClaimResult,
+  CreateJobResult,
+  DueEntry,
+  DuePosition,
+  JobRecord,
+  JobStore,
+  ListJobsQuery,
+  Page,
+  ScheduleAdvance,
+  ScheduleRecord,
+  SweepState,
+} from './types.ts';
+
+/** Names of the `JobStore` methods a failure can be injected into. */
+export type JobStoreMethod = {
+  [K in keyof JobStore]: JobStore[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof JobStore];
+
+/** An injected failure: thrown `before` the method does anything, or `after` it wrote (a lost response). */
+export interface InjectedFailure {
+  /** @default - an `Error` naming the method */
+  readonly error?: Error;
+  /** @default 'before' */
+  readonly when?: 'before' | 'after';
+}
+
+type Item = Record<string, unknown>;
+type Write = { ok: true; item: Item } | { ok: false; current?: Item };
+
+/**
+ * `JobStore` in memory.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryJobStore({ shards: 4 });
+ * await store.createJob(record);
+ * store.failNextCall('saveSweep', { when: 'before' }); // the sweeper crashes between send and save
+ * ```
+ */
+export class MemoryJobStore implements JobStore {
+  readonly shards: number;
+  private readonly items = new Map<string, Item>();
+  private readonly failures = new Map<JobStoreMethod, Required<InjectedFailure>>();
+
+  constructor(options: { shards: number }) {
+    if (!Number.isInteger(options.shards) || options.shards < 1) {
+      throw new ValidationError(`\`shards\`: received ${JSON.stringify(options.shards)}; expected an integer ≥ 1 such as 8.`);
+    }
+    this.shards = options.shards;
+  }
+
+  /**
+   * Makes the next call of `method` fail: before it does anything (a crash or a refused request), or after it wrote
+   * (a response lost on the way back). One call only; a second injection for the same method replaces the first.
+   *
+   * @example
+   * ```ts
+   * store.failNextCall('markSent', { when: 'after', error: new Error('socket hang up') });
+   * ```
+   */
+  failNextCall(method: JobStoreMethod, failure: InjectedFailure = {}): void {
+    this.failures.set(method, {
+      error: failure.error ?? new Error(`Injected failure of MemoryJobStore.${method}`),
+      when: failure.when ?? 'before',
+    });
+  }
+
+  // ---- jobs ----
+
+  createJob(job: JobRecord): Promise<CreateJobResult> {
+    return this.run('createJob', () => {
+      const write = this.put(toJobItem(job, this.shards), createJobCondition());
+      return write.ok
+        ? { created: true, job: jobOf(write.item) }
+        : { created: false, job: jobOf(write.current) };
+    });
+  }
+
+  createJobs(jobs: readonly JobRecord[]): Promise<Array<Error | undefined>> {
+    return this.run('createJobs', () => {
+      const seen = new Set<string>();
+      return jobs.map((job, index) => {
+        if (seen.has(job.id)) return duplicateInBatch(job.id, index);
+        seen.add(job.id);
+        this.put(toJobItem(job, this.shards), undefined);
+        return undefined;
+      });
+    });
+  }
+
+  getJob(id: string): Promise<JobRecord | undefined> {
+    return this.run('getJob', () => {
+      const item = this.read(jobKey(id, this.shards));
+      return item && jobOf(item);
+    });
+  }
+
+  listJobs(query: ListJobsQuery): Promise<Page<JobRecord>> {
+    return this.run('listJobs', () =>
+      collectJobPage(query, this.shards, async (shard, start, limit, filter) => {
+        const read = this.readPartition(jobPartitionKey(shard), start, limit);
+        return { ...read, items: read.items.filter((item) => filter === undefined || evaluateCondition(filter, item)) as unknown as JobItem[] };
+      }),
+    );
+  }
+
+  cancelJob(id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord> {
+    return this.run('cancelJob', () => {
+      const write = this.update(jobKey(id, this.shards), cancelCondition(), cancelUpdate(nowMs, expiresAtEpochSec));
+      if (write.ok) return jobOf(write.item);
+      if (write.current === undefined) throw new NotFoundError('job', id);
+      throw cancelConflict(id, String(write.current.state));
+    });
+  }
+
+  claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult> {
+    return this.run('claimJob', () => {
+      const write = this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
+      if (write.ok) return { claimed: true, job: jobOf(write.item) };
+      return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
+    });
+  }
+
+  finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
+    return this.run('finishAttempt', () =>
+      this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards)).ok,
+    );
+  }
+
+  requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord> {
+    return this.run('requeueFailedJob', () => {
+      const write = this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(nowMs, dueAtMs));
+      if (write.ok) return jobOf(write.item);
+      if (write.current === undefined) throw new NotFoundError('job', id);
+      throw requeueConflict(id, String(write.current.state));
+    });
+  }
+
+  markSent(id: string, dueAtMs: number, nowMs: number): Promise<boolean> {
+    return this.run('markSent', () =>
+      this.update(jobKey(id, this.shards), markSentCondition(id, dueAtMs, this.shards), markSentUpdate(nowMs)).ok,
+    );
+  }
+
+  // ---- schedules ----
+
+  putSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord | undefined> {
+    return this.run('putSchedule', () => {
+      const key = scheduleKey(schedule.id);
+      const previous = this.read(key);
+      this.update(key, undefined, putScheduleUpdate(schedule, this.shards));
+      return previous && scheduleOf(previous);
+    });
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return this.run('getSchedule', () => {
+      const item = this.read(scheduleKey(id));
+      return item && scheduleOf(item);
+    });
+  }
+
+  listSchedules(query: { limit: number; cursor?: string }): Promise<Page<ScheduleRecord>> {
+    return this.run('listSchedules', () =>
+      collectKeyPage(SCHEDULE_PARTITION, query, async (start, limit) => {
+        const read = this.readPartition(SCHEDULE_PARTITION, start, limit);
+        return { ...read, items: read.items.map((item) => scheduleOf(item)) };
+      }),
+    );
+  }
+
+  setSchedulePaused(id: string, paused: boolean, nowMs: number, nextRunAtMs?: number): Promise<ScheduleRecord> {
+    return this.run('setSchedulePaused', () => {
+      const key = scheduleKey(id);
+      let write = paused
+        ? this.update(key, exists('pk'), pauseScheduleUpdate(nowMs))
+        : this.update(key, resumeScheduleCondition(nextRunAtMs), resumeScheduleUpdate(id, nowMs, nextRunAtMs, this.shards));
+      if (!write.ok && write.current !== undefined && !paused) {
+        write = this.update(key, resumeEndedScheduleCondition(), resumeEndedScheduleUpdate(nowMs));
+      }
+      if (!write.ok) throw new NotFoundError('schedule', id);
+      return scheduleOf(write.item);
+    });
+  }
+
+  deleteSchedule(id: string): Promise<ScheduleRecord> {
+    return this.run('deleteSchedule', () => {
+      const key = scheduleKey(id);
+      const item = this.read(key);
+      if (item === undefined) throw new NotFoundError('schedule', id);
+      this.items.delete(itemId(key));
+      return scheduleOf(item);
+    });
+  }
+
+  spawnOccurrence(
+    schedule: { id: string; version: number; expectedNextRunAtMs: number },
+    job: JobRecord | undefined,
+    advance: ScheduleAdvance,
+  ): Promise<boolean> {
+    return this.run('spawnOccurrence', () => {
+      // Both conditions are checked before anything is written: a transaction.
+      const key = scheduleKey(schedule.id);
+      if (!evaluateCondition(spawnCondition(schedule), this.items.get(itemId(key)))) return false;
+      const jobItem = job && toJobItem(job, this.shards);
+      if (jobItem && !evaluateCondition(occurrenceJobCondition(), this.items.get(itemId(jobItem)))) return false;
+      this.update(key, undefined, spawnUpdate(advance));
+      if (jobItem) this.put(jobItem, undefined);
+      return true;
+    });
+  }
+
+  // ---- sweeper ----
+
+  acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined> {
+    return this.run('acquireSweep', () => {
+      const write = this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
+      return write.ok ? sweepStateOf(write.item as unknown as SweeperItem) : undefined;
+    });
+  }
+
+  saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean> {
+    return this.run('saveSweep', () =>
+      this.update(sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state.cursors, release)).ok,
+    );
+  }
+
+  readBucket(
+    shard: number,
+    bucket: string,
+    options: { after?: DuePosition; untilMs: number; limit: number },
+  ): Promise<{ entries: DueEntry[]; done: boolean }> {
+    return this.run('readBucket', () => readDuePage(duePartitionKey(bucket, shard), options, async (...args) => this.readIndex(...args)));
+  }
+
+  readLane(
+    shard: number,
+    options: { after?: DuePosition; untilMs: number; limit: number },
+  ): Promise<{ entries: DueEntry[]; done: boolean }> {
+    return this.run('readLane', () => readDuePage(lanePartitionKey(shard), options, async (...args) => this.readIndex(...args)));
+  }
+
+  // ---- the table ----
+
+  private async run<T>(method: JobStoreMethod, operation: () => T | Promise<T>): Promise<T> {
+    const failure = this.failures.get(method);
+    if (failure !== undefined) this.failures.delete(method);
+    if (failure?.when === 'before') throw failure.error;
+    const result = await operation();
+    if (failure?.when === 'after') throw failure.error;
+    return result;
+  }
+
+  private read(key: ItemKey): Item | undefined {
+    const item = this.items.get(itemId(key));
+    return item && structuredClone(item);
+  }
+
+  /** A conditional put (no condition: unconditional); returns the stored copy, or the current item on failure. */
+  private put(item: ItemKey & object, condition: Condition | undefined): Write {
+    const current = this.items.get(itemId(item));
+    if (condition !== undefined && !evaluateCondition(condition, current)) {
+      return current === undefined ? { ok: false } : { ok: false, current: structuredClone(current) };
+    }
+    const stored = structuredClone(item) as unknown as Item;
+    this.items.set(itemId(item), stored);
+    return { ok: true, item: structuredClone(stored) };
+  }
+
+  /** A conditional update (no condition: unconditional; an absent item is created, as DynamoDB's UpdateItem does). */
+  private update(key: ItemKey, condition: Condition | undefined, update: AttributeUpdate): Write {
+    const current = this.items.get(itemId(key));
+    if (condition !== undefined && !evaluateCondition(condition, current)) {
+      return current === undefined ? { ok: false } : { ok: false, current: structuredClone(current) };
+    }
+    const next = applyUpdate(current, { pk: key.pk, sk: key.sk }, update);
+    this.items.set(itemId(key), next);
+    return { ok: true, item: structuredClone(next) };
+  }
+
+  /** Like a DynamoDB `Query` on the table with `Limit`: `lastKey` whenever the read stopped at `limit`. */
+  private readPartition(pk: string, start: TableKey | undefined, limit: number): PartitionRead<Item> {
+    const items = [...this.items.values()]
+      .filter((item) => item.pk === pk && (start === undefined || (item.sk as string) > start.sk))
+      .sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1))
+      .slice(0, limit)
+      .map((item) => structuredClone(item));
+    const last = items[items.length - 1];
+    return items.length === limit && last !== undefined
+      ? { items, lastKey: { pk: last.pk as string, sk: last.sk as string } }
+      : { items };
+  }
+
+  /** Like a DynamoDB `Query` on the `due` index: `duePk = :p AND dueSk <= :until`, after `start`, `Limit`. */
+  private readIndex(duePk: string, untilMs: number, start: DueIndexKey | undefined, limit: number): { items: DueIndexItem[]; more: boolean } {
+    const items = [...this.items.values()]
+      .filter((item) => item.duePk === duePk && (item.dueSk as number) <= untilMs)
+      .map((item): DueIndexItem => {
+        const key = { duePk, dueSk: item.dueSk as number, pk: item.pk as string, sk: item.sk as string };
+        return typeof item.queue === 'string' ? { ...key, queue: item.queue } : key;
+      })
+      .filter((entry) => start === undefined || compareDueIndexKeys(entry, start) > 0)
+      .sort(compareDueIndexKeys)
+      .slice(0, limit);
+    return { items, more: items.length === limit };
+  }
+}
+
+function itemId(key: ItemKey): string {
+  return `${key.pk}\u0000${key.sk}`;
+}
+
+
+function jobOf(item: Item | undefined): JobRecord {
+  return fromJobItem(item as unknown as JobItem);
+}
+
+function scheduleOf(item: Item | undefined): ScheduleRecord {
+  return fromScheduleItem(item as unknown as ScheduleItem);
+}
