@@ -1,0 +1,153 @@
+/**
+ * Writing how an attempt ended (DESIGN §3): `completed`, `retrying` (with its message or bucket) or `failed` (with the
+ * dead-letter copy). Each write is conditional on the attempt still holding the job.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { backoffDelayMs } from '../core/backoff.ts';
+import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
+import type { JobRecord, StoredError } from '../store/types.ts';
+import { WORKER_METRICS, type WorkerDeps } from './deps.ts';
+
+/** Stored error messages are cut here, so a huge message cannot push the item over DynamoDB's 400 KB. */
+export const MAX_ERROR_MESSAGE_CHARS = 4_000;
+/** Larger results are not stored (the item limit is 400 KB, shared with the payload). */
+export const MAX_RESULT_CHARS = 256 * 1024;
+
+/** How the outcome write went. `lease-lost`: another consumer took the job over after this attempt's lease ended. */
+export type RecordedOutcome = 'completed' | 'retrying' | 'failed' | 'lease-lost';
+
+/**
+ * The name and message of anything a task threw.
+ *
+ * @example
+ * ```ts
+ * toStoredError(new TypeError('bad')); // { name: 'TypeError', message: 'bad' }
+ * ```
+ */
+export function toStoredError(error: unknown): StoredError {
+  const name = error instanceof Error ? error.name : 'NonErrorThrown';
+  const raw = error instanceof Error ? error.message : safeString(error);
+  const message = raw.length > MAX_ERROR_MESSAGE_CHARS ? `${raw.slice(0, MAX_ERROR_MESSAGE_CHARS)}… (cut)` : raw;
+  return { name, message };
+}
+
+/**
+ * A task's return value as stored JSON, or why it cannot be stored.
+ *
+ * @example
+ * ```ts
+ * serializeResult({ sent: 3 }); // { result: '{"sent":3}' }
+ * ```
+ */
+export function serializeResult(value: unknown): { result?: string; problem?: string } {
+  if (value === undefined) return {};
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    return { problem: `the result is not JSON-serializable (${toStoredError(error).message})` };
+  }
+  if (json === undefined) return { problem: `a ${typeof value} result has no JSON form` };
+  if (json.length > MAX_RESULT_CHARS) {
+    return { problem: `the result is ${json.length} characters of JSON; at most ${MAX_RESULT_CHARS} are stored` };
+  }
+  return { result: json };
+}
+
+/** Epoch seconds at which an ended job expires. */
+function expiresAt(nowMs: number, retentionDays: number): number {
+  return Math.floor(nowMs / 1000) + retentionDays * 86_400;
+}
+
+/**
+ * Records a successful attempt: `completed`, with the result when the job asked for `storeResult`.
+ *
+ * @example
+ * ```ts
+ * await recordSuccess(job, { sent: 3 }, deps, log);
+ * ```
+ */
+export async function recordSuccess(job: JobRecord, value: unknown, deps: WorkerDeps, log: Logger): Promise<RecordedOutcome> {
+  const nowMs = deps.clock.nowMs();
+  let result: string | undefined;
+  if (job.storeResult) {
+    const serialized = serializeResult(value);
+    if (serialized.problem) log.warn(`Result not stored: ${serialized.problem}`);
+    result = serialized.result;
+  }
+  const written = await deps.store.finishAttempt(job.id, job.attempt, {
+    state: 'completed',
+    nowMs,
+    ...(result === undefined ? {} : { result }),
+    expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
+  });
+  if (!written) return leaseLost(log);
+  deps.metrics.addMetric(WORKER_METRICS.completed, MetricUnit.Count, 1);
+  log.info('Job completed', { durationMs: nowMs - (job.startedAtMs ?? nowMs) });
+  return 'completed';
+}
+
+/**
+ * Records a failed attempt: `retrying` after the job's backoff while attempts remain (and `retry` is true), else
+ * `failed` with a copy of its message on the queue's dead-letter queue.
+ *
+ * The retry is written before its message is sent. A crash in between leaves the job `retrying` with no message;
+ * the attempt's own message, not yet acknowledged, comes back and its failed claim re-sends (see `decideLostClaim`).
+ *
+ * @example
+ * ```ts
+ * await recordFailure(job, new Error('SMTP 451'), deps, log, { retry: true });
+ * ```
+ */
+export async function recordFailure(
+  job: JobRecord,
+  error: unknown,
+  deps: WorkerDeps,
+  log: Logger,
+  options: { readonly retry: boolean },
+): Promise<RecordedOutcome> {
+  const nowMs = deps.clock.nowMs();
+  const lastError = toStoredError(error);
+  if (options.retry && job.attempt < job.maxAttempts) {
+    const delayMs = backoffDelayMs(job.backoff, job.attempt, deps.random);
+    const dueAtMs = nowMs + delayMs;
+    const placement = delayMs < DIRECT_HORIZON_MS ? 'none' : 'bucket';
+    const written = await deps.store.finishAttempt(job.id, job.attempt, { state: 'retrying', nowMs, dueAtMs, lastError, placement });
+    if (!written) return leaseLost(log);
+    if (placement === 'none') await dispatch(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
+    deps.metrics.addMetric(WORKER_METRICS.retried, MetricUnit.Count, 1);
+    log.warn('Job attempt failed; retrying', { error: lastError, retryInMs: delayMs, retryAt: new Date(dueAtMs).toISOString(), placement });
+    return 'retrying';
+  }
+  const written = await deps.store.finishAttempt(job.id, job.attempt, {
+    state: 'failed',
+    nowMs,
+    lastError,
+    expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
+  });
+  if (!written) return leaseLost(log);
+  deps.metrics.addMetric(WORKER_METRICS.failed, MetricUnit.Count, 1);
+  log.error('Job failed', { error: lastError, attempts: job.attempt, maxAttempts: job.maxAttempts });
+  try {
+    // The table already says `failed`; the copy only feeds the DLQ alarm and redrive tooling, so losing it is logged
+    // rather than retried (a redelivery would find the job failed and acknowledge it anyway).
+    await deps.queue.sendToDeadLetter(job.queue, { v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: nowMs });
+  } catch (dlqError) {
+    log.error('Dead-letter copy not sent', { error: toStoredError(dlqError) });
+  }
+  return 'failed';
+}
+
+function leaseLost(log: Logger): RecordedOutcome {
+  log.warn('Outcome not written: the lease expired and another consumer took the job over');
+  return 'lease-lost';
+}
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

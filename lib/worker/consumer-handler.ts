@@ -1,0 +1,44 @@
+/**
+ * The consumer Lambda's handler factory: Powertools' batch utility around `handleJobMessage`, with partial batch
+ * responses so one failing message never makes SQS redeliver the others.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { WorkerDeps } from './deps.ts';
+import { handleJobMessage } from './handle-job-message.ts';
+import { parseJobMessage } from './message.ts';
+
+/**
+ * Builds the consumer handler. Records of one batch are handled in parallel, each waiting for its own due time. A
+ * record whose handling throws becomes a batch item failure (SQS delivers it again after the visibility timeout, and
+ * after `maxReceiveCount` receives moves it to the DLQ); every other record is deleted. Metrics are published once
+ * per invocation.
+ *
+ * @example
+ * ```ts
+ * export const handler = createConsumerHandler({ store, queue, clock: systemClock, random: Math.random,
+ *   sleep: timerSleep, retentionDays: 7, logger: new Logger(), metrics: new Metrics({ namespace: 'Sundial' }) });
+ * ```
+ */
+export function createConsumerHandler(deps: WorkerDeps): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  return async (event, context) => {
+    const deadlineMs = deps.clock.nowMs() + context.getRemainingTimeInMillis();
+    // One processor per invocation: it keeps per-batch state, and tests (or a local runtime) may overlap invocations.
+    const processor = new BatchProcessor(EventType.SQS);
+    const handleRecord = async (record: SQSRecord): Promise<void> => {
+      try {
+        await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs });
+      } catch (error) {
+        deps.logger.error('Message returned to the queue', { messageId: record.messageId, error });
+        throw error;
+      }
+    };
+    try {
+      // With every record failed, returning them all as item failures has the same effect as throwing, without an
+      // invocation error that would count against the function's error alarm.
+      return await processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    } finally {
+      if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
+    }
+  };
+}

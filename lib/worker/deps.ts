@@ -1,0 +1,76 @@
+/**
+ * What the worker runtime needs from the outside world, injected so the same code runs on Lambda (DynamoDB, SQS, the
+ * real clock) and in tests (memory store and queue, a fake clock whose `sleep` advances it).
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Clock } from '../core/clock.ts';
+import type { RandomSource } from '../core/backoff.ts';
+import type { JobQueue } from '../queue/types.ts';
+import type { JobStore } from '../store/types.ts';
+
+/**
+ * Waits `ms` milliseconds; resolves early (without error) when `signal` aborts, so a timer that lost its race can be
+ * released at once.
+ */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface WorkerDeps {
+  readonly store: JobStore;
+  readonly queue: JobQueue;
+  readonly clock: Clock;
+  /** Jitter of the retry backoff: a number in [0, 1). */
+  readonly random: RandomSource;
+  readonly sleep: Sleep;
+  /** How long ended jobs are kept (their TTL), in days. */
+  readonly retentionDays: number;
+  /** Powertools Logger; each record logs through a child carrying the job's keys. */
+  readonly logger: Logger;
+  /** Powertools Metrics (EMF); published once per invocation by the consumer handler. */
+  readonly metrics: Metrics;
+  /**
+   * A message whose job does not exist is retried while it is younger than this (the direct path's put may still be
+   * in flight), then dropped as an orphan of an enqueue call that never finished.
+   * @default ORPHAN_GRACE_MS (2 minutes)
+   */
+  readonly orphanGraceMs?: number;
+}
+
+/** When one Lambda invocation must have finished its work: the task timeout is cut to fit before it. */
+export interface InvocationLimits {
+  /** Epoch ms (on `deps.clock`) by which the invocation must return. */
+  readonly deadlineMs: number;
+}
+
+/**
+ * Time kept free at the end of an invocation to write the outcome and send the retry after a task is cut short.
+ * The lease margin must not exceed it: then no lease outlives its invocation, and SQS (whose visibility timeout is at
+ * least the function timeout) can only redeliver a crashed consumer's message once its lease has expired.
+ */
+export const INVOCATION_SAFETY_MARGIN_MS = 5_000;
+/** A claim's lease lasts the task's timeout plus this, to cover the outcome write. */
+export const LEASE_MARGIN_MS = 5_000;
+/** See `WorkerDeps.orphanGraceMs`. The direct path's put follows its send within seconds, even with SDK retries. */
+export const ORPHAN_GRACE_MS = 120_000;
+/**
+ * The most a consumer waits for a due time before claiming. Messages arrive up to 1 s early (delays are whole
+ * seconds, rounded down); a message much earlier than that is sent again with a delay rather than held in a Lambda.
+ */
+export const MAX_EARLY_WAIT_MS = 2_000;
+/** How many times (and how far apart) a claim is retried when the job does not exist yet. */
+export const MISSING_JOB_RETRIES = 3;
+export const MISSING_JOB_RETRY_DELAY_MS = 250;
+
+/**
+ * Names of the metrics the worker emits (EMF); the construct's alarms and dashboards use the same constants.
+ */
+export const WORKER_METRICS = {
+  started: 'JobsStarted',
+  completed: 'JobsCompleted',
+  retried: 'JobsRetried',
+  failed: 'JobsFailed',
+  latenessMs: 'LatenessMs',
+} as const;
+
+/** The metrics namespace when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
+export const DEFAULT_METRICS_NAMESPACE = 'Sundial';

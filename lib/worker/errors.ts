@@ -1,0 +1,42 @@
+/**
+ * Errors of the worker runtime. They extend the library's `SundialError` (lib/core/errors.ts).
+ */
+import { SundialError } from '../core/errors.ts';
+
+/**
+ * The message cannot be handled now and goes back to the queue: SQS delivers it again after its visibility timeout
+ * (the record is reported as a batch item failure). Nothing was written.
+ *
+ * @example
+ * ```ts
+ * throw new MessageDeferredError('j_1', 'its job does not exist yet (the enqueue may still be writing it)');
+ * ```
+ */
+export class MessageDeferredError extends SundialError {
+  readonly jobId: string;
+  constructor(jobId: string, reason: string, options?: { cause?: unknown }) {
+    super(`Message for job "${jobId}" returned to the queue: ${reason}.`, options);
+    this.name = 'MessageDeferredError';
+    this.jobId = jobId;
+  }
+}
+
+/**
+ * A job names a task that this consumer does not have: stored as the job's `lastError` (the job fails without
+ * retries, since another attempt on the same deployment would find the same registry).
+ *
+ * @example
+ * ```ts
+ * throw new UnknownTaskError('send-emial', ['send-email']);
+ * ```
+ */
+export class UnknownTaskError extends SundialError {
+  constructor(task: string, registered: readonly string[]) {
+    super(
+      `No task named "${task}" is registered in this consumer (registered: ${registered.length > 0 ? registered.join(', ') : 'none'}). ` +
+        'Define it with defineTask in a module listed in the construct\'s task modules (the consumer imports them), ' +
+        'deploy, then retry the job with scheduler.retry(id).',
+    );
+    this.name = 'UnknownTaskError';
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The per-message logic of the consumer: wait for the due time, claim, run, record. It turns SQS's at-least-once
+ * delivery into "effectively once per attempt": every duplicate loses the claim's conditional write.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { dispatch } from '../dispatch.ts';
+import type { JobMessage } from '../queue/types.ts';
+import type { JobRecord } from '../store/types.ts';
+import { getTaskDefinition, registeredTaskNames, type TaskContext } from '../tasks/registry.ts';
+import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
+import {
+  INVOCATION_SAFETY_MARGIN_MS,
+  LEASE_MARGIN_MS,
+  MAX_EARLY_WAIT_MS,
+  MISSING_JOB_RETRIES,
+  MISSING_JOB_RETRY_DELAY_MS,
+  ORPHAN_GRACE_MS,
+  WORKER_METRICS,
+  type InvocationLimits,
+  type WorkerDeps,
+} from './deps.ts';
+import { MessageDeferredError, UnknownTaskError } from './errors.ts';
+import { decideLostClaim } from './lost-claim.ts';
+import { runWithTimeout } from './run-task.ts';
+
+/** What became of one message; anything but a thrown error acknowledges it. */
+export type MessageOutcome =
+  | RecordedOutcome
+  /** a duplicate, stale or ended message */
+  | 'acknowledged'
+  /** a lost retry message was sent again (crash repair) */
+  | 'resent'
+  /** an orphan message past its grace */
+  | 'dropped';
+
+/** The least time a task may get; with less left in the invocation, the message waits for a fresh one. */
+export const MIN_TASK_TIME_MS = 1_000;
+
+/**
+ * Handles one job message. Resolves when the message may be deleted (the attempt's outcome is written, or the
+ * message is a duplicate); rejects (typically `MessageDeferredError`) when SQS should deliver it again.
+ *
+ * @example
+ * ```ts
+ * const outcome = await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs: nowMs + context.getRemainingTimeInMillis() });
+ * ```
+ */
+export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, limits: InvocationLimits): Promise<MessageOutcome> {
+  const log = deps.logger.createChild({ persistentKeys: { jobId: message.id, dueAt: new Date(message.dueAtMs).toISOString() } });
+  const earlyMs = message.dueAtMs - deps.clock.nowMs();
+  if (earlyMs > MAX_EARLY_WAIT_MS) {
+    // SQS never delivers before the delay: only a skewed sender clock gets here. Holding a Lambda that long costs more
+    // than one more receive.
+    throw new MessageDeferredError(message.id, `it arrived ${earlyMs} ms before its due time`);
+  }
+  if (earlyMs > 0) await deps.sleep(earlyMs);
+
+  const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
+  for (let tries = 0; ; tries++) {
+    const nowMs = deps.clock.nowMs();
+    const taskBudgetMs = limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - nowMs;
+    if (taskBudgetMs < MIN_TASK_TIME_MS) {
+      throw new MessageDeferredError(message.id, `only ${Math.max(0, limits.deadlineMs - nowMs)} ms were left in this invocation`);
+    }
+    // The job's own timeout is unknown before the claim returns the item; a lease up to the invocation's end (less the
+    // safety margin, which covers the lease margin) is never shorter than the attempt and never outlives the
+    // invocation, so a crashed consumer's message, visible again only after the function timeout, finds it expired.
+    const claim = await deps.store.claimJob(message.id, {
+      dueAtMs: message.dueAtMs,
+      nowMs,
+      leaseUntilMs: nowMs + taskBudgetMs + LEASE_MARGIN_MS,
+    });
+    if (claim.claimed) return runAttempt(claim.job, deps, log, limits);
+
+    const decision = decideLostClaim(message, claim.current, nowMs, orphanGraceMs);
+    switch (decision.action) {
+      case 'acknowledge':
+        log.info(`Message acknowledged without running: ${decision.reason}`);
+        return 'acknowledged';
+      case 'drop':
+        log.warn(`Message dropped: ${decision.reason}`);
+        return 'dropped';
+      case 'resend':
+        await dispatch(deps.queue, [{ id: decision.job.id, queue: decision.job.queue, dueAtMs: decision.job.dueAtMs }], nowMs);
+        log.warn(`Message sent again for the job's due time: ${decision.reason}`);
+        return 'resent';
+      case 'retry-later':
+        throw new MessageDeferredError(message.id, decision.reason);
+      case 'wait-for-job':
+        if (tries >= MISSING_JOB_RETRIES) throw new MessageDeferredError(message.id, decision.reason);
+        await deps.sleep(MISSING_JOB_RETRY_DELAY_MS);
+        break;
+    }
+  }
+}
+
+/** Runs the claimed attempt and records its outcome. */
+async function runAttempt(job: JobRecord, deps: WorkerDeps, log: Logger, limits: InvocationLimits): Promise<MessageOutcome> {
+  const startedAtMs = job.startedAtMs ?? deps.clock.nowMs();
+  const latenessMs = Math.max(0, startedAtMs - job.dueAtMs);
+  log.appendKeys({ task: job.task, attempt: job.attempt, maxAttempts: job.maxAttempts, latenessMs });
+  deps.metrics.addMetric(WORKER_METRICS.started, MetricUnit.Count, 1);
+  deps.metrics.addMetric(WORKER_METRICS.latenessMs, MetricUnit.Milliseconds, latenessMs);
+  log.info('Job started');
+
+  const definition = getTaskDefinition(job.task);
+  if (!definition) {
+    return recordFailure(job, new UnknownTaskError(job.task, registeredTaskNames()), deps, log, { retry: false });
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(job.payload);
+  } catch (error) {
+    return recordFailure(job, error, deps, log, { retry: false });
+  }
+  const timeoutMs = Math.min(job.timeoutSec * 1000, limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - deps.clock.nowMs());
+  const run = await runWithTimeout(
+    (signal) => {
+      const context: TaskContext = {
+        jobId: job.id,
+        task: job.task,
+        attempt: job.attempt,
+        maxAttempts: job.maxAttempts,
+        dueAt: new Date(job.dueAtMs),
+        ...(job.scheduleId === undefined ? {} : { scheduleId: job.scheduleId }),
+        signal,
+        logger: log,
+      };
+      return definition.handler(payload, context);
+    },
+    { task: job.task, timeoutMs, sleep: deps.sleep },
+  );
+  if (run.ok) return recordSuccess(job, run.value, deps, log);
+  if (run.timedOut) log.warn('Job attempt timed out; its signal was aborted', { timeoutMs, error: toStoredError(run.error) });
+  return recordFailure(job, run.error, deps, log, { retry: true });
+}

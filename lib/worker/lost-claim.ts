@@ -1,0 +1,64 @@
+/**
+ * What to do with a message whose claim failed. The claim's condition failed for a reason the job's current item
+ * tells (docs/architecture.md, "Job states and writes"); this is the pure decision, `handleJobMessage` acts on it.
+ */
+import type { JobMessage } from '../queue/types.ts';
+import type { JobRecord } from '../store/types.ts';
+
+export type LostClaimDecision =
+  /** A duplicate, stale or ended message: acknowledge it, nothing to do. */
+  | { readonly action: 'acknowledge'; readonly reason: string }
+  /**
+   * The job waits for a message at another due time that may never have been sent (a consumer crashed between the
+   * retry write and its send): send one for the job's due time, then acknowledge.
+   */
+  | { readonly action: 'resend'; readonly job: JobRecord; readonly reason: string }
+  /** No job yet, and the message is young: the enqueue's put may still be in flight. Try again shortly. */
+  | { readonly action: 'wait-for-job'; readonly reason: string }
+  /** No job, and the message is older than the grace: an orphan of an enqueue that never finished. Drop it. */
+  | { readonly action: 'drop'; readonly reason: string }
+  /** A race with another writer left the job claimable-looking: let SQS deliver the message again later. */
+  | { readonly action: 'retry-later'; readonly reason: string };
+
+/**
+ * Decides what a failed claim means.
+ *
+ * @example
+ * ```ts
+ * const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, nowMs, leaseUntilMs });
+ * if (!claim.claimed) decideLostClaim(message, claim.current, nowMs, ORPHAN_GRACE_MS); // → { action: 'acknowledge', … }
+ * ```
+ */
+export function decideLostClaim(
+  message: JobMessage,
+  current: JobRecord | undefined,
+  nowMs: number,
+  orphanGraceMs: number,
+): LostClaimDecision {
+  if (current === undefined) {
+    const ageMs = nowMs - message.sentAtMs;
+    return ageMs > orphanGraceMs
+      ? { action: 'drop', reason: `no such job ${ageMs} ms after the message was sent (grace ${orphanGraceMs} ms): an orphan of an enqueue that did not finish, or a job past its retention` }
+      : { action: 'wait-for-job', reason: `no such job yet, ${ageMs} ms after the message was sent` };
+  }
+  if (current.state === 'cancelled' || current.state === 'completed' || current.state === 'failed') {
+    return { action: 'acknowledge', reason: `the job is ${current.state}` };
+  }
+  if (current.dueAtMs !== message.dueAtMs) {
+    if (current.state === 'running') {
+      return { action: 'acknowledge', reason: 'a stale message: the job is running for another due time' };
+    }
+    if (current.placement !== 'none') {
+      return { action: 'acknowledge', reason: `a stale message: the job waits in its ${current.placement} for the sweeper` };
+    }
+    return {
+      action: 'resend',
+      job: current,
+      reason: `the job is ${current.state} for ${new Date(current.dueAtMs).toISOString()}, and its message may not have been sent`,
+    };
+  }
+  if (current.state === 'running' && current.leaseUntilMs !== undefined && current.leaseUntilMs >= nowMs) {
+    return { action: 'acknowledge', reason: `a duplicate: the job is running under a lease until ${new Date(current.leaseUntilMs).toISOString()}` };
+  }
+  return { action: 'retry-later', reason: `the job changed while claiming (now ${current.state}, attempt ${current.attempt})` };
+}
