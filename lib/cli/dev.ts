@@ -1,0 +1,25 @@
+/**
+ * `sundial dev`: the local stack with the caller's task modules, until Ctrl-C. Lives in the CLI (which may use every
+ * layer, DESIGN §1) and loads infra lazily so the library never depends on it.
+ */
+import { resolve } from 'node:path';
+
+/**
+ * Starts the local stack with `workers` (task module paths) and prints the environment to use it from elsewhere.
+ *
+ * @example
+ * ```ts
+ * await runDev(['src/tasks.ts'], console.log);
+ * ```
+ */
+export async function runDev(workers: string[], out: (line: string) => void): Promise<void> {
+  const { startLocalStack } = await import('../../infra/local/index.ts');
+  const stack = await startLocalStack({ ...(workers.length ? { workers: workers.map((w) => resolve(w)) } : {}) });
+  out('sundial local stack is up. To use it from another shell:');
+  for (const [key, value] of Object.entries(stack.env)) out(`export ${key}='${value}'`);
+  await new Promise<void>((done) => {
+    const stop = () => void stack.stop().then(done);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
