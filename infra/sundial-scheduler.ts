@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type CfnElement, CfnOutput, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -187,11 +187,13 @@ export class SundialScheduler extends Construct {
   readonly consumer: NodejsFunction;
   /** The EventBridge Scheduler schedule that runs the sweeper: disable it to pause all dispatch. */
   readonly sweepSchedule: scheduler.Schedule;
+  /** The role EventBridge Scheduler assumes to invoke the sweeper (passed again when the schedule is updated). */
+  readonly sweepScheduleRole: iam.Role;
   /** The alarms: one per dead-letter queue, then the sweeper's errors. */
   readonly alarms: readonly cloudwatch.Alarm[];
   /**
-   * The environment `Scheduler.fromEnv()` reads (table, queues, shards, lookahead, retention): add it to any function
-   * that enqueues, together with `grantEnqueue`.
+   * The environment `Scheduler.fromEnv()` reads (table, queues, shards, lookahead, retention, and the sweeper's trigger
+   * `SUNDIAL_SWEEP_SCHEDULE`): add it to any function that enqueues, together with `grantEnqueue`.
    */
   readonly environment: Readonly<Record<string, string>>;
 
@@ -264,12 +266,16 @@ export class SundialScheduler extends Construct {
 
     const stack = Stack.of(this);
     const queueUrlsJson = stack.toJsonString(mapValues(queues, (q) => q.queueUrl));
+    // A name fixed at synthesis (unique per stack and path): the functions' environment can carry it without a
+    // dependency cycle (the schedule already depends on the sweeper).
+    const sweepScheduleName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).slice(0, 58) + '-sweep';
     this.environment = {
       SUNDIAL_TABLE_NAME: this.table.tableName,
       SUNDIAL_QUEUES: queueUrlsJson,
       SUNDIAL_SHARDS: String(resolved.shards),
       SUNDIAL_LOOKAHEAD_SECONDS: String(resolved.lookahead.toSeconds()),
       SUNDIAL_RETENTION_DAYS: String(resolved.retention.toDays()),
+      SUNDIAL_SWEEP_SCHEDULE: sweepScheduleName,
     };
     const powertools = {
       POWERTOOLS_SERVICE_NAME: SUNDIAL_SERVICE_NAME,
@@ -317,12 +323,13 @@ export class SundialScheduler extends Construct {
     }
 
     // Our own role rather than the target's stack-wide singleton, so the construct owns (and explains) its policy.
-    const sweepScheduleRole = new iam.Role(this, 'SweepScheduleRole', {
+    const sweepScheduleRole = (this.sweepScheduleRole = new iam.Role(this, 'SweepScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-    });
+    }));
     this.sweepSchedule = new scheduler.Schedule(this, 'SweepSchedule', {
+      scheduleName: sweepScheduleName,
       description: 'sundial: runs the sweeper',
       schedule: scheduler.ScheduleExpression.rate(resolved.sweepInterval),
       // No retries: a missed sweep is made up by the next one (the cursors resume), and late retries would only
@@ -355,12 +362,6 @@ export class SundialScheduler extends Construct {
     this.alarms = alarms;
 
     this.acknowledgeNagFindings(runtime, sweepScheduleRole);
-
-    new CfnOutput(this, 'TableName', { value: this.table.tableName, description: 'SUNDIAL_TABLE_NAME' });
-    new CfnOutput(this, 'QueueUrls', { value: queueUrlsJson, description: 'SUNDIAL_QUEUES' });
-    for (const [name, queue] of Object.entries(queues)) {
-      new CfnOutput(this, `QueueUrl-${name}`, { value: queue.queueUrl, description: `URL of queue "${name}"` });
-    }
   }
 
   /**
@@ -389,6 +390,24 @@ export class SundialScheduler extends Construct {
   grantRead(grantee: iam.IGrantable): void {
     this.grantTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
     this.acknowledgeGrant(grantee);
+  }
+
+  /**
+   * Lets `grantee` pause, resume and inspect all dispatch (`pauseDispatch`, `resumeDispatch`, `dispatchStatus` with
+   * `SUNDIAL_SWEEP_SCHEDULE`): read and update the sweeper's trigger, and pass its role back when updating it.
+   *
+   * @example
+   * ```ts
+   * sundial.grantDispatchControl(opsFunction);
+   * ```
+   */
+  grantDispatchControl(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
+      resourceArns: [this.sweepSchedule.scheduleArn],
+    });
+    this.sweepScheduleRole.grantPassRole(grantee.grantPrincipal);
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
- * `sundial dev`: the local stack with the caller's task modules, until Ctrl-C. Lives in the CLI (which may use every
- * layer, DESIGN §1) and loads infra lazily so the library never depends on it.
+ * `sundial dev`: the local stack with the caller's task modules, until Ctrl-C. The CLI sits above every layer
+ * (DESIGN §1); it loads infra lazily so the other commands start fast.
  */
 import { resolve } from 'node:path';
 
@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
  * ```
  */
 export async function runDev(workers: string[], out: (line: string) => void): Promise<void> {
-  const { startLocalStack } = await import('../../infra/local/index.ts');
+  const { startLocalStack } = await import('../infra/local/index.ts');
   const stack = await startLocalStack({ ...(workers.length ? { workers: workers.map((w) => resolve(w)) } : {}) });
   out('sundial local stack is up. To use it from another shell:');
   for (const [key, value] of Object.entries(stack.env)) out(`export ${key}='${value}'`);

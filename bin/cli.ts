@@ -3,10 +3,10 @@
  * LocalStack through `AWS_ENDPOINT_URL`, or the local stack with `sundial dev`).
  */
 import { parseArgs } from 'node:util';
-import { nextRuns } from '../core/recurrence.ts';
-import { SundialError } from '../core/errors.ts';
-import { Scheduler } from '../scheduler.ts';
-import type { JobState } from '../store/types.ts';
+import { nextRuns } from '../lib/core/recurrence.ts';
+import { SundialError } from '../lib/core/errors.ts';
+import { Scheduler } from '../lib/scheduler.ts';
+import type { JobState } from '../lib/store/types.ts';
 
 const USAGE = `Usage: sundial <command> [options]
 
