@@ -1,0 +1,54 @@
+/**
+ * One endpoint for both emulators, so `AWS_ENDPOINT_URL` alone configures every SDK client (as with LocalStack): a
+ * loopback HTTP proxy that sends DynamoDB calls (`X-Amz-Target: DynamoDB_…`) to DynamoDB Local and the rest to the
+ * SQS emulator. The `Host` header is passed on unchanged, so the emulator names queues after this endpoint.
+ */
+import { createServer, request, type Server } from 'node:http';
+
+/** A running router. */
+export interface EndpointRouter {
+  readonly endpoint: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the router on a free loopback port.
+ *
+ * @example
+ * ```ts
+ * const router = await startEndpointRouter({ dynamodbPort: ddb.port, sqsPort: sqs.port });
+ * process.env.AWS_ENDPOINT_URL = router.endpoint;
+ * ```
+ */
+export async function startEndpointRouter(targets: { dynamodbPort: number; sqsPort: number }): Promise<EndpointRouter> {
+  const server: Server = createServer((incoming, outgoing) => {
+    const target = String(incoming.headers['x-amz-target'] ?? '');
+    const port = target.startsWith('DynamoDB') ? targets.dynamodbPort : targets.sqsPort;
+    const forward = request(
+      { host: '127.0.0.1', port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+      (response) => {
+        outgoing.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(outgoing);
+      },
+    );
+    forward.on('error', (error) => {
+      if (!outgoing.headersSent) outgoing.writeHead(502, { 'content-type': 'text/plain' });
+      outgoing.end(`local endpoint router: ${error.message}`);
+    });
+    incoming.pipe(forward);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      (stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * A local Lambda service: each function runs in its own child processes (so each has its own `process.env`), at most
+ * `maxConcurrency` at once, with the function's timeout enforced by killing the process, as Lambda does.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import type { FunctionDefinition } from './deploy.ts';
+import { killWithParent, terminate } from './processes.ts';
+
+/** One line a function wrote. */
+export interface FunctionLogLine {
+  readonly functionName: string;
+  readonly logicalId: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
+/** Where function output goes. */
+export type LogSink = (entry: FunctionLogLine) => void;
+
+/**
+ * The default log sink: each line on the console, prefixed with the function's logical id.
+ *
+ * @example
+ * ```ts
+ * consoleLogSink({ functionName: 'f', logicalId: 'Consumer', stream: 'stdout', line: 'hello' }); // [Consumer] hello
+ * ```
+ */
+export const consoleLogSink: LogSink = (entry) => {
+  (entry.stream === 'stderr' ? console.error : console.log)(`[${entry.logicalId}] ${entry.line}`);
+};
+
+/** The outcome of one invocation. */
+export type InvokeResult =
+  | { readonly ok: true; readonly value: unknown; readonly requestId: string }
+  | {
+      readonly ok: false;
+      readonly requestId: string;
+      readonly timedOut: boolean;
+      readonly error: { readonly errorType: string; readonly errorMessage: string };
+    };
+
+interface Environment {
+  readonly process: ChildProcess;
+  busy: boolean;
+  pending?: { id: string; resolve: (result: InvokeResult) => void; timer: NodeJS.Timeout };
+}
+
+const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
+
+/**
+ * Runs one function's invocations in a pool of child processes.
+ *
+ * @example
+ * ```ts
+ * const fn = new LocalFunction(definition, { baseEnv: { AWS_REGION: 'us-east-1' }, maxConcurrency: 2 });
+ * const result = await fn.invoke({ Records: [] });
+ * await fn.stop();
+ * ```
+ */
+export class LocalFunction {
+  readonly definition: FunctionDefinition;
+  readonly maxConcurrency: number;
+  private readonly environments: Environment[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly baseEnv: Readonly<Record<string, string>>;
+  private readonly onLog: LogSink;
+  private stopped = false;
+  /** How many invocations are running now, and the most ever at once (tests check the concurrency limit). */
+  running = 0;
+  peakRunning = 0;
+
+  constructor(
+    definition: FunctionDefinition,
+    options: { baseEnv: Readonly<Record<string, string>>; maxConcurrency: number; onLog?: LogSink },
+  ) {
+    this.definition = definition;
+    this.baseEnv = options.baseEnv;
+    this.maxConcurrency = Math.max(1, options.maxConcurrency);
+    this.onLog = options.onLog ?? consoleLogSink;
+  }
+
+  /** Pids of the live execution environments. */
+  get pids(): number[] {
+    return this.environments.map((e) => e.process.pid!).filter((pid) => pid !== undefined);
+  }
+
+  /**
+   * Invokes the function with `event`; waits for a free environment when `maxConcurrency` are busy. Never rejects:
+   * a thrown error, a crash or a timeout is an `ok: false` result.
+   */
+  async invoke(event: unknown): Promise<InvokeResult> {
+    const environment = await this.acquire();
+    const requestId = randomUUID();
+    this.running++;
+    this.peakRunning = Math.max(this.peakRunning, this.running);
+    try {
+      return await this.run(environment, requestId, event);
+    } finally {
+      this.running--;
+      environment.busy = false;
+      this.waiting.shift()?.();
+    }
+  }
+
+  /** Kills every environment; later invocations fail. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const wake of this.waiting.splice(0)) wake();
+    await Promise.all(this.environments.splice(0).map((e) => terminate(e.process, 1_000)));
+  }
+
+  private async acquire(): Promise<Environment> {
+    for (;;) {
+      if (this.stopped) throw new Error(`Function ${this.definition.logicalId} is stopped`);
+      const idle = this.environments.find((e) => !e.busy);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (this.environments.length < this.maxConcurrency) {
+        const created = this.spawn();
+        created.busy = true;
+        return created;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+  }
+
+  private spawn(): Environment {
+    const fn = this.definition;
+    const child = fork(BOOTSTRAP, [], {
+      cwd: process.cwd(),
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...this.baseEnv,
+        ...fn.environment,
+        AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
+        SUNDIAL_LOCAL_HANDLER_FILE: fn.handlerFile,
+        SUNDIAL_LOCAL_HANDLER_EXPORT: fn.handlerExport,
+      },
+    });
+    killWithParent(child);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      createInterface({ input: child[stream]! }).on('line', (line) =>
+        this.onLog({ functionName: fn.functionName, logicalId: fn.logicalId, stream, line }),
+      );
+    }
+    const environment: Environment = { process: child, busy: false };
+    child.on('message', (message: { type: string; id?: string; ok?: boolean; value?: unknown; error?: any }) => {
+      const pending = environment.pending;
+      if (message.type !== 'result' || pending === undefined || pending.id !== message.id) return;
+      environment.pending = undefined;
+      clearTimeout(pending.timer);
+      pending.resolve(
+        message.ok
+          ? { ok: true, value: message.value, requestId: pending.id }
+          : { ok: false, timedOut: false, requestId: pending.id, error: message.error },
+      );
+    });
+    child.once('exit', (code, signal) => {
+      this.remove(environment);
+      const pending = environment.pending;
+      if (pending === undefined) return;
+      environment.pending = undefined;
+      clearTimeout(pending.timer);
+      pending.resolve({
+        ok: false,
+        timedOut: false,
+        requestId: pending.id,
+        error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited (code ${code}, signal ${signal})` },
+      });
+    });
+    this.environments.push(environment);
+    return environment;
+  }
+
+  private remove(environment: Environment): void {
+    const index = this.environments.indexOf(environment);
+    if (index >= 0) this.environments.splice(index, 1);
+  }
+
+  private async run(environment: Environment, requestId: string, event: unknown): Promise<InvokeResult> {
+    const fn = this.definition;
+    const timeoutMs = fn.timeoutSec * 1000;
+    const deadlineMs = Date.now() + timeoutMs;
+    return await new Promise<InvokeResult>((resolve) => {
+      const timer = setTimeout(() => {
+        environment.pending = undefined;
+        // Like Lambda: the environment is torn down, the next invocation gets a fresh one.
+        this.remove(environment);
+        environment.process.kill('SIGKILL');
+        this.onLog({
+          functionName: fn.functionName,
+          logicalId: fn.logicalId,
+          stream: 'stderr',
+          line: `${requestId} Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`,
+        });
+        resolve({
+          ok: false,
+          timedOut: true,
+          requestId,
+          error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutSec} seconds` },
+        });
+      }, timeoutMs);
+      environment.pending = { id: requestId, resolve, timer };
+      environment.process.send({
+        type: 'invoke',
+        id: requestId,
+        event,
+        context: {
+          awsRequestId: requestId,
+          functionName: fn.functionName,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: fn.arn,
+          memoryLimitInMB: String(fn.memoryMb),
+          logGroupName: `/aws/lambda/${fn.functionName}`,
+          logStreamName: `local/${environment.process.pid}`,
+          deadlineMs,
+        },
+      });
+    });
+  }
+}

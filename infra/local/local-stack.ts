@@ -1,0 +1,255 @@
+/**
+ * `startLocalStack()`: sundial's whole deployment on this machine. It synthesizes the CDK stack (the same template
+ * and bundles `cdk synth` produces), starts DynamoDB Local and the SQS emulator (or uses `AWS_ENDPOINT_URL`, e.g.
+ * LocalStack), creates the template's tables and queues, and runs its bundled functions with AWS's event semantics.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { ConfigurationError } from '../../lib/core/errors.ts';
+import { deployTemplate, type CfnTemplate, type DeployedQueue, type DeployedStack, type DeployedTable } from './deploy.ts';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
+import { startEndpointRouter, type EndpointRouter } from './endpoint-router.ts';
+import { LocalFunction, type InvokeResult, type LogSink } from './lambda-runtime.ts';
+import { DEFAULT_MAX_CONCURRENCY, SqsEventSource } from './sqs-event-source.ts';
+import { ScheduledTrigger } from './scheduled-trigger.ts';
+import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.ts';
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** Task modules bundled into the consumer. @default - the project's `examples/tasks.ts` */
+  readonly workers?: readonly string[];
+  /** Fire scheduled functions every N seconds instead of on their schedule's boundaries (tests). @default - schedule */
+  readonly sweepEverySeconds?: number;
+  /** Other props of the SundialScheduler construct. */
+  readonly props?: Record<string, unknown>;
+  /** Where function output goes. @default - the console, each line prefixed with the function's logical id */
+  readonly onLog?: LogSink;
+  /** @default 'Sundial' */
+  readonly stackName?: string;
+  /**
+   * A cloud assembly already synthesized (any CDK stack, not only sundial's): deployed instead of synthesizing ours.
+   */
+  readonly assembly?: { readonly assemblyDir: string; readonly template: CfnTemplate; readonly stackName?: string };
+  /** Use this endpoint (LocalStack) instead of starting emulators. @default - `process.env.AWS_ENDPOINT_URL` */
+  readonly endpoint?: string;
+  /** @default 'us-east-1' */
+  readonly region?: string;
+  /** Concurrency of functions that no event source mapping limits. @default 4 */
+  readonly defaultConcurrency?: number;
+}
+
+/** A running local stack. */
+export interface LocalStack {
+  /** Everything `Scheduler.fromEnv()` needs, once put into `process.env`. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly template: CfnTemplate;
+  readonly assemblyDir: string;
+  readonly tables: readonly DeployedTable[];
+  readonly queues: readonly DeployedQueue[];
+  /** The functions by logical id. */
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly deployed: DeployedStack;
+  /** Milliseconds from the call to a stack ready for work. */
+  readonly bootMs: number;
+  /** Pids of every process the stack started (the JVM and the function environments alive now). */
+  pids(): number[];
+  /** Ports the stack listens on (empty with an external endpoint). */
+  readonly ports: readonly number[];
+  /** Invokes a function (by logical id or physical name) directly, like `aws lambda invoke`. */
+  invoke(function_: string, event: unknown): Promise<InvokeResult>;
+  /** Stops firing scheduled functions (the local equivalent of disabling the schedule). */
+  pauseDispatch(): void;
+  resumeDispatch(): void;
+  /** Stops everything; leaves no process, no port and no temp folder behind. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Boots the local stack.
+ *
+ * @example
+ * ```ts
+ * const stack = await startLocalStack({ workers: ['./tasks.ts'], sweepEverySeconds: 1 });
+ * Object.assign(process.env, stack.env);
+ * const scheduler = Scheduler.fromEnv();
+ * await scheduler.enqueue('send-email', { to: 'a@b.c' }, { in: '5s' });
+ * await stack.stop();
+ * ```
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const startedAt = Date.now();
+  const region = options.region ?? 'us-east-1';
+  const external = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const step of cleanups.splice(0).reverse()) await step();
+  };
+  try {
+    // The JVM boots while this process synthesizes (synthesis is synchronous and CPU-bound).
+    const emulators = external === undefined ? startEmulators(region, cleanups) : undefined;
+    emulators?.catch(() => undefined);
+    const { assemblyDir, template, stackName } = await assemblyFor(options, cleanups);
+    const running = await emulators;
+    const endpoint = running?.router.endpoint ?? external!;
+    const credentials =
+      external === undefined
+        ? LOCAL_CREDENTIALS
+        : {
+            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
+          };
+    const dynamodb = new DynamoDBClient({ endpoint, region, credentials });
+    const sqs = new SQSClient({ endpoint, region, credentials, useQueueUrlAsEndpoint: false });
+    cleanups.push(() => {
+      dynamodb.destroy();
+      sqs.destroy();
+    });
+    const deployed = await deployTemplate(template, {
+      assemblyDir,
+      dynamodb,
+      sqs,
+      region,
+      accountId: SQS_LOCAL_ACCOUNT_ID,
+      stackName,
+      namePrefix: `${stackName.toLowerCase()}-${randomBytes(3).toString('hex')}`,
+    });
+
+    const awsEnv: Record<string, string> = {
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    };
+    const functions = new Map<string, LocalFunction>();
+    for (const definition of deployed.functions) {
+      const limits = deployed.eventSourceMappings
+        .filter((m) => m.functionLogicalId === definition.logicalId)
+        .map((m) => m.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+      const maxConcurrency =
+        definition.reservedConcurrency ??
+        (limits.length > 0 ? limits.reduce((a, b) => a + b, 0) : (options.defaultConcurrency ?? 4));
+      functions.set(
+        definition.logicalId,
+        new LocalFunction(definition, {
+          baseEnv: awsEnv,
+          maxConcurrency,
+          ...(options.onLog ? { onLog: options.onLog } : {}),
+        }),
+      );
+    }
+    cleanups.push(async () => {
+      await Promise.all([...functions.values()].map((f) => f.stop()));
+    });
+
+    const pollers = deployed.eventSourceMappings
+      .filter((m) => m.enabled)
+      .map((mapping) => {
+        const queue = deployed.queues.find((q) => q.logicalId === mapping.queueLogicalId)!;
+        return new SqsEventSource(mapping, queue, functions.get(mapping.functionLogicalId)!, {
+          sqs,
+          region,
+          onError: (error) => console.error(`[${mapping.logicalId}] poll failed:`, error),
+        });
+      });
+    const triggers = deployed.schedules.map(
+      (schedule) =>
+        new ScheduledTrigger(schedule, functions.get(schedule.functionLogicalId)!, {
+          region,
+          account: SQS_LOCAL_ACCOUNT_ID,
+          ...(options.sweepEverySeconds === undefined ? {} : { everySeconds: options.sweepEverySeconds }),
+        }),
+    );
+    // Pollers and triggers stop before the functions they feed (cleanups run in reverse).
+    cleanups.push(async () => {
+      await Promise.all([...pollers.map((p) => p.stop()), ...triggers.map((t) => t.stop())]);
+    });
+    for (const poller of pollers) poller.start();
+    for (const trigger of triggers) trigger.start();
+
+    const byName = (name: string) =>
+      functions.get(name) ?? [...functions.values()].find((f) => f.definition.functionName === name);
+    let stopping: Promise<void> | undefined;
+    return {
+      env: { ...awsEnv, ...sundialEnv(deployed) },
+      template,
+      assemblyDir,
+      tables: deployed.tables,
+      queues: deployed.queues,
+      functions,
+      deployed,
+      bootMs: Date.now() - startedAt,
+      ports: running ? [running.ddb.port, running.sqs.port, running.router.port] : [],
+      pids: () => [
+        ...(running ? [running.ddb.pid] : []),
+        ...[...functions.values()].flatMap((f) => f.pids),
+      ],
+      invoke: async (name, event) => {
+        const fn = byName(name);
+        if (fn === undefined) {
+          throw new ConfigurationError(
+            `No function "${name}" in the local stack; its functions are ${[...functions.keys()].join(', ')}.`,
+          );
+        }
+        return await fn.invoke(event);
+      },
+      pauseDispatch: () => triggers.forEach((t) => (t.paused = true)),
+      resumeDispatch: () => triggers.forEach((t) => (t.paused = false)),
+      stop: () => (stopping ??= cleanup()),
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+async function startEmulators(
+  region: string,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<{ ddb: DynamoDbLocal; sqs: SqsLocal; router: EndpointRouter }> {
+  const [ddb, sqs] = await Promise.allSettled([startDynamoDbLocal(), startSqsLocal({ region })]);
+  if (ddb.status === 'fulfilled') cleanups.push(() => ddb.value.stop());
+  if (sqs.status === 'fulfilled') cleanups.push(() => sqs.value.stop());
+  if (ddb.status === 'rejected') throw ddb.reason;
+  if (sqs.status === 'rejected') throw sqs.reason;
+  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port });
+  cleanups.push(() => router.stop());
+  return { ddb: ddb.value, sqs: sqs.value, router };
+}
+
+async function assemblyFor(
+  options: LocalStackOptions,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<{ assemblyDir: string; template: CfnTemplate; stackName: string }> {
+  if (options.assembly) {
+    return { ...options.assembly, stackName: options.assembly.stackName ?? options.stackName ?? 'Local' };
+  }
+  // A fresh folder per stack: two stacks in parallel never share (or overwrite) an assembly.
+  const outdir = mkdtempSync(join(tmpdir(), 'sundial-local-'));
+  cleanups.push(() => rmSync(outdir, { recursive: true, force: true }));
+  const { synthesize } = await import('../synth.ts');
+  const result = synthesize({
+    outdir,
+    ...(options.stackName ? { stackName: options.stackName } : {}),
+    ...(options.workers ? { tasksEntry: [...options.workers] } : {}),
+    ...(options.props ? { props: options.props } : {}),
+  });
+  return { assemblyDir: result.assemblyDir, template: result.template as CfnTemplate, stackName: result.stackName };
+}
+
+/** The `SUNDIAL_*` variables the template gives its functions (they agree; the consumer's carry the DLQs too). */
+function sundialEnv(deployed: DeployedStack): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const fn of deployed.functions) {
+    for (const [key, value] of Object.entries(fn.environment)) {
+      if (key.startsWith('SUNDIAL_') && env[key] === undefined) env[key] = value;
+    }
+  }
+  return env;
+}
