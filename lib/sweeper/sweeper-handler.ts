@@ -1,0 +1,72 @@
+/**
+ * The sweeper Lambda's handler factory: one sweep per trigger, its counts as metrics, its failures as an invocation
+ * error (the construct's sweeper-errors alarm watches those).
+ */
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import type { Clock } from '../core/clock.ts';
+import { SundialError } from '../core/errors.ts';
+import type { JobQueue } from '../queue/types.ts';
+import type { JobStore } from '../store/types.ts';
+import { sweep } from './sweep.ts';
+import type { SweepConfig, SweepLogger, SweepReport } from './types.ts';
+
+/** Metric names the sweeper publishes (namespace from `POWERTOOLS_METRICS_NAMESPACE`). */
+export const SWEEPER_METRICS = {
+  dispatched: 'JobsDispatched',
+  spawned: 'OccurrencesSpawned',
+  pagesRead: 'SweepPagesRead',
+  continued: 'SweepsContinued',
+} as const;
+
+export interface SweeperHandlerDeps {
+  readonly store: JobStore;
+  readonly queue: JobQueue;
+  readonly clock: Clock;
+  readonly config: SweepConfig;
+  readonly logger: SweepLogger;
+  readonly metrics: Pick<Metrics, 'addMetric' | 'publishStoredMetrics' | 'hasStoredMetrics'>;
+}
+
+/**
+ * Builds the sweeper handler. The event is ignored (EventBridge Scheduler and scheduled rules send different shapes,
+ * and a sweep needs nothing from them); the owner of the lease is the request id, so a retried invocation is a new
+ * sweep. Resolves with the report; rejects after publishing metrics when some part of the sweep failed, so the
+ * failure shows in the function's errors (the work that failed stays due and the next sweep retries it).
+ *
+ * @example
+ * ```ts
+ * export const handler = createSweeperHandler({ store, queue, clock: systemClock, config, logger, metrics });
+ * ```
+ */
+export function createSweeperHandler(deps: SweeperHandlerDeps): (event: unknown, context: Context) => Promise<SweepReport> {
+  return async (_event, context) => {
+    let report: SweepReport;
+    try {
+      report = await sweep({
+        store: deps.store,
+        queue: deps.queue,
+        clock: deps.clock,
+        config: deps.config,
+        owner: context.awsRequestId,
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
+        logger: deps.logger,
+      });
+      deps.metrics.addMetric(SWEEPER_METRICS.dispatched, MetricUnit.Count, report.sent);
+      deps.metrics.addMetric(SWEEPER_METRICS.spawned, MetricUnit.Count, report.spawned);
+      deps.metrics.addMetric(SWEEPER_METRICS.pagesRead, MetricUnit.Count, report.pagesRead);
+      if (report.continued) deps.metrics.addMetric(SWEEPER_METRICS.continued, MetricUnit.Count, 1);
+    } finally {
+      if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
+    }
+    if (report.failures.length > 0) {
+      const first = report.failures[0]!;
+      throw new SundialError(
+        `The sweep finished with ${report.failures.length} failed step(s), first: ${first.scope}` +
+          `${first.shard === undefined ? '' : ` shard ${first.shard}`}${first.id === undefined ? '' : ` "${first.id}"`}: ` +
+          `${first.message}. That work is still due and the next sweep retries it; see the logs for every failure.`,
+      );
+    }
+    return report;
+  };
+}
