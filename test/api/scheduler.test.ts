@@ -1,0 +1,274 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  ConfigurationError, ConflictError, defineTask, MemoryJobQueue, MemoryJobStore, NotFoundError, Scheduler, ValidationError,
+} from '../../lib/index.ts';
+import { occurrenceJobId } from '../../lib/core/ids.ts';
+
+const T0 = Date.parse('2026-11-23T09:00:00.250Z');
+
+function setup(queues = ['default', 'reports']) {
+  const clock = { t: T0, nowMs() { return this.t; } };
+  const store = new MemoryJobStore({ shards: 4 });
+  const queue = new MemoryJobQueue(queues);
+  let seed = 1;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const scheduler = new Scheduler({ store, queue, clock, random });
+  return { clock, store, queue, scheduler };
+}
+
+async function allJobs(scheduler: Scheduler) {
+  return (await scheduler.list({ limit: 1000 })).items;
+}
+
+describe('Scheduler.enqueue', () => {
+  let env: ReturnType<typeof setup>;
+  beforeEach(() => { env = setup(); });
+
+  it('sends a job due now to SQS at once and records it', async () => {
+    const job = await env.scheduler.enqueue('send-email', { to: 'ada@example.com' });
+    expect(job).toMatchObject({ task: 'send-email', queue: 'default', state: 'scheduled', attempt: 0, maxAttempts: 3, payload: { to: 'ada@example.com' } });
+    expect(job.dueAt).toEqual(new Date(T0));
+    expect(env.queue.take()).toEqual([{ queue: 'default', delaySec: 0, message: { v: 1, id: job.id, dueAtMs: T0, sentAtMs: T0 } }]);
+    expect((await env.scheduler.get(job.id)).state).toBe('scheduled');
+  });
+
+  it.each([
+    [{ in: 30 }, 30],
+    [{ in: '5m' }, 300],
+    [{ in: { minutes: 14, seconds: 59 } }, 899],
+    [{ at: new Date(T0 + 61_900) }, 61],
+    [{ at: '2026-11-23T09:00:00Z' }, 0], // in the past: due now
+  ])('direct path for %j → DelaySeconds %i', async (options, delaySec) => {
+    const job = await env.scheduler.enqueue('t', null, options);
+    const [sent] = env.queue.take();
+    expect(sent!.delaySec).toBe(delaySec);
+    expect(sent!.message.dueAtMs).toBe(job.dueAt.getTime());
+  });
+
+  it('leaves a job due in 15 minutes or later to the sweeper (no message, in its bucket)', async () => {
+    const job = await env.scheduler.enqueue('t', {}, { in: '15m' });
+    expect(env.queue.sent).toHaveLength(0);
+    const record = await env.store.getJob(job.id);
+    expect(record?.placement).toBe('bucket');
+  });
+
+  it('returns the live job for a repeated unique key and sends one message', async () => {
+    const a = await env.scheduler.enqueue('welcome', { user: 42 }, { in: 60, unique: 'welcome:42' });
+    const b = await env.scheduler.enqueue('welcome', { user: 42 }, { in: 120, unique: 'welcome:42' });
+    expect(b.id).toBe(a.id);
+    expect(b.dueAt).toEqual(a.dueAt);
+    expect(env.queue.take()).toHaveLength(1);
+  });
+
+  it('creates a new job for a unique key once the previous one has ended', async () => {
+    const a = await env.scheduler.enqueue('welcome', {}, { unique: 'k' });
+    await env.scheduler.cancel(a.id);
+    const b = await env.scheduler.enqueue('welcome', { again: true }, { unique: 'k' });
+    expect(b.id).toBe(a.id);
+    expect(b.state).toBe('scheduled');
+    expect(b.payload).toEqual({ again: true });
+  });
+
+  it('reports every problem at once and writes nothing', async () => {
+    const error = await env.scheduler
+      .enqueue('bad task name!', 1n as unknown, { in: -5, at: '2026-11-23T10:00:00', maxAttempts: 0, queue: 'nope', delay: 3 } as never)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    const problems = (error as ValidationError).problems.join('\n');
+    for (const word of ['task', 'payload', 'in', 'at', 'maxAttempts', 'delay']) expect(problems).toContain(word);
+    expect((error as ValidationError).problems.length).toBeGreaterThanOrEqual(6);
+    expect(env.queue.sent).toHaveLength(0);
+    expect(await allJobs(env.scheduler)).toHaveLength(0);
+  });
+
+  it.each([
+    ['an unknown queue', { queue: 'emails' }, /queue.*"default", "reports"/],
+    ['an ISO time without offset', { at: '2026-12-01T09:00:00' }, /offset|Z/],
+    ['both in and at', { in: 5, at: new Date(T0) }, /either/],
+    ['a timeout over 15 minutes', { timeout: '16m' }, /timeout/],
+  ])('rejects %s with a message saying how to fix it', async (_name, options, message) => {
+    await expect(env.scheduler.enqueue('t', {}, options as never)).rejects.toThrow(message);
+    expect(await allJobs(env.scheduler)).toHaveLength(0);
+  });
+
+  it('rejects a payload that is not JSON or too large for a DynamoDB item', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expect(env.scheduler.enqueue('t', cyclic)).rejects.toThrow(/JSON-serializable/);
+    await expect(env.scheduler.enqueue('t', { blob: 'x'.repeat(400_000) })).rejects.toThrow(/bytes.*S3/);
+    await expect(env.scheduler.enqueue('t', undefined)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('records nothing when the direct send fails (send, then record)', async () => {
+    env.queue.failNextSends(1);
+    await expect(env.scheduler.enqueue('t', {})).rejects.toThrow();
+    expect(await allJobs(env.scheduler)).toHaveLength(0);
+  });
+});
+
+describe('Scheduler.enqueueMany', () => {
+  it('writes many jobs, sends the near ones, and returns results in order', async () => {
+    const { scheduler, queue } = setup();
+    const items = Array.from({ length: 60 }, (_, i) => ({ task: 't', payload: { i }, options: i % 2 ? { in: '1h' } : { in: i } }));
+    const results = await scheduler.enqueueMany(items);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.map((r) => (r.ok ? (r.job.payload as { i: number }).i : -1))).toEqual(items.map((_, i) => i));
+    expect(queue.take()).toHaveLength(30);
+    expect(await allJobs(scheduler)).toHaveLength(60);
+  });
+
+  it('validates every item first: one bad item means nothing is written', async () => {
+    const { scheduler, queue } = setup();
+    const error = await scheduler
+      .enqueueMany([{ task: 't', payload: {} }, { task: 't', payload: {}, options: { in: 'soon' } }, { task: '', payload: {} }])
+      .catch((e: unknown) => e as ValidationError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.problems.some((p) => p.startsWith('items[1]'))).toBe(true);
+    expect(error.problems.some((p) => p.startsWith('items[2]'))).toBe(true);
+    expect(queue.sent).toHaveLength(0);
+    expect(await allJobs(scheduler)).toHaveLength(0);
+  });
+
+  it('does not record jobs whose message could not be sent, and says so per item', async () => {
+    const { scheduler, queue } = setup();
+    queue.failNextSends(1);
+    const results = await scheduler.enqueueMany([
+      { task: 't', payload: 1 },
+      { task: 't', payload: 2, options: { in: '2h' } },
+    ]);
+    expect(results[0]!.ok).toBe(false);
+    expect(results[1]!.ok).toBe(true);
+    expect((await allJobs(scheduler)).map((j) => j.payload)).toEqual([2]);
+  });
+});
+
+describe('Scheduler get / list / cancel / retry', () => {
+  it('get throws NotFoundError for an unknown id', async () => {
+    const { scheduler } = setup();
+    await expect(scheduler.get('missing')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lists with filters and pages with a cursor', async () => {
+    const { scheduler } = setup();
+    for (let i = 0; i < 25; i++) await scheduler.enqueue(i % 5 ? 'a' : 'b', { i }, { in: i * 60 });
+    expect((await scheduler.list({ task: 'b', limit: 100 })).items).toHaveLength(5);
+    expect((await scheduler.list({ dueAfter: new Date(T0 + 10 * 60_000), limit: 100 })).items).toHaveLength(15);
+    const seen = new Set<string>();
+    let page = await scheduler.list({ limit: 7 });
+    for (;;) {
+      page.items.forEach((j) => seen.add(j.id));
+      if (!page.cursor) break;
+      page = await scheduler.list({ limit: 7, cursor: page.cursor });
+    }
+    expect(seen.size).toBe(25);
+    await expect(scheduler.list({ state: 'done' as never, limit: 0 })).rejects.toThrow(/state[\s\S]*limit/);
+  });
+
+  it('cancels a scheduled job, refuses to cancel it twice, and hides it after its retention', async () => {
+    const { scheduler, clock } = setup();
+    const job = await scheduler.enqueue('t', {}, { in: '1h' });
+    expect(await scheduler.cancel(job.id)).toMatchObject({ id: job.id, state: 'cancelled' });
+    await expect(scheduler.cancel(job.id)).rejects.toBeInstanceOf(ConflictError);
+    clock.t += 8 * 86_400_000;
+    await expect(scheduler.get(job.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('retries a failed job now with a fresh attempt budget', async () => {
+    const { scheduler, store, queue, clock } = setup();
+    const job = await scheduler.enqueue('t', {}, { maxAttempts: 1 });
+    await store.claimJob(job.id, { dueAtMs: T0, nowMs: T0, leaseUntilMs: T0 + 60_000 });
+    await store.finishAttempt(job.id, 1, { state: 'failed', nowMs: T0, lastError: { name: 'Error', message: 'boom' }, expiresAtEpochSec: T0 / 1000 + 86_400 });
+    await expect(scheduler.retry('nope')).rejects.toBeInstanceOf(NotFoundError);
+    queue.take();
+    clock.t += 5_000;
+    const retried = await scheduler.retry(job.id);
+    expect(retried).toMatchObject({ state: 'scheduled', attempt: 1 });
+    expect(queue.take().map((m) => m.message)).toEqual([{ v: 1, id: job.id, dueAtMs: clock.t, sentAtMs: clock.t }]);
+    await expect(scheduler.retry(job.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+});
+
+describe('Scheduler schedules', () => {
+  it('creates a cron schedule with its next run in its zone', async () => {
+    const { scheduler } = setup();
+    const s = await scheduler.schedule('report', 'rebuild', {}, { cron: '0 9 * * MON', timezone: 'America/New_York' });
+    // 2026-11-23 is a Monday; 09:00 in New York (EST, UTC−5) is 14:00Z, after T0.
+    expect(s.nextRunAt).toEqual(new Date('2026-11-23T14:00:00Z'));
+    expect(s).toMatchObject({ id: 'report', cron: '0 9 * * MON', timezone: 'America/New_York', paused: false, misfire: 'once', overlap: 'allow' });
+    expect((await scheduler.getSchedule('report')).nextRunAt).toEqual(s.nextRunAt);
+  });
+
+  it('reports every schedule problem at once', async () => {
+    const { scheduler } = setup();
+    const error = await scheduler
+      .schedule('a#b', 't', {}, { cron: '*/5', every: 10, timezone: 'Mars/Olympus', misfire: 'never' as never })
+      .catch((e: unknown) => e as ValidationError);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.problems.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('replacing a schedule cancels the old rule\'s queued occurrences', async () => {
+    const { scheduler, store } = setup();
+    const first = await scheduler.schedule('tick', 't', {}, { every: 30 });
+    const firstRun = first.nextRunAt!.getTime();
+    // A sweep spawned the first occurrence (its message is in SQS) and advanced the schedule.
+    const record = (await store.getSchedule('tick'))!;
+    const occurrenceId = occurrenceJobId('tick', firstRun);
+    const spawned = await store.spawnOccurrence(
+      { id: 'tick', version: record.version, expectedNextRunAtMs: firstRun },
+      { ...baseJob(occurrenceId, firstRun), scheduleId: 'tick' },
+      { nextRunAtMs: firstRun + 30_000, runs: 1, lastRunAtMs: firstRun, lastJobId: occurrenceId, updatedAtMs: T0 },
+    );
+    expect(spawned).toBe(true);
+    const replaced = await scheduler.schedule('tick', 't', {}, { cron: '0 * * * *' });
+    expect((await scheduler.get(occurrenceId)).state).toBe('cancelled');
+    expect(replaced.nextRunAt).toEqual(new Date('2026-11-23T10:00:00Z'));
+    expect(replaced.every).toBeUndefined();
+  });
+
+  it('pauses and resumes from the next slot after now, and cancel deletes it', async () => {
+    const { scheduler, clock } = setup();
+    await scheduler.schedule('hourly', 't', {}, { cron: '0 * * * *' });
+    expect((await scheduler.pause('hourly')).paused).toBe(true);
+    clock.t = Date.parse('2026-11-23T12:30:00Z');
+    const resumed = await scheduler.resume('hourly');
+    expect(resumed.paused).toBe(false);
+    expect(resumed.nextRunAt).toEqual(new Date('2026-11-23T13:00:00Z'));
+    await scheduler.cancel('hourly');
+    await expect(scheduler.getSchedule('hourly')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(scheduler.pause('hourly')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('defineTask', () => {
+  it('enqueues with a typed payload and the task\'s defaults', async () => {
+    const { scheduler, queue } = setup();
+    const report = defineTask('api-test-report', async (payload: { week: number }) => payload.week, { queue: 'reports', maxAttempts: 7 });
+    const job = await report.enqueue({ week: 47 }, { scheduler, in: 10 });
+    expect(job).toMatchObject({ task: 'api-test-report', queue: 'reports', maxAttempts: 7, payload: { week: 47 } });
+    expect(queue.take()[0]).toMatchObject({ queue: 'reports', delaySec: 10 });
+    // Enqueue by name in a process that imported the task gets the same defaults; the call's options win.
+    expect(await scheduler.enqueue('api-test-report', { week: 1 }, { maxAttempts: 2 })).toMatchObject({ queue: 'reports', maxAttempts: 2 });
+  });
+
+  it('refuses two different handlers under one name, and bad options', () => {
+    defineTask('api-test-dup', async () => 1);
+    expect(() => defineTask('api-test-dup', async () => 2)).toThrow(ValidationError);
+    expect(() => defineTask('api-test-bad', async () => 1, { maxAttempts: -1, timeout: 'forever' })).toThrow(/maxAttempts[\s\S]*timeout/);
+  });
+});
+
+describe('transactions', () => {
+  it('need a DynamoDB-backed scheduler', () => {
+    const { scheduler } = setup();
+    expect(() => scheduler.transactItems('t', {})).toThrow(ConfigurationError);
+  });
+});
+
+function baseJob(id: string, dueAtMs: number) {
+  return {
+    id, task: 't', queue: 'default', payload: '{}', state: 'scheduled' as const, dueAtMs, attempt: 0, maxAttempts: 3,
+    backoff: { type: 'fixed' as const, seconds: 1 }, timeoutSec: 30, storeResult: false, placement: 'none' as const,
+    createdAtMs: T0, updatedAtMs: T0,
+  };
+}
