@@ -1,0 +1,605 @@
+/**
+ * The production `JobStore`: one DynamoDB table (docs/architecture.md). Every state change is one conditional write; a
+ * failed condition becomes the domain result from the item DynamoDB returns with the failure
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), never from an extra read.
+ */
+import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { documentClient } from '../aws-clients.ts';
+import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
+import { NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
+import type { DueIndexKey, TableKey } from './cursors.ts';
+import {
+  acquireSweepCondition,
+  acquireSweepUpdate,
+  cancelCondition,
+  cancelUpdate,
+  claimCondition,
+  claimUpdate,
+  createJobCondition,
+  finishCondition,
+  finishUpdate,
+  fromJobItem,
+  fromScheduleItem,
+  jobKey,
+  jobPartitionKey,
+  markSentCondition,
+  markSentUpdate,
+  occurrenceJobCondition,
+  pauseScheduleUpdate,
+  putScheduleUpdate,
+  requeueCondition,
+  requeueUpdate,
+  resumeEndedScheduleCondition,
+  resumeEndedScheduleUpdate,
+  resumeScheduleCondition,
+  resumeScheduleUpdate,
+  saveSweepCondition,
+  saveSweepUpdate,
+  SCHEDULE_PARTITION,
+  scheduleKey,
+  spawnCondition,
+  spawnUpdate,
+  sweeperKey,
+  sweepStateOf,
+  toJobItem,
+  type ItemKey,
+  type JobItem,
+  type ScheduleItem,
+  type SweeperItem,
+} from './dynamodb-items.ts';
+import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
+import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
+import { TABLE_SCHEMA } from './schema.ts';
+import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';
+import type {
+  AttemptOutcome,
+  ClaimResult,
+  CreateJobResult,
+  DueEntry,
+  DuePosition,
+  JobRecord,
+  JobStore,
+  ListJobsQuery,
+  Page,
+  ScheduleAdvance,
+  ScheduleRecord,
+  SweepState,
+} from './types.ts';
+
+/** Most puts DynamoDB's BatchWriteItem takes in one request. */
+const BATCH_WRITE_SIZE = 25;
+/** Attempts at writing a batch's unprocessed items (throttling) before giving up on them. */
+const BATCH_WRITE_ATTEMPTS = 8;
+const BATCH_BACKOFF_BASE_MS = 50;
+const BATCH_BACKOFF_MAX_MS = 2_000;
+/** Batches written at the same time by one `createJobs` call. */
+const BATCH_CONCURRENCY = 4;
+
+type Item = Record<string, unknown>;
+type Write = { ok: true; item: Item } | { ok: false; current?: Item };
+
+/** Options of {@link DynamoDbJobStore}. */
+export interface DynamoDbJobStoreOptions {
+  readonly tableName: string;
+  /** A plain client is wrapped in a document client that drops undefined attributes. */
+  readonly client: DynamoDBClient | DynamoDBDocumentClient;
+  /** Write shards of job partitions and index partitions; must match every other writer of the table. */
+  readonly shards: number;
+  /**
+   * Called with the capacity every request consumed (per table and per index). Setting it makes each request ask for
+   * `ReturnConsumedCapacity: 'INDEXES'`; the benchmark and the cost test use it.
+   * @default - capacity is not requested
+   */
+  readonly onConsumedCapacity?: (operation: string, capacity: readonly ConsumedCapacity[]) => void;
+}
+
+/**
+ * `JobStore` on one DynamoDB table laid out as in docs/architecture.md (create it with the `SundialScheduler`
+ * construct, or from `TABLE_SCHEMA` in tests).
+ *
+ * @example
+ * ```ts
+ * const store = new DynamoDbJobStore({ tableName: 'sundial', client: new DynamoDBClient({}), shards: 8 });
+ * const claim = await store.claimJob(id, { dueAtMs, nowMs, leaseUntilMs: nowMs + 60_000 });
+ * ```
+ */
+export class DynamoDbJobStore implements JobStore {
+  readonly shards: number;
+  private readonly tableName: string;
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly onConsumedCapacity: DynamoDbJobStoreOptions['onConsumedCapacity'];
+
+  constructor(options: DynamoDbJobStoreOptions) {
+    const problems: string[] = [];
+    if (typeof options.tableName !== 'string' || options.tableName === '') {
+      problems.push(`\`tableName\`: received ${JSON.stringify(options.tableName)}; expected the table's name, e.g. from SUNDIAL_TABLE_NAME.`);
+    }
+    if (!Number.isInteger(options.shards) || options.shards < 1) {
+      problems.push(`\`shards\`: received ${JSON.stringify(options.shards)}; expected an integer ≥ 1, the same for every writer (default 8).`);
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
+    this.tableName = options.tableName;
+    this.shards = options.shards;
+    this.doc = documentClient(options.client);
+    this.onConsumedCapacity = options.onConsumedCapacity;
+  }
+
+  // ---- jobs ----
+
+  /** @inheritdoc */
+  async createJob(job: JobRecord): Promise<CreateJobResult> {
+    const builder = new ExpressionBuilder();
+    const ConditionExpression = builder.condition(createJobCondition());
+    const item = toJobItem(job, this.shards);
+    try {
+      await this.send(
+        'createJob',
+        () => this.doc.send(new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression,
+          ...builder.attributes(),
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...this.capacity(),
+        })),
+      );
+      return { created: true, job: fromJobItem(item) };
+    } catch (error) {
+      const current = conditionFailure(error);
+      if (current === undefined) throw error;
+      return { created: false, job: jobOf(current) };
+    }
+  }
+
+  /** @inheritdoc */
+  async createJobs(jobs: readonly JobRecord[]): Promise<Array<Error | undefined>> {
+    const results: Array<Error | undefined> = jobs.map(() => undefined);
+    const seen = new Set<string>();
+    const pending: Array<{ index: number; item: JobItem }> = [];
+    jobs.forEach((job, index) => {
+      if (seen.has(job.id)) {
+        // BatchWriteItem rejects a whole request that puts one key twice.
+        results[index] = duplicateInBatch(job.id, index);
+        return;
+      }
+      seen.add(job.id);
+      pending.push({ index, item: toJobItem(job, this.shards) });
+    });
+    const chunks: Array<typeof pending> = [];
+    for (let i = 0; i < pending.length; i += BATCH_WRITE_SIZE) chunks.push(pending.slice(i, i + BATCH_WRITE_SIZE));
+    for (let i = 0; i < chunks.length; i += BATCH_CONCURRENCY) {
+      await Promise.all(chunks.slice(i, i + BATCH_CONCURRENCY).map((chunk) => this.writeChunk(chunk, results)));
+    }
+    return results;
+  }
+
+  /** @inheritdoc */
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const response = await this.send(
+      'getJob',
+      () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: jobKey(id, this.shards), ConsistentRead: true, ...this.capacity() })),
+    );
+    return response.Item && jobOf(response.Item);
+  }
+
+  /**
+   * A page of jobs, shard by shard (ids ascending within a shard): one `Query` per job partition, never a Scan.
+   * `state` and `task` match exactly; the due range is `dueAfterMs <= dueAtMs < dueBeforeMs`.
+   *
+   * @example
+   * ```ts
+   * const { items, cursor } = await store.listJobs({ state: 'failed', limit: 50 });
+   * ```
+   */
+  async listJobs(query: ListJobsQuery): Promise<Page<JobRecord>> {
+    return collectJobPage(query, this.shards, async (shard, start, limit, filter) => {
+      const builder = new ExpressionBuilder();
+      const KeyConditionExpression = `${builder.name(TABLE_SCHEMA.partitionKey)} = ${builder.value(jobPartitionKey(shard))}`;
+      const FilterExpression = filter && builder.condition(filter);
+      const response = await this.send(
+        'listJobs',
+        () => this.doc.send(new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression,
+          ...(FilterExpression ? { FilterExpression } : {}),
+          ...builder.attributes(),
+          ExclusiveStartKey: start,
+          Limit: limit,
+          ConsistentRead: true,
+          ...this.capacity(),
+        })),
+      );
+      return { items: (response.Items ?? []) as JobItem[], ...lastKeyOf(response.LastEvaluatedKey) };
+    });
+  }
+
+  /** @inheritdoc */
+  async cancelJob(id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord> {
+    const write = await this.update('cancelJob', jobKey(id, this.shards), cancelCondition(), cancelUpdate(nowMs, expiresAtEpochSec));
+    if (write.ok) return jobOf(write.item);
+    if (write.current === undefined) throw new NotFoundError('job', id);
+    throw cancelConflict(id, String(write.current.state));
+  }
+
+  /** @inheritdoc */
+  async claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult> {
+    const write = await this.update('claimJob', jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
+    if (write.ok) return { claimed: true, job: jobOf(write.item) };
+    return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
+  }
+
+  /** @inheritdoc */
+  async finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
+    const update = finishUpdate(id, outcome, this.shards);
+    return (await this.update('finishAttempt', jobKey(id, this.shards), finishCondition(attempt), update)).ok;
+  }
+
+  /** @inheritdoc */
+  async requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord> {
+    const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(nowMs, dueAtMs));
+    if (write.ok) return jobOf(write.item);
+    if (write.current === undefined) throw new NotFoundError('job', id);
+    throw requeueConflict(id, String(write.current.state));
+  }
+
+  /** @inheritdoc */
+  async markSent(id: string, dueAtMs: number, nowMs: number): Promise<boolean> {
+    const condition = markSentCondition(id, dueAtMs, this.shards);
+    return (await this.update('markSent', jobKey(id, this.shards), condition, markSentUpdate(nowMs))).ok;
+  }
+
+  // ---- schedules ----
+
+  /**
+   * Creates or replaces a schedule in one write and resolves with the previous one. The stored `version` is the
+   * previous version + 1 (1 for a new schedule), whatever `schedule.version` says.
+   *
+   * @example
+   * ```ts
+   * const previous = await store.putSchedule(schedule);
+   * ```
+   */
+  async putSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord | undefined> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(putScheduleUpdate(schedule, this.shards));
+    const response = await this.send(
+      'putSchedule',
+      () => this.doc.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: scheduleKey(schedule.id),
+        UpdateExpression,
+        ...builder.attributes(),
+        ReturnValues: 'ALL_OLD',
+        ...this.capacity(),
+      })),
+    );
+    return response.Attributes && scheduleOf(response.Attributes);
+  }
+
+  /** @inheritdoc */
+  async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    const response = await this.send(
+      'getSchedule',
+      () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: scheduleKey(id), ConsistentRead: true, ...this.capacity() })),
+    );
+    return response.Item && scheduleOf(response.Item);
+  }
+
+  /** @inheritdoc */
+  async listSchedules(query: { limit: number; cursor?: string }): Promise<Page<ScheduleRecord>> {
+    return collectKeyPage(SCHEDULE_PARTITION, query, async (start, limit) => {
+      const builder = new ExpressionBuilder();
+      const KeyConditionExpression = `${builder.name(TABLE_SCHEMA.partitionKey)} = ${builder.value(SCHEDULE_PARTITION)}`;
+      const response = await this.send(
+        'listSchedules',
+        () => this.doc.send(new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression,
+          ...builder.attributes(),
+          ExclusiveStartKey: start,
+          Limit: limit,
+          ConsistentRead: true,
+          ...this.capacity(),
+        })),
+      );
+      return { items: (response.Items ?? []).map(scheduleOf), ...lastKeyOf(response.LastEvaluatedKey) };
+    });
+  }
+
+  /** @inheritdoc */
+  async setSchedulePaused(id: string, paused: boolean, nowMs: number, nextRunAtMs?: number): Promise<ScheduleRecord> {
+    const key = scheduleKey(id);
+    let write = paused
+      ? await this.update('setSchedulePaused', key, exists(TABLE_SCHEMA.partitionKey), pauseScheduleUpdate(nowMs))
+      : await this.update(
+          'setSchedulePaused',
+          key,
+          resumeScheduleCondition(nextRunAtMs),
+          resumeScheduleUpdate(id, nowMs, nextRunAtMs, this.shards),
+        );
+    if (!write.ok && write.current !== undefined && !paused) {
+      // An ended schedule (no next run) resumes without a lane entry.
+      write = await this.update('setSchedulePaused', key, resumeEndedScheduleCondition(), resumeEndedScheduleUpdate(nowMs));
+    }
+    if (!write.ok) throw new NotFoundError('schedule', id);
+    return scheduleOf(write.item);
+  }
+
+  /** @inheritdoc */
+  async deleteSchedule(id: string): Promise<ScheduleRecord> {
+    const builder = new ExpressionBuilder();
+    const ConditionExpression = builder.condition(exists(TABLE_SCHEMA.partitionKey));
+    try {
+      const response = await this.send(
+        'deleteSchedule',
+        () => this.doc.send(new DeleteCommand({
+          TableName: this.tableName,
+          Key: scheduleKey(id),
+          ConditionExpression,
+          ...builder.attributes(),
+          ReturnValues: 'ALL_OLD',
+          ...this.capacity(),
+        })),
+      );
+      return scheduleOf(response.Attributes ?? {});
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      throw new NotFoundError('schedule', id, { cause: error });
+    }
+  }
+
+  /**
+   * Spawns one occurrence in one `TransactWriteItems`: the schedule advance (conditioned on version, `nextRunAtMs` and
+   * not paused) and the job put (conditioned on a fresh id). False when either condition failed.
+   *
+   * @example
+   * ```ts
+   * const spawned = await store.spawnOccurrence({ id, version, expectedNextRunAtMs }, job, advance);
+   * ```
+   */
+  async spawnOccurrence(
+    schedule: { id: string; version: number; expectedNextRunAtMs: number },
+    job: JobRecord | undefined,
+    advance: ScheduleAdvance,
+  ): Promise<boolean> {
+    if (job === undefined) {
+      return (await this.update('spawnOccurrence', scheduleKey(schedule.id), spawnCondition(schedule), spawnUpdate(advance))).ok;
+    }
+    const scheduleWrite = new ExpressionBuilder();
+    const UpdateExpression = scheduleWrite.update(spawnUpdate(advance));
+    const scheduleCondition = scheduleWrite.condition(spawnCondition(schedule));
+    const jobWrite = new ExpressionBuilder();
+    const jobCondition = jobWrite.condition(occurrenceJobCondition());
+    try {
+      await this.send(
+        'spawnOccurrence',
+        () => this.doc.send(new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: scheduleKey(schedule.id),
+                UpdateExpression,
+                ConditionExpression: scheduleCondition,
+                ...scheduleWrite.attributes(),
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toJobItem(job, this.shards),
+                ConditionExpression: jobCondition,
+                ...jobWrite.attributes(),
+              },
+            },
+          ],
+          ...this.capacity(),
+        })),
+      );
+      return true;
+    } catch (error) {
+      if (isLostTransaction(error)) return false;
+      throw error;
+    }
+  }
+
+  // ---- sweeper ----
+
+  /** @inheritdoc */
+  async acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined> {
+    const write = await this.update('acquireSweep', sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
+    return write.ok ? sweepStateOf(write.item as unknown as SweeperItem) : undefined;
+  }
+
+  /** @inheritdoc */
+  async saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean> {
+    return (await this.update('saveSweep', sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state.cursors, release))).ok;
+  }
+
+  /** @inheritdoc */
+  async readBucket(
+    shard: number,
+    bucket: string,
+    options: { after?: DuePosition; untilMs: number; limit: number },
+  ): Promise<{ entries: DueEntry[]; done: boolean }> {
+    return readDuePage(duePartitionKey(bucket, shard), options, (...args) => this.queryDueIndex('readBucket', ...args));
+  }
+
+  /** @inheritdoc */
+  async readLane(
+    shard: number,
+    options: { after?: DuePosition; untilMs: number; limit: number },
+  ): Promise<{ entries: DueEntry[]; done: boolean }> {
+    return readDuePage(lanePartitionKey(shard), options, (...args) => this.queryDueIndex('readLane', ...args));
+  }
+
+  // ---- requests ----
+
+  private async queryDueIndex(
+    operation: string,
+    duePk: string,
+    untilMs: number,
+    start: DueIndexKey | undefined,
+    limit: number,
+  ): Promise<{ items: DueIndexItem[]; more: boolean }> {
+    const { name, partitionKey, sortKey } = TABLE_SCHEMA.dueIndex;
+    const builder = new ExpressionBuilder();
+    const KeyConditionExpression =
+      `${builder.name(partitionKey)} = ${builder.value(duePk)} AND ${builder.name(sortKey)} <= ${builder.value(untilMs)}`;
+    const response = await this.send(
+      operation,
+      () => this.doc.send(new QueryCommand({
+        TableName: this.tableName,
+        IndexName: name,
+        KeyConditionExpression,
+        ...builder.attributes(),
+        ExclusiveStartKey: start && { duePk: start.duePk, dueSk: start.dueSk, pk: start.pk, sk: start.sk },
+        Limit: limit,
+        ...this.capacity(),
+      })),
+    );
+    return { items: (response.Items ?? []) as DueIndexItem[], more: response.LastEvaluatedKey !== undefined };
+  }
+
+  /** One conditional UpdateItem; on a failed condition, the item as it is (from the failure itself). */
+  private async update(operation: string, key: ItemKey, condition: Condition, update: AttributeUpdate): Promise<Write> {
+    const builder = new ExpressionBuilder();
+    const UpdateExpression = builder.update(update);
+    const ConditionExpression = builder.condition(condition);
+    try {
+      const response = await this.send(
+        operation,
+        () => this.doc.send(new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression,
+          ConditionExpression,
+          ...builder.attributes(),
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ...this.capacity(),
+        })),
+      );
+      return { ok: true, item: response.Attributes ?? {} };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = conditionFailure(error);
+      return current === undefined ? { ok: false } : { ok: false, current };
+    }
+  }
+
+  /** Writes one chunk of ≤ 25 new jobs, retrying what DynamoDB leaves unprocessed; records per-item errors. */
+  private async writeChunk(chunk: ReadonlyArray<{ index: number; item: JobItem }>, results: Array<Error | undefined>): Promise<void> {
+    let remaining = [...chunk];
+    for (let attempt = 0; attempt < BATCH_WRITE_ATTEMPTS && remaining.length > 0; attempt++) {
+      if (attempt > 0) await sleep(Math.random() * Math.min(BATCH_BACKOFF_MAX_MS, BATCH_BACKOFF_BASE_MS * 2 ** attempt));
+      let unprocessed: Item[];
+      try {
+        const response = await this.send(
+          'createJobs',
+          () => this.doc.send(new BatchWriteCommand({
+            RequestItems: { [this.tableName]: remaining.map(({ item }) => ({ PutRequest: { Item: item } })) },
+            ...this.capacity(),
+          })),
+        );
+        unprocessed = (response.UnprocessedItems?.[this.tableName] ?? []).map((request) => request.PutRequest?.Item ?? {});
+      } catch (error) {
+        if ((error as Error).name === 'ValidationException') {
+          // One bad item (e.g. over 400 KB) fails the whole request: write them one by one to know which.
+          await Promise.all(remaining.map((entry) => this.putOne(entry, results)));
+          return;
+        }
+        for (const { index } of remaining) results[index] = error as Error;
+        return;
+      }
+      const left = new Set(unprocessed.map((item) => `${String(item.pk)}\u0000${String(item.sk)}`));
+      remaining = remaining.filter(({ item }) => left.has(`${item.pk}\u0000${item.sk}`));
+    }
+    for (const { index, item } of remaining) {
+      results[index] = new SundialError(
+        `DynamoDB left job "${item.sk}" unprocessed after ${BATCH_WRITE_ATTEMPTS} attempts (the table is throttling); ` +
+          `it was not written. Enqueue it again later, or raise the table's write capacity.`,
+      );
+    }
+  }
+
+  private async putOne(entry: { index: number; item: JobItem }, results: Array<Error | undefined>): Promise<void> {
+    try {
+      await this.send('createJobs', () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: entry.item, ...this.capacity() })));
+    } catch (error) {
+      results[entry.index] = error as Error;
+    }
+  }
+
+  private capacity(): { ReturnConsumedCapacity?: 'INDEXES' } {
+    return this.onConsumedCapacity ? { ReturnConsumedCapacity: 'INDEXES' } : {};
+  }
+
+  /** Sends a command and reports its consumed capacity (also when a condition failed: the write is still paid for). */
+  private async send<Output extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
+    operation: string,
+    request: () => Promise<Output>,
+  ): Promise<Output> {
+    try {
+      const output = await request();
+      this.report(operation, output.ConsumedCapacity);
+      return output;
+    } catch (error) {
+      this.report(operation, (error as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
+      throw error;
+    }
+  }
+
+  private report(operation: string, capacity: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
+    if (this.onConsumedCapacity === undefined || capacity === undefined) return;
+    this.onConsumedCapacity(operation, Array.isArray(capacity) ? capacity : [capacity]);
+  }
+}
+
+function jobOf(item: Item): JobRecord {
+  return fromJobItem(item as unknown as JobItem);
+}
+
+function scheduleOf(item: Item): ScheduleRecord {
+  return fromScheduleItem(item as unknown as ScheduleItem);
+}
+
+function lastKeyOf(key: Record<string, unknown> | undefined): Pick<PartitionRead<unknown>, 'lastKey'> {
+  return key === undefined ? {} : { lastKey: { pk: String(key.pk), sk: String(key.sk) } satisfies TableKey };
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+/**
+ * The item returned with a `ConditionalCheckFailedException` (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`),
+ * unmarshalled: the document client does not unmarshall errors. Undefined for other errors or when there was no item.
+ */
+function conditionFailure(error: unknown): Item | undefined {
+  if (!isConditionFailure(error)) return undefined;
+  const item = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
+  return item === undefined ? undefined : unmarshall(item);
+}
+
+/** A transaction cancelled only because a condition failed: the race was lost, nothing was written. */
+function isLostTransaction(error: unknown): boolean {
+  if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None' || r.Code === undefined);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
