@@ -7,17 +7,16 @@ import { startLocalStack } from '../infra/local/index.ts';
 import { Scheduler } from '../lib/index.ts';
 
 const tasks = fileURLToPath(new URL('./tasks.ts', import.meta.url));
-const startedAt = Date.now();
 console.log('[sundial] starting the local stack (DynamoDB Local, SQS emulator, bundled Lambda handlers)…');
 const stack = await startLocalStack({
   workers: [tasks],
   // Show only what the tasks print, not every runtime log line.
-  onLog: (fn, line) => {
+  onLog: ({ logicalId, line }) => {
     if (line.includes('[sundial]')) console.log(line.slice(line.indexOf('[sundial]')));
-    else if (process.env.SUNDIAL_VERBOSE) console.log(`[${fn}] ${line}`);
+    else if (process.env.SUNDIAL_VERBOSE) console.log(`[${logicalId}] ${line}`);
   },
 });
-console.log(`[sundial] local stack up in ${Date.now() - startedAt} ms; table ${stack.env.SUNDIAL_TABLE_NAME}`);
+console.log(`[sundial] local stack up in ${stack.bootMs} ms; table ${stack.env.SUNDIAL_TABLE_NAME}`);
 
 const scheduler = Scheduler.fromEnv(stack.env);
 const soon = await scheduler.enqueue('announce', { label: 'one-off in 5 s (direct SQS path)' }, { in: 5 });
