@@ -13,12 +13,19 @@ export interface SundialConfig {
   readonly shards: number;
   readonly lookaheadSec: number;
   readonly retentionDays: number;
+  /**
+   * Jobs due sooner than this after their writer's clock go straight to SQS; later ones wait in a bucket. The margin
+   * `directHorizonSec − lookaheadSec` is what the sweeper's cursor tolerates of writer clock skew and index lag.
+   */
+  readonly directHorizonSec: number;
 }
 
 export const DEFAULT_SHARDS = 8;
 export const DEFAULT_LOOKAHEAD_SEC = 90;
 export const MAX_LOOKAHEAD_SEC = 600;
 export const DEFAULT_RETENTION_DAYS = 7;
+/** SQS holds a message at most 900 s: the largest direct horizon. */
+export const DEFAULT_DIRECT_HORIZON_SEC = 900;
 
 /**
  * Parses the `SUNDIAL_*` variables. Reports every problem at once.
@@ -39,10 +46,16 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const shards = integer(env, 'SUNDIAL_SHARDS', DEFAULT_SHARDS, 1, 1000, problems);
   const lookaheadSec = integer(env, 'SUNDIAL_LOOKAHEAD_SECONDS', DEFAULT_LOOKAHEAD_SEC, 1, MAX_LOOKAHEAD_SEC, problems);
   const retentionDays = integer(env, 'SUNDIAL_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650, problems);
+  const directHorizonSec = integer(env, 'SUNDIAL_DIRECT_HORIZON_SECONDS', DEFAULT_DIRECT_HORIZON_SEC, 2, DEFAULT_DIRECT_HORIZON_SEC, problems);
+  if (directHorizonSec <= lookaheadSec) {
+    problems.push(
+      `SUNDIAL_DIRECT_HORIZON_SECONDS (${directHorizonSec}) must exceed SUNDIAL_LOOKAHEAD_SECONDS (${lookaheadSec}): a job written behind the sweeper's cursor would never be sent`,
+    );
+  }
   if (problems.length > 0) {
     throw new ConfigurationError(`sundial is not configured:\n- ${problems.join('\n- ')}`);
   }
-  return { tableName, queueUrls: queueUrls!, deadLetterUrls, shards, lookaheadSec, retentionDays };
+  return { tableName, queueUrls: queueUrls!, deadLetterUrls, shards, lookaheadSec, retentionDays, directHorizonSec };
 }
 
 function jsonMap(

@@ -6,7 +6,7 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
-import { readConfig } from './config.ts';
+import { DEFAULT_DIRECT_HORIZON_SEC, readConfig } from './config.ts';
 import type { Clock } from './core/clock.ts';
 import type { RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
@@ -14,7 +14,7 @@ import { newJobId, occurrenceJobId, uniqueJobId } from './core/ids.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
-import { DIRECT_HORIZON_MS, dispatch } from './dispatch.ts';
+import { dispatch } from './dispatch.ts';
 import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
 import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
 import { SqsJobQueue } from './queue/sqs-queue.ts';
@@ -39,6 +39,11 @@ interface CommonOptions {
   readonly random?: RandomSource;
   /** How long ended jobs are kept. @default 7 days */
   readonly retentionDays?: number;
+  /**
+   * Jobs due sooner than this go to SQS at enqueue; it must match the deployment's `SUNDIAL_DIRECT_HORIZON_SECONDS`
+   * (the sweeper's cursor relies on it). @default 900 s, SQS's longest delay
+   */
+  readonly directHorizonSec?: number;
 }
 
 /** Build on DynamoDB and SQS (the normal case). */
@@ -105,12 +110,14 @@ export class Scheduler {
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly retentionSec: number;
+  private readonly directHorizonMs: number;
   private readonly aws?: { tableName: string; doc: DynamoDBDocumentClient; shards: number };
 
   constructor(options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.retentionSec = (options.retentionDays ?? 7) * 86_400;
+    this.directHorizonMs = (options.directHorizonSec ?? DEFAULT_DIRECT_HORIZON_SEC) * 1000;
     if ('store' in options) {
       this.store = options.store;
       this.queue = options.queue;
@@ -144,6 +151,7 @@ export class Scheduler {
       queues: config.queueUrls,
       shards: config.shards,
       retentionDays: config.retentionDays,
+      directHorizonSec: config.directHorizonSec,
       sqs: sqsClient(env),
       ...options,
     });
@@ -509,7 +517,7 @@ export class Scheduler {
    * can be sent before the commit, wait in their lane; later jobs wait in their bucket for the sweeper's cursor.
    */
   private newRecord(v: ValidatedEnqueue, id: string, nowMs: number, mode: 'batch' | 'transaction'): JobRecord {
-    const near = v.dueAtMs < nowMs + DIRECT_HORIZON_MS;
+    const near = v.dueAtMs < nowMs + this.directHorizonMs;
     return {
       id,
       task: v.task,
