@@ -59,7 +59,7 @@ export interface LocalStack {
   pids(): number[];
   /** Ports the stack listens on (empty with an external endpoint). */
   readonly ports: readonly number[];
-  /** Invokes a function (by logical id or physical name) directly, like `aws lambda invoke`. */
+  /** Invokes a function (by logical id, construct id or physical name) directly, like `aws lambda invoke`. */
   invoke(function_: string, event: unknown): Promise<InvokeResult>;
   /** Stops firing scheduled functions (the local equivalent of disabling the schedule). */
   pauseDispatch(): void;
@@ -173,8 +173,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const poller of pollers) poller.start();
     for (const trigger of triggers) trigger.start();
 
+    // Logical id, physical name, or the construct id the logical id was made from ("Consumer" → "Consumer1A2B3C4D").
     const byName = (name: string) =>
-      functions.get(name) ?? [...functions.values()].find((f) => f.definition.functionName === name);
+      functions.get(name) ??
+      [...functions.values()].find(
+        (f) => f.definition.functionName === name || new RegExp(`^${name}[0-9A-F]{8}$`).test(f.definition.logicalId),
+      );
     let stopping: Promise<void> | undefined;
     return {
       env: { ...awsEnv, ...sundialEnv(deployed) },
