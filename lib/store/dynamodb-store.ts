@@ -593,11 +593,16 @@ function conditionFailure(error: unknown): Item | undefined {
   return item === undefined ? undefined : unmarshall(item);
 }
 
-/** A transaction cancelled only because a condition failed: the race was lost, nothing was written. */
+/**
+ * A transaction cancelled because a condition failed or a concurrent transaction touched the same items: nothing was
+ * written. (On a conflict both may lose; the schedule stays due in its lane, so the next sweep spawns it.) Throttling
+ * and validation errors are not a lost race and are rethrown.
+ */
 function isLostTransaction(error: unknown): boolean {
   if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return false;
   const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed') && reasons.every((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'None' || r.Code === undefined);
+  const lost = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
+  return reasons.some((r) => lost.has(r.Code ?? '')) && reasons.every((r) => lost.has(r.Code ?? '') || r.Code === 'None' || r.Code === undefined);
 }
 
 function sleep(ms: number): Promise<void> {
