@@ -278,6 +278,8 @@ export class SundialScheduler extends Construct {
       SUNDIAL_SWEEP_SCHEDULE: sweepScheduleName,
     };
     const powertools = {
+      // Stack traces of the minified bundles point at our sources (bundling.sourceMap).
+      NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: SUNDIAL_SERVICE_NAME,
       POWERTOOLS_METRICS_NAMESPACE: SUNDIAL_METRICS_NAMESPACE,
     };

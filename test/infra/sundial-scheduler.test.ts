@@ -1,0 +1,390 @@
+import { readFileSync } from 'node:fs';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { describe, expect, it } from 'vitest';
+import { TABLE_SCHEMA } from '../../lib/store/schema.ts';
+import { ValidationError } from '../../lib/core/errors.ts';
+import { writeConsumerEntry } from '../../infra/consumer-entry.ts';
+import { SundialStack } from '../../infra/sundial-stack.ts';
+import { buildStack, FIXTURE_TASKS, logicalId, newApp } from './helpers.ts';
+
+const ENV_NAMES = [
+  'SUNDIAL_TABLE_NAME',
+  'SUNDIAL_QUEUES',
+  'SUNDIAL_SHARDS',
+  'SUNDIAL_LOOKAHEAD_SECONDS',
+  'SUNDIAL_RETENTION_DAYS',
+  'SUNDIAL_SWEEP_SCHEDULE',
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+];
+
+describe('SundialScheduler table', () => {
+  it('uses the shared schema: string keys, the sparse due index with INCLUDE queue, TTL, PITR, on-demand, SSE', () => {
+    const { template } = buildStack();
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: Match.arrayWith([
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'duePk', AttributeType: 'S' },
+          { AttributeName: 'dueSk', AttributeType: 'N' },
+        ]),
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'due',
+            KeySchema: [
+              { AttributeName: 'duePk', KeyType: 'HASH' },
+              { AttributeName: 'dueSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['queue'] },
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAtEpochSec', Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      },
+    });
+  });
+
+  it('encrypts the table and every queue with a customer key when given one', () => {
+    const { template } = buildStack();
+    const withKey = buildStackWithKey();
+    withKey.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+    });
+    const queues = withKey.template.findResources('AWS::SQS::Queue');
+    expect(Object.values(queues)).toHaveLength(2);
+    for (const queue of Object.values(queues)) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    // Without a key: SQS-managed SSE.
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    }
+  });
+
+  it('applies the removal policy to the table and the queues', () => {
+    const { template } = buildStack({ removalPolicy: RemovalPolicy.DESTROY });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    for (const queue of Object.values(template.findResources('AWS::SQS::Queue'))) expect(queue.DeletionPolicy).toBe('Delete');
+  });
+});
+
+function buildStackWithKey(app = newApp()) {
+  // A key made in another stack: the construct only references it.
+  const keyStack = new Stack(app, 'Keys');
+  const key = new kms.Key(keyStack, 'Key', { enableKeyRotation: true });
+  return buildStack({ encryptionKey: key }, app);
+}
+
+describe('SundialScheduler queues', () => {
+  it('creates a queue and a DLQ per named queue, with redrive, TLS-only policy and visibility 6 × consumer timeout', () => {
+    const { stack, template } = buildStack({
+      queues: { default: {}, emails: { maxConcurrency: 5, batchSize: 2 } },
+      consumerTimeout: Duration.seconds(30),
+      maxReceiveCount: 3,
+    });
+    template.resourceCountIs('AWS::SQS::Queue', 4);
+    const s = stack.scheduler;
+    for (const name of ['default', 'emails']) {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        VisibilityTimeout: 180,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(s.deadLetterQueues[name]!), 'Arn'] }, maxReceiveCount: 3 },
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId(s.queues[name]!) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: [{ Ref: logicalId(s.deadLetterQueues[name]!) }] });
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 });
+  });
+
+  it('keeps an explicit visibility timeout', () => {
+    const { template } = buildStack({ visibilityTimeout: Duration.minutes(2) });
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 120 });
+  });
+});
+
+describe('SundialScheduler functions', () => {
+  it('runs both handlers on Node 20 ARM64 with the sundial environment', () => {
+    const { stack, template } = buildStack({ shards: 16, lookahead: Duration.seconds(120), retention: Duration.days(3) });
+    const fns = template.findResources('AWS::Lambda::Function');
+    const sweeper = fns[logicalId(stack.scheduler.sweeper)]!;
+    const consumer = fns[logicalId(stack.scheduler.consumer)]!;
+    for (const fn of [sweeper, consumer]) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs20.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      const vars = fn.Properties.Environment.Variables;
+      for (const name of ENV_NAMES) expect(vars, name).toHaveProperty(name);
+      expect(vars).toMatchObject({
+        SUNDIAL_TABLE_NAME: { Ref: logicalId(stack.scheduler.table) },
+        SUNDIAL_SHARDS: '16',
+        SUNDIAL_LOOKAHEAD_SECONDS: '120',
+        SUNDIAL_RETENTION_DAYS: '3',
+        POWERTOOLS_SERVICE_NAME: 'sundial',
+        POWERTOOLS_METRICS_NAMESPACE: 'Sundial',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect(JSON.stringify(vars.SUNDIAL_QUEUES)).toContain(logicalId(stack.scheduler.queues.default!));
+    }
+    expect(consumer.Properties.Environment.Variables).toHaveProperty('SUNDIAL_DLQS');
+    expect(JSON.stringify(consumer.Properties.Environment.Variables.SUNDIAL_DLQS)).toContain(
+      logicalId(stack.scheduler.deadLetterQueues.default!),
+    );
+    expect(sweeper.Properties.Environment.Variables).not.toHaveProperty('SUNDIAL_DLQS');
+    expect(sweeper.Properties.Timeout).toBe(60);
+    expect(consumer.Properties.Timeout).toBe(60);
+  });
+
+  it('accepts a newer runtime', () => {
+    const { template } = buildStack({ runtime: lambda.Runtime.NODEJS_22_X });
+    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
+  });
+
+  it('feeds the consumer from every queue with partial batch failures, per-queue batch size and concurrency', () => {
+    const { stack, template } = buildStack({ queues: { default: {}, emails: { maxConcurrency: 5, batchSize: 2 } } });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    const consumer = logicalId(stack.scheduler.consumer);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: consumer },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.scheduler.queues.default!), 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: consumer },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.scheduler.queues.emails!), 'Arn'] },
+      BatchSize: 2,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('runs the sweeper every minute from EventBridge Scheduler, without retries', () => {
+    const { stack, template } = buildStack();
+    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: stack.scheduler.environment.SUNDIAL_SWEEP_SCHEDULE,
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalId(stack.scheduler.sweeper), 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': [logicalId(stack.scheduler.sweepScheduleRole), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      },
+    });
+    expect(stack.scheduler.environment.SUNDIAL_SWEEP_SCHEDULE).toMatch(/^[\w.-]{1,64}$/);
+    const { template: slower } = buildStack({ sweepInterval: Duration.minutes(2), lookahead: Duration.minutes(3) });
+    slower.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+});
+
+describe('SundialScheduler alarms, metrics and outputs', () => {
+  it('alarms on any dead letter per queue and on any sweeper error, with the given actions', () => {
+    const app = newApp();
+    const topic = new sns.Topic(new Stack(app, 'Ops'), 'Topic');
+    const { stack, template } = buildStack(
+      { queues: { default: {}, emails: {} }, alarmActions: [new cloudwatchActions.SnsAction(topic)] },
+      app,
+    );
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    for (const name of ['default', 'emails']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack.scheduler.deadLetterQueues[name]!), 'QueueName'] } }],
+        Statistic: 'Maximum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [Match.anyValue()],
+      });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId(stack.scheduler.sweeper) } }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [Match.anyValue()],
+    });
+  });
+
+  it('exposes the lateness metric the consumer emits, and rejects an unknown queue for metricDlqDepth', () => {
+    const { stack } = buildStack();
+    const lateness = stack.scheduler.metricLateness();
+    expect(lateness).toMatchObject({ namespace: 'Sundial', metricName: 'LatenessMs', statistic: 'p99', dimensions: { service: 'sundial' } });
+    expect(lateness.period.toSeconds()).toBe(60);
+    expect(stack.scheduler.metricLateness({ statistic: 'p50' }).statistic).toBe('p50');
+    expect(() => stack.scheduler.metricDlqDepth('nope')).toThrow(/received queue "nope"; expected one of "default"/);
+  });
+
+  it('outputs the table name, the queue and DLQ URLs and the sweep schedule name', () => {
+    const { stack, template } = buildStack();
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).sort()).toEqual(['DeadLetterQueueUrls', 'QueueUrls', 'SweepScheduleName', 'TableName']);
+    expect(outputs.TableName!.Value).toEqual({ Ref: logicalId(stack.scheduler.table) });
+    expect(JSON.stringify(outputs.QueueUrls!.Value)).toContain(logicalId(stack.scheduler.queues.default!));
+    expect(outputs.SweepScheduleName!.Value).toBe(stack.scheduler.environment.SUNDIAL_SWEEP_SCHEDULE);
+  });
+});
+
+describe('SundialScheduler permissions', () => {
+  /** All actions a role's policies allow, flattened. */
+  function actionsOf(template: ReturnType<typeof buildStack>['template'], roleId: string): string[] {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(roleId),
+    );
+    return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
+  }
+
+  it('gives each function item access and index queries only, and the queue rights its path needs', () => {
+    const { stack, template } = buildStack();
+    const sweeperRole = logicalId(stack.scheduler.sweeper.role! as never);
+    const consumerRole = logicalId(stack.scheduler.consumer.role! as never);
+    const sweeper = actionsOf(template, sweeperRole);
+    const consumer = actionsOf(template, consumerRole);
+    for (const actions of [sweeper, consumer]) {
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
+      expect(actions).not.toContain('dynamodb:Scan');
+      expect(actions.filter((a) => a.endsWith('*'))).toEqual([]);
+    }
+    expect(sweeper).not.toContain('sqs:ReceiveMessage');
+    expect(consumer).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    // The consumer sends to its DLQ (failed jobs), the sweeper never does.
+    const dlq = logicalId(stack.scheduler.deadLetterQueues.default!);
+    const sends = (roleId: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement)
+        .filter((s: { Action: string[] | string }) => [s.Action].flat().includes('sqs:SendMessage'))
+        .map((s: { Resource: unknown }) => JSON.stringify(s.Resource));
+    expect(sends(consumerRole).join()).toContain(dlq);
+    expect(sends(sweeperRole).join()).not.toContain(dlq);
+    // Table grants cover the table and its index.
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: sweeperRole }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['dynamodb:Query']),
+            Resource: Match.arrayWith([
+              { 'Fn::GetAtt': [logicalId(stack.scheduler.table), 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.scheduler.table), 'Arn'] }, '/index/*']] },
+            ]),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('grantEnqueue, grantRead and grantDispatchControl give a user function what each API needs and no more', () => {
+    const stack = new SundialStack(newApp(), 'Test', { scheduler: { tasksEntry: FIXTURE_TASKS } });
+    const fn = (id: string) =>
+      new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('0') });
+    const enqueuer = fn('Enqueuer');
+    const reader = fn('Reader');
+    const operator = fn('Operator');
+    stack.scheduler.grantEnqueue(enqueuer);
+    stack.scheduler.grantRead(reader);
+    stack.scheduler.grantDispatchControl(operator);
+    const template = Template.fromStack(stack);
+    const enqueue = actionsOf(template, logicalId(enqueuer.role! as never));
+    expect(enqueue).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:SendMessage']));
+    expect(enqueue).not.toContain('dynamodb:DeleteItem');
+    const read = actionsOf(template, logicalId(reader.role! as never));
+    expect(new Set(read)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']));
+    const control = actionsOf(template, logicalId(operator.role! as never));
+    expect(new Set(control)).toEqual(new Set(['scheduler:GetSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole']));
+  });
+});
+
+describe('SundialScheduler prop validation', () => {
+  it('reports every problem at once, quoting the input, the allowed form and the fix', () => {
+    let error: unknown;
+    try {
+      buildStack({
+        tasksEntry: ['/nowhere/tasks.ts'],
+        queues: { emails: { batchSize: 11, maxConcurrency: 1 }, 'bad name!': {} },
+        consumerTimeout: Duration.minutes(16),
+        visibilityTimeout: Duration.seconds(10),
+        shards: 0,
+        lookahead: Duration.seconds(601),
+        retention: Duration.hours(36),
+        sweepInterval: Duration.seconds(90),
+        maxReceiveCount: 0,
+        consumerMemorySize: 64,
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    const problems = (error as ValidationError).problems;
+    const expected = [
+      /tasksEntry.*"\/nowhere\/tasks.ts" does not exist/,
+      /`queues`: received \["emails", "bad name!"\]; expected a "default" queue.*Add `default: \{\}`/,
+      /name "bad name!" is not allowed/,
+      /queues.emails.batchSize.*received 11; expected an integer from 1 to 10/,
+      /queues.emails.maxConcurrency.*received 1; expected an integer from 2 to 1000/,
+      /consumerTimeout.*received 16 minutes; expected whole seconds from 1 to 900/,
+      /consumerMemorySize.*received 64/,
+      /shards.*received 0/,
+      /maxReceiveCount.*received 0/,
+      /visibilityTimeout.*received 10 s, shorter than `consumerTimeout` \(960 s\)/,
+      /sweepInterval.*received 90 s; expected whole minutes/,
+      /`lookahead`: received 10 minutes 1 second; expected whole seconds from 1 to 600/,
+      /retention.*received 129600 s; expected whole days/,
+    ];
+    for (const pattern of expected) expect(problems.some((p) => pattern.test(p)), String(pattern)).toBe(true);
+    expect(problems).toHaveLength(expected.length);
+    expect((error as Error).message).toContain(`${expected.length} problems`);
+  });
+
+  it.each([
+    ['a lookahead shorter than the sweep interval', { lookahead: Duration.seconds(30) }, /lookahead.*shorter than `sweepInterval` \(60 s\)/],
+    ['an empty task list', { tasksEntry: [] }, /tasksEntry.*empty list/],
+  ])('rejects %s', (_name, props, pattern) => {
+    expect(() => buildStack(props)).toThrow(pattern);
+  });
+
+  it('accepts the defaults and the limits', () => {
+    expect(() =>
+      buildStack({
+        consumerTimeout: Duration.minutes(15),
+        lookahead: Duration.seconds(600),
+        shards: 1000,
+        maxReceiveCount: 1000,
+        queues: { default: { batchSize: 1, maxConcurrency: 1000 } },
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('consumer entry', () => {
+  it('imports every task module and re-exports the consumer handler', () => {
+    const file = writeConsumerEntry([FIXTURE_TASKS, '/app/tasks/b.ts']);
+    const content = readFileSync(file, 'utf8');
+    expect(content).toContain(`import ${JSON.stringify(FIXTURE_TASKS)};`);
+    expect(content).toContain('import "/app/tasks/b.ts";');
+    expect(content).toMatch(/export \{ handler \} from ".*functions\/consumer\.ts";/);
+    expect(writeConsumerEntry([FIXTURE_TASKS, '/app/tasks/b.ts'])).toBe(file);
+    expect(writeConsumerEntry([FIXTURE_TASKS])).not.toBe(file);
+  });
+});
