@@ -6,6 +6,31 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
+type Env = Record<string, string | undefined>;
+
+/**
+ * Client settings taken from `env` (endpoint, region, static credentials). The SDK reads `process.env` by itself; this
+ * makes an explicit environment — e.g. the `env` of `startLocalStack` — work without touching `process.env`.
+ *
+ * @example
+ * ```ts
+ * new DynamoDBClient(clientConfigFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_REGION: 'us-east-1' }));
+ * ```
+ */
+export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS') {
+  const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const credentials =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+  return { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) };
+}
+
 /**
  * A DynamoDB document client that drops `undefined` attributes (optional fields of our records).
  *
@@ -20,15 +45,27 @@ export function documentClient(client: DynamoDBClient | DynamoDBDocumentClient =
 }
 
 /**
- * An SQS client. The SDK normally sends each call to the host in the queue URL; emulators hand out URLs whose host does
- * not resolve, so when an endpoint is configured we send to that endpoint instead.
+ * A DynamoDB client configured from `env`.
+ *
+ * @example
+ * ```ts
+ * const dynamodb = dynamodbClient(stack.env);
+ * ```
+ */
+export function dynamodbClient(env: Env = process.env): DynamoDBClient {
+  return new DynamoDBClient(clientConfigFromEnv(env, 'DYNAMODB'));
+}
+
+/**
+ * An SQS client configured from `env`. The SDK normally sends each call to the host in the queue URL; emulators hand
+ * out URLs whose host may not resolve, so when an endpoint is configured we send to that endpoint instead.
  *
  * @example
  * ```ts
  * const sqs = sqsClient();
  * ```
  */
-export function sqsClient(env: Record<string, string | undefined> = process.env): SQSClient {
-  const endpoint = env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
-  return new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {});
+export function sqsClient(env: Env = process.env): SQSClient {
+  const config = clientConfigFromEnv(env, 'SQS');
+  return new SQSClient('endpoint' in config ? { ...config, useQueueUrlAsEndpoint: false } : config);
 }

@@ -4,7 +4,7 @@
 import { DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { documentClient, sqsClient } from './aws-clients.ts';
+import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, readConfig } from './config.ts';
 import type { Clock } from './core/clock.ts';
@@ -152,6 +152,7 @@ export class Scheduler {
       shards: config.shards,
       retentionDays: config.retentionDays,
       directHorizonSec: config.directHorizonSec,
+      dynamodb: dynamodbClient(env),
       sqs: sqsClient(env),
       ...options,
     });
