@@ -52,7 +52,11 @@ export interface SynthResult {
  * ```
  */
 export function synthesize(options: SynthOptions): SynthResult {
-  const app = new App({ outdir: options.outdir, ...(options.context ? { context: options.context } : {}) });
+  const app = new App({
+    outdir: options.outdir,
+    // The CLI turns asset metadata on; in process we must, or functions lack `aws:asset:path` (the local stack reads it).
+    context: { 'aws:cdk:enable-asset-metadata': true, ...options.context },
+  });
   const stackName = options.stackName ?? 'Sundial';
   const props = { ...options.props, ...(options.tasksEntry !== undefined ? { tasksEntry: options.tasksEntry } : {}) };
   const stack = new SundialStack(app, stackName, { stackName, scheduler: props });
