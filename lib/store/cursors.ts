@@ -140,7 +140,8 @@ export function decodeDuePosition(text: string, duePk: string): DueIndexKey {
 }
 
 /**
- * Orders `due` index entries by (dueSk, pk, sk): the order DynamoDB returns them in within one index partition.
+ * Orders `due` index entries by (dueSk, pk, sk): the memory store's order within one index partition. DynamoDB orders
+ * by `dueSk` too but leaves the order of equal `dueSk` to itself (consistently, so paging by position stays exact).
  *
  * @example
  * ```ts
