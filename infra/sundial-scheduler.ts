@@ -268,7 +268,7 @@ export class SundialScheduler extends Construct {
     const queueUrlsJson = stack.toJsonString(mapValues(queues, (q) => q.queueUrl));
     // A name fixed at synthesis (unique per stack and path): the functions' environment can carry it without a
     // dependency cycle (the schedule already depends on the sweeper).
-    const sweepScheduleName = Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).slice(0, 58) + '-sweep';
+    const sweepScheduleName = `${Names.uniqueResourceName(this, { maxLength: 58, separator: '-' })}-sweep`;
     this.environment = {
       SUNDIAL_TABLE_NAME: this.table.tableName,
       SUNDIAL_QUEUES: queueUrlsJson,

@@ -190,6 +190,13 @@ describe('SundialScheduler functions', () => {
       },
     });
     expect(stack.scheduler.environment.SUNDIAL_SWEEP_SCHEDULE).toMatch(/^[\w.-]{1,64}$/);
+    // Unique per stack, and within EventBridge Scheduler's 64 characters even for a long stack name.
+    const app = newApp();
+    const long = new SundialStack(app, 'A'.repeat(120), { scheduler: { tasksEntry: FIXTURE_TASKS } });
+    const other = new SundialStack(app, 'A'.repeat(119) + 'B', { scheduler: { tasksEntry: FIXTURE_TASKS } });
+    const names = [long, other].map((s) => s.scheduler.environment.SUNDIAL_SWEEP_SCHEDULE!);
+    for (const name of names) expect(name).toMatch(/^[\w.-]{1,64}$/);
+    expect(names[0]).not.toBe(names[1]);
     const { template: slower } = buildStack({ sweepInterval: Duration.minutes(2), lookahead: Duration.minutes(3) });
     slower.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(2 minutes)' });
   });
