@@ -94,6 +94,26 @@ export class World {
     return sweep(this.deps(overrides));
   }
 
+  /** Sweeps once at `atMs` (nothing due yet), so every shard has a cursor near that time; the clock stays there. */
+  async warmUp(atMs: number): Promise<void> {
+    this.clock.now = atMs;
+    const report = await this.sweep();
+    expect(report.sent).toBe(0);
+  }
+
+  /** Makes the next final save of the cursors (the one releasing the lease) fail: a crash after the sends. */
+  failNextFinalSave(): void {
+    const save = this.store.saveSweep.bind(this.store);
+    let armed = true;
+    this.store.saveSweep = async (owner, state, release) => {
+      if (release && armed) {
+        armed = false;
+        throw new Error('injected crash before the final saveSweep');
+      }
+      return save(owner, state, release);
+    };
+  }
+
   /**
    * Enqueues a job as the API does, by a writer whose clock reads `writerNowMs`: due within the SQS horizon → sent
    * then put without index entry; later → put in its bucket. `placement: 'lane'` writes a transaction's job (not sent).

@@ -1,0 +1,59 @@
+/**
+ * Test fixture: the sundial table on DynamoDB Local, created from `TABLE_SCHEMA` (the deployed table comes from the
+ * CDK construct, which uses the same constants).
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TABLE_SCHEMA } from '../../lib/store/schema.ts';
+
+/** Alphanumeric, as DynamoDB Local requires. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * A DynamoDB client for a local endpoint.
+ *
+ * @example
+ * ```ts
+ * const client = localDynamoDbClient(ddb.endpoint);
+ * ```
+ */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+}
+
+/**
+ * Creates an on-demand table with the `due` index, laid out as in docs/architecture.md.
+ *
+ * @example
+ * ```ts
+ * await createSundialTable(client, 'sundial-test-1');
+ * ```
+ */
+export async function createSundialTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { partitionKey, sortKey, dueIndex } = TABLE_SCHEMA;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: partitionKey, AttributeType: 'S' },
+        { AttributeName: sortKey, AttributeType: 'S' },
+        { AttributeName: dueIndex.partitionKey, AttributeType: 'S' },
+        { AttributeName: dueIndex.sortKey, AttributeType: 'N' },
+      ],
+      KeySchema: [
+        { AttributeName: partitionKey, KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: dueIndex.name,
+          KeySchema: [
+            { AttributeName: dueIndex.partitionKey, KeyType: 'HASH' },
+            { AttributeName: dueIndex.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...dueIndex.projectedAttributes] },
+        },
+      ],
+    }),
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The O(due) promise, measured on DynamoDB Local: a sweep's read units do not grow with the number of jobs waiting in
+ * the future. Read units are taken from `ConsumedCapacity`, which an SDK middleware asks for on every read request;
+ * AWS bills every Query or GetItem at least 0.5 (eventually consistent) or 1 (strongly consistent) read unit while
+ * DynamoDB Local reports 0 for an empty result, so each request counts at least that minimum.
+ */
+import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
+import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
+import { sweep } from '../../lib/sweeper/sweep.ts';
+import { sweepConfigFrom } from '../../lib/sweeper/sweep-config.ts';
+import type { SweepReport } from '../../lib/sweeper/types.ts';
+import { createSundialTable, localDynamoDbClient } from '../support/sundial-table.ts';
+import { FakeClock, MINUTE, T0, ids, jobRecord } from './harness.ts';
+
+const READ_COMMANDS = new Set(['QueryCommand', 'GetItemCommand', 'GetCommand', 'BatchGetItemCommand', 'BatchGetCommand', 'ScanCommand']);
+const SHARDS = 8;
+
+interface ReadMeter {
+  readUnits: number;
+  requests: number;
+}
+
+/** Adds a middleware that asks every read for its consumed capacity and adds it up, with AWS's minimum per request. */
+function meterReads(client: DynamoDBClient): ReadMeter {
+  const meter: ReadMeter = { readUnits: 0, requests: 0 };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const isRead = READ_COMMANDS.has(context.commandName ?? '');
+      const input = args.input as { ReturnConsumedCapacity?: string; ConsistentRead?: boolean };
+      if (isRead) input.ReturnConsumedCapacity = 'INDEXES';
+      const result = await next(args);
+      if (isRead) {
+        const reported = [(result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity]
+          .flat()
+          .reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
+        meter.readUnits += Math.max(input.ConsistentRead ? 1 : 0.5, reported);
+        meter.requests++;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'meterReadUnits' },
+  );
+  return meter;
+}
+
+describe('sweep read units (DynamoDB Local)', () => {
+  let ddb: DynamoDbLocal;
+  let tableCount = 0;
+
+  beforeAll(async () => {
+    ddb = await startDynamoDbLocal();
+  });
+
+  afterAll(async () => {
+    await ddb?.stop();
+  });
+
+  /** One fresh table with `due` jobs in the sweep's window and `future` jobs outside it; one sweep at T0 + 20 min. */
+  async function sweepWith(due: number, future: number): Promise<{ meter: ReadMeter; report: SweepReport; queue: MemoryJobQueue }> {
+    const client = localDynamoDbClient(ddb.endpoint);
+    const tableName = `sweep-read-units-${++tableCount}`;
+    await createSundialTable(client, tableName);
+    const store = new DynamoDbJobStore({ tableName, client, shards: SHARDS });
+    const now = T0 + 20 * MINUTE;
+    const dueJobs = ids('due', due).map((id, i) => jobRecord(id, now - 30_000 + i * 1_000, T0, 'bucket'));
+    // Future jobs: most in the coming days, some later in the very minute the window ends in (the query's sort-key
+    // condition must keep them out of the read), none inside the window.
+    const futureJobs = ids('future', future).map((id, i) =>
+      jobRecord(id, i % 10 === 0 ? now + 90_001 + (i % 29_000) : now + 20 * MINUTE + i * 37_000, T0, 'bucket'),
+    );
+    const results = await store.createJobs([...dueJobs, ...futureJobs]);
+    expect(results.filter((r) => r !== undefined)).toEqual([]);
+    const meter = meterReads(client);
+    const queue = new MemoryJobQueue();
+    const report = await sweep({
+      store,
+      queue,
+      clock: new FakeClock(now),
+      config: sweepConfigFrom({ shards: SHARDS, lookaheadSec: 90 }),
+      owner: `sweep-${tableCount}`,
+    });
+    client.destroy();
+    return { meter, report, queue };
+  }
+
+  it('a sweep with 10,000 future jobs and 100 due reads no more than 1.1× the same sweep without the future jobs', async () => {
+    const without = await sweepWith(100, 0);
+    const withFuture = await sweepWith(100, 10_000);
+    expect(without.report.sent).toBe(100);
+    expect(withFuture.report.sent).toBe(100);
+    expect(new Set(withFuture.queue.sent.map((m) => m.message.id))).toEqual(new Set(ids('due', 100)));
+    expect(withFuture.report.pagesRead).toBe(without.report.pagesRead);
+    expect(without.meter.readUnits).toBeGreaterThan(0);
+    expect(withFuture.meter.readUnits).toBeLessThanOrEqual(1.1 * without.meter.readUnits);
+    console.info(
+      `read units: ${without.meter.readUnits} without future jobs (${without.meter.requests} requests), ` +
+        `${withFuture.meter.readUnits} with 10,000 (${withFuture.meter.requests} requests)`,
+    );
+  }, 180_000);
+});
