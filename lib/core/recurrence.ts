@@ -1,7 +1,13 @@
 /**
- * Recurring schedules: a cron expression in an IANA time zone, or a fixed interval.
+ * Recurring schedules: a cron expression in an IANA time zone, or a fixed interval anchored at its first slot.
  */
+import { nextCronMs, parseCron, cronProblems } from './cron.ts';
+import type { CronFields } from './cron.ts';
+import { durationProblems, parseDurationMs } from './duration.ts';
 import type { DurationInput } from './duration.ts';
+import { timezoneProblems } from './timezone.ts';
+import { instantProblems, parseInstantMs } from './when.ts';
+import { assertValid, describeValue } from './validation.ts';
 
 /** The stored rule of a schedule: cron in a zone, or an interval in whole seconds. */
 export type RecurrenceRule = { readonly cron: string; readonly timezone: string } | { readonly everySec: number };
@@ -22,4 +28,176 @@ export interface NormalizedRecurrence {
   startAtMs?: number;
   endAtMs?: number;
   maxRuns?: number;
+}
+
+/** Time zone of a cron rule when the spec gives none. */
+export const DEFAULT_TIMEZONE = 'UTC';
+/** Longest interval: one year (longer is a cron job, or a units mistake). */
+export const MAX_EVERY_SEC = 366 * 86_400;
+/** Most dates `nextRuns` returns at once. */
+export const MAX_NEXT_RUNS = 10_000;
+
+const cache = new Map<string, CronFields>();
+
+function fieldsOf(cron: string): CronFields {
+  let fields = cache.get(cron);
+  if (!fields) {
+    // Schedules repeat the same few expressions; the bound only guards against unbounded growth.
+    if (cache.size >= 1000) cache.clear();
+    fields = parseCron(cron);
+    cache.set(cron, fields);
+  }
+  return fields;
+}
+
+function specProblems(spec: unknown): string[] {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    return [`recurrence: received ${describeValue(spec)}; expected an object such as { cron: '0 9 * * MON', timezone: 'America/New_York' } or { every: '5m' }`];
+  }
+  const { cron, timezone, every, startAt, endAt, maxRuns } = spec as RecurringSpec;
+  const problems: string[] = [];
+  if ((cron === undefined) === (every === undefined)) {
+    problems.push(`give exactly one of \`cron\` and \`every\` (received ${cron === undefined ? 'neither' : 'both'}), such as { cron: '0 9 * * *' } or { every: '5m' }`);
+  }
+  if (cron !== undefined) problems.push(...cronProblems(cron));
+  if (timezone !== undefined) {
+    problems.push(...timezoneProblems(timezone));
+    if (every !== undefined) problems.push('`timezone` applies only to `cron`: an `every` interval is absolute time; remove `timezone`');
+  }
+  if (every !== undefined) {
+    const found = durationProblems(every, 'every');
+    problems.push(...found);
+    const ms = found.length === 0 ? parseDurationMs(every, 'every') : 1000;
+    if (ms % 1000 !== 0 || ms < 1000 || ms > MAX_EVERY_SEC * 1000) {
+      problems.push(`\`every\`: received ${describeValue(every)}; expected whole seconds from 1 s to ${MAX_EVERY_SEC} s (366 days), such as 300 or '5m'`);
+    }
+  }
+  const startProblems = startAt === undefined ? [] : instantProblems(startAt, 'startAt');
+  const endProblems = endAt === undefined ? [] : instantProblems(endAt, 'endAt');
+  problems.push(...startProblems, ...endProblems);
+  if (startAt !== undefined && endAt !== undefined && startProblems.length + endProblems.length === 0) {
+    if (parseInstantMs(endAt, 'endAt') <= parseInstantMs(startAt, 'startAt')) {
+      problems.push(`\`endAt\` (${describeValue(endAt)}) is not after \`startAt\` (${describeValue(startAt)}); move endAt later`);
+    }
+  }
+  if (maxRuns !== undefined && !(Number.isInteger(maxRuns) && maxRuns >= 1)) {
+    problems.push(`\`maxRuns\`: received ${describeValue(maxRuns)}; expected a whole number ≥ 1, or leave it out for no limit`);
+  }
+  return problems;
+}
+
+/**
+ * Validates a recurring spec; throws one `ValidationError` with every problem. Cron rules get `timezone` (default
+ * `'UTC'`); intervals become whole seconds.
+ *
+ * @example
+ * ```ts
+ * parseRecurrence({ cron: '0 9 * * MON', timezone: 'America/New_York' }).rule; // { cron: '0 9 * * MON', timezone: 'America/New_York' }
+ * parseRecurrence({ every: '5m', maxRuns: 3 });                                // { rule: { everySec: 300 }, maxRuns: 3 }
+ * ```
+ */
+export function parseRecurrence(spec: RecurringSpec): NormalizedRecurrence {
+  assertValid(specProblems(spec));
+  const rule: RecurrenceRule =
+    spec.cron !== undefined
+      ? { cron: spec.cron.trim(), timezone: spec.timezone ?? DEFAULT_TIMEZONE }
+      : { everySec: parseDurationMs(spec.every, 'every') / 1000 };
+  const normalized: NormalizedRecurrence = { rule };
+  if (spec.startAt !== undefined) normalized.startAtMs = parseInstantMs(spec.startAt, 'startAt');
+  if (spec.endAt !== undefined) normalized.endAtMs = parseInstantMs(spec.endAt, 'endAt');
+  if (spec.maxRuns !== undefined) normalized.maxRuns = spec.maxRuns;
+  return normalized;
+}
+
+/**
+ * Problems with a recurring spec; `[]` when valid. For callers that report all fields at once.
+ *
+ * @example
+ * ```ts
+ * recurrenceProblems({ cron: '0 9 * *', every: 60 }); // both-given and 4-fields problems
+ * ```
+ */
+export function recurrenceProblems(spec: unknown): string[] {
+  return specProblems(spec);
+}
+
+/**
+ * The slot strictly after `afterMs`. `every`: `anchorMs + k × everySec` (never drifts; the anchor is slot 0, so before
+ * it the answer is the anchor). Cron: the next firing in the rule's zone under the DST policy (docs/scheduling.md).
+ *
+ * @example
+ * ```ts
+ * nextOccurrenceMs({ everySec: 60 }, anchor + 90_000, anchor);                        // anchor + 120_000
+ * nextOccurrenceMs({ cron: '0 9 * * *', timezone: 'Europe/Rome' }, afterMs, afterMs); // next 09:00 in Rome
+ * ```
+ */
+export function nextOccurrenceMs(rule: RecurrenceRule, afterMs: number, anchorMs: number): number {
+  if ('everySec' in rule) {
+    if (afterMs < anchorMs) return anchorMs;
+    const stepMs = rule.everySec * 1000;
+    return anchorMs + (Math.floor((afterMs - anchorMs) / stepMs) + 1) * stepMs;
+  }
+  return nextCronMs(fieldsOf(rule.cron), rule.timezone, afterMs);
+}
+
+/**
+ * First slot of a new schedule created at `nowMs`: `every` → `startAt ?? nowMs + every` (also its anchor); cron → the
+ * first firing ≥ `startAt`, or > `nowMs` without one. `undefined` when that is not before `endAt`.
+ *
+ * @example
+ * ```ts
+ * firstOccurrenceMs(parseRecurrence({ every: 60 }), nowMs); // nowMs + 60_000
+ * ```
+ */
+export function firstOccurrenceMs(rec: NormalizedRecurrence, nowMs: number): number | undefined {
+  const first =
+    'everySec' in rec.rule
+      ? rec.startAtMs ?? nowMs + rec.rule.everySec * 1000
+      : nextOccurrenceMs(rec.rule, rec.startAtMs === undefined ? nowMs : rec.startAtMs - 1, nowMs);
+  return rec.endAtMs !== undefined && first >= rec.endAtMs ? undefined : first;
+}
+
+/**
+ * The next `count` occurrences of a recurring spec strictly after `from`, honouring `startAt`, `endAt` and `maxRuns`
+ * (counted from `startAt` when given, else from `from`). For `every` without `startAt` the anchor is `from`.
+ * Throws `ValidationError` with every problem of the spec and options.
+ *
+ * @example
+ * ```ts
+ * nextRuns({ cron: '0 9 * * MON', timezone: 'America/New_York' }, { from: new Date('2026-11-23T00:00:00Z'), count: 2 });
+ * // [2026-11-23T14:00:00.000Z, 2026-11-30T14:00:00.000Z]
+ * ```
+ */
+export function nextRuns(spec: RecurringSpec, options: { from: Date | number; count: number }): Date[] {
+  const problems = specProblems(spec);
+  const from = options?.from;
+  const fromOk = from instanceof Date ? !Number.isNaN(from.getTime()) : typeof from === 'number' && Number.isFinite(from);
+  if (!fromOk) problems.push(`\`from\`: received ${describeValue(from)}; expected a Date or epoch milliseconds`);
+  const count = options?.count;
+  if (!(Number.isInteger(count) && count >= 1 && count <= MAX_NEXT_RUNS)) {
+    problems.push(`\`count\`: received ${describeValue(count)}; expected a whole number from 1 to ${MAX_NEXT_RUNS}`);
+  }
+  assertValid(problems);
+  const rec = parseRecurrence(spec);
+  const fromMs = from instanceof Date ? from.getTime() : (from as number);
+  const anchorMs = rec.startAtMs ?? fromMs;
+  const limit = rec.maxRuns ?? Number.POSITIVE_INFINITY;
+  const runs: Date[] = [];
+  let index: number;
+  let slot: number;
+  if (rec.startAtMs === undefined) {
+    [index, slot] = [0, nextOccurrenceMs(rec.rule, fromMs, anchorMs)];
+  } else if ('everySec' in rec.rule) {
+    // Jump straight to the first slot after `from`: its index is what maxRuns counts.
+    slot = nextOccurrenceMs(rec.rule, Math.max(fromMs, rec.startAtMs - 1), anchorMs);
+    index = Math.round((slot - anchorMs) / (rec.rule.everySec * 1000));
+  } else {
+    [index, slot] = [0, nextOccurrenceMs(rec.rule, rec.startAtMs - 1, anchorMs)];
+    while (slot <= fromMs && index < limit) [index, slot] = [index + 1, nextOccurrenceMs(rec.rule, slot, anchorMs)];
+  }
+  while (runs.length < count && index < limit && (rec.endAtMs === undefined || slot < rec.endAtMs)) {
+    runs.push(new Date(slot));
+    [index, slot] = [index + 1, nextOccurrenceMs(rec.rule, slot, anchorMs)];
+  }
+  return runs;
 }
