@@ -1,4 +1,13 @@
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  TransactWriteItemsCommand,
+  type ConsumedCapacity,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { shardOf } from '../../lib/core/buckets.ts';
+import { jobPutTransactItem } from '../../lib/store/dynamodb-items.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
@@ -93,6 +102,43 @@ describe('DynamoDbJobStore write units (docs/architecture.md, "Write units per j
       { operation: 'claimJob', table: 1, index: 0 },
       { operation: 'finishAttempt', table: 1, index: 0 },
     ]);
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+});
+
+describe('jobPutTransactItem', () => {
+  it('puts a lane job from the caller\'s own transaction, in both formats', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDbJobStore({ tableName, client, shards: CONTRACT_SHARDS });
+    const viaClient = jobRecord({ id: 'tx-client', placement: 'lane', dueAtMs: T0 });
+    const viaDocument = jobRecord({ id: 'tx-document', placement: 'lane', dueAtMs: T0 + 1 });
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [jobPutTransactItem(tableName, viaClient, CONTRACT_SHARDS, 'client')] }));
+    const doc = DynamoDBDocumentClient.from(client);
+    await doc.send(new TransactWriteCommand({ TransactItems: [jobPutTransactItem(tableName, viaDocument, CONTRACT_SHARDS, 'document')] }));
+    await expect(store.getJob('tx-client')).resolves.toEqual(viaClient);
+    await expect(store.getJob('tx-document')).resolves.toEqual(viaDocument);
+    for (const job of [viaClient, viaDocument]) {
+      const { entries } = await store.readLane(shardOf(job.id, CONTRACT_SHARDS), { untilMs: T0 + 1, limit: 10 });
+      expect(entries.map((e) => e.id)).toContain(job.id);
+    }
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+
+  it('fails the whole transaction when a live job has the id, and replaces an ended one', async () => {
+    const tableName = await createTable();
+    const store = new DynamoDbJobStore({ tableName, client, shards: CONTRACT_SHARDS });
+    const live = jobRecord({ id: 'tx-unique' });
+    await store.createJob(live);
+    const again = jobRecord({ id: 'tx-unique', task: 'other', placement: 'lane' });
+    const error = await client
+      .send(new TransactWriteItemsCommand({ TransactItems: [jobPutTransactItem(tableName, again, CONTRACT_SHARDS, 'client')] }))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }] });
+    await expect(store.getJob('tx-unique')).resolves.toEqual(live);
+
+    await store.cancelJob('tx-unique', T0, 1);
+    await client.send(new TransactWriteItemsCommand({ TransactItems: [jobPutTransactItem(tableName, again, CONTRACT_SHARDS, 'client')] }));
+    await expect(store.getJob('tx-unique')).resolves.toEqual(again);
     await client.send(new DeleteTableCommand({ TableName: tableName }));
   });
 });
