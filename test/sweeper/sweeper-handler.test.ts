@@ -1,0 +1,74 @@
+import type { Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { SundialError } from '../../lib/core/errors.ts';
+import { SWEEPER_METRICS, createSweeperHandler } from '../../lib/sweeper/sweeper-handler.ts';
+import type { SweepLogger } from '../../lib/sweeper/types.ts';
+import { MINUTE, T0, World } from './harness.ts';
+
+/** Records what the handler publishes, in place of the EMF output of Powertools Metrics. */
+class RecordingMetrics {
+  readonly stored: Array<{ name: string; value: number }> = [];
+  readonly published: Array<Array<{ name: string; value: number }>> = [];
+  addMetric(name: string, _unit: unknown, value: number): void {
+    this.stored.push({ name, value });
+  }
+  hasStoredMetrics(): boolean {
+    return this.stored.length > 0;
+  }
+  publishStoredMetrics(): void {
+    this.published.push(this.stored.splice(0));
+  }
+}
+
+const silentLogger: SweepLogger = { info() {}, warn() {}, error() {} };
+
+function lambdaContext(requestId: string, remainingMs = 55_000): Context {
+  return {
+    awsRequestId: requestId,
+    getRemainingTimeInMillis: () => remainingMs,
+    functionName: 'sweeper',
+  } as Partial<Context> as Context;
+}
+
+describe('sweeper handler', () => {
+  it('sweeps with the request id as owner and publishes JobsDispatched', async () => {
+    const world = new World();
+    await world.enqueue('a', T0 + 20 * MINUTE + 5_000, { writerNowMs: T0 });
+    await world.enqueue('b', T0 + 20 * MINUTE + 6_000, { writerNowMs: T0 });
+    world.clock.now = T0 + 20 * MINUTE;
+    const metrics = new RecordingMetrics();
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
+    // The event's shape does not matter: EventBridge Scheduler sends the schedule's input, rules send a scheduled event.
+    const report = await handler({ 'detail-type': 'Scheduled Event' }, lambdaContext('req-1'));
+    expect(report.sent).toBe(2);
+    expect(metrics.published).toHaveLength(1);
+    expect(metrics.published[0]).toContainEqual({ name: SWEEPER_METRICS.dispatched, value: 2 });
+    // The lease was released: a second trigger may sweep at once (and finds nothing new).
+    expect((await handler({}, lambdaContext('req-2'))).skipped).toBe(false);
+  });
+
+  it('a double-fired trigger while the first sweep runs is skipped, and publishes zero', async () => {
+    const world = new World();
+    const metrics = new RecordingMetrics();
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
+    expect(await world.store.acquireSweep('req-running', world.clock.now, world.clock.now + 50_000)).toBeDefined();
+    const report = await handler({}, lambdaContext('req-double'));
+    expect(report.skipped).toBe(true);
+    expect(metrics.published[0]).toContainEqual({ name: SWEEPER_METRICS.dispatched, value: 0 });
+  });
+
+  it('fails the invocation after publishing when a step failed, naming it and saying the work stays due', async () => {
+    const world = new World({ shards: 1 });
+    await world.enqueue('a', T0 + 20 * MINUTE + 5_000, { writerNowMs: T0 });
+    world.clock.now = T0 + 20 * MINUTE;
+    world.memoryQueue.failNextSends(1);
+    const metrics = new RecordingMetrics();
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
+    const error = await handler({}, lambdaContext('req-1')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SundialError);
+    expect((error as Error).message).toMatch(/bucket shard 0.*injected send failure.*still due/s);
+    expect(metrics.published).toHaveLength(1);
+    // The next invocation sends it.
+    expect((await handler({}, lambdaContext('req-2'))).sent).toBe(1);
+  });
+});
