@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_BACKOFF } from '../../lib/core/backoff.ts';
+import { occurrenceJobId } from '../../lib/core/ids.ts';
+import type { RecurrenceRule } from '../../lib/core/recurrence.ts';
+import type { MisfirePolicy, OverlapPolicy, ScheduleRecord } from '../../lib/store/types.ts';
+import type { SweepContext } from '../../lib/sweeper/context.ts';
+import { CursorBook } from '../../lib/sweeper/cursor-book.ts';
+import { spawnDueOccurrences } from '../../lib/sweeper/occurrences.ts';
+import { MINUTE, T0, World } from './harness.ts';
+
+const HOUR = 60 * MINUTE;
+
+function scheduleRecord(
+  id: string,
+  recurrence: RecurrenceRule,
+  firstRunAtMs: number,
+  options: { misfire?: MisfirePolicy; overlap?: OverlapPolicy; maxRuns?: number; queue?: string } = {},
+): ScheduleRecord {
+  return {
+    id,
+    task: 'report',
+    queue: options.queue ?? 'default',
+    payload: '{"kind":"daily"}',
+    recurrence,
+    anchorMs: firstRunAtMs,
+    runs: 0,
+    nextRunAtMs: firstRunAtMs,
+    paused: false,
+    misfire: options.misfire ?? 'once',
+    overlap: options.overlap ?? 'allow',
+    ...(options.maxRuns === undefined ? {} : { maxRuns: options.maxRuns }),
+    maxAttempts: 3,
+    backoff: DEFAULT_BACKOFF,
+    timeoutSec: 30,
+    storeResult: false,
+    version: 1,
+    createdAtMs: T0,
+    updatedAtMs: T0,
+  };
+}
+
+/** Ids of the occurrence jobs of `scheduleId` that ran, as fire times relative to T0 in minutes. */
+function ranSlots(world: World, scheduleId: string): number[] {
+  return world.runs
+    .filter((r) => r.id.startsWith(`${scheduleId}#`))
+    .map((r) => (Number(r.id.slice(scheduleId.length + 1)) - T0) / MINUTE)
+    .sort((a, b) => a - b);
+}
+
+describe('recurring schedules', () => {
+  it('spawns each occurrence once, with its deterministic id, on its second', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('every5', { everySec: 300 }, T0 + 5 * MINUTE + 30_000));
+    const reports = await world.runMinutes(31);
+    expect(ranSlots(world, 'every5')).toEqual([5.5, 10.5, 15.5, 20.5, 25.5, 30.5]);
+    expect(world.maxLatenessMs()).toBe(0);
+    expect(world.duplicates).toBe(0);
+    expect(reports.reduce((n, r) => n + r.spawned, 0)).toBe(6);
+    const job = await world.store.getJob(occurrenceJobId('every5', T0 + 5 * MINUTE + 30_000));
+    expect(job).toMatchObject({ task: 'report', payload: '{"kind":"daily"}', scheduleId: 'every5', dueAtMs: T0 + 5 * MINUTE + 30_000 });
+    const schedule = await world.store.getSchedule('every5');
+    expect(schedule).toMatchObject({ runs: 6, nextRunAtMs: T0 + 35 * MINUTE + 30_000, lastJobId: occurrenceJobId('every5', T0 + 30 * MINUTE + 30_000) });
+  });
+
+  it('an interval schedule shorter than the lookahead spawns every slot in the window', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('every20s', { everySec: 20 }, T0 + 20_000));
+    await world.runMinutes(5);
+    // The last sweep (at 5 min) reads up to 6.5 min: slots 20 s, 40 s, … 6 min 20 s.
+    expect(ranSlots(world, 'every20s')).toEqual(Array.from({ length: 19 }, (_, i) => (i + 1) / 3));
+  });
+
+  it('stops at maxRuns and leaves the lane', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('three', { everySec: 60 }, T0 + MINUTE, { maxRuns: 3 }));
+    await world.runMinutes(10);
+    expect(ranSlots(world, 'three')).toEqual([1, 2, 3]);
+    const schedule = await world.store.getSchedule('three');
+    expect(schedule?.nextRunAtMs).toBeUndefined();
+    const [next] = await world.runMinutes(1);
+    expect(next!.spawned).toBe(0);
+  });
+
+  it('an interval schedule continues when its last run failed', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('flaky', { everySec: 60 }, T0 + MINUTE));
+    world.clock.advance(MINUTE);
+    await world.sweep();
+    // The first occurrence fails for good instead of completing.
+    const [message, ...others] = world.memoryQueue.take();
+    world.memoryQueue.sent.push(...others);
+    expect(message!.message.id).toBe(occurrenceJobId('flaky', T0 + MINUTE));
+    const claim = await world.store.claimJob(message!.message.id, { dueAtMs: message!.message.dueAtMs, nowMs: T0 + MINUTE, leaseUntilMs: T0 + 2 * MINUTE });
+    expect(claim.claimed).toBe(true);
+    await world.store.finishAttempt(message!.message.id, 1, {
+      state: 'failed',
+      nowMs: T0 + MINUTE,
+      lastError: { name: 'Error', message: 'boom' },
+      expiresAtEpochSec: 0,
+    });
+    await world.runMinutes(3);
+    expect(ranSlots(world, 'flaky')).toEqual([2, 3, 4, 5]);
+  });
+
+  it('a crash between the occurrence send and its spawn: sent again and spawned by the next sweep, run once', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('crashy', { everySec: 300 }, T0 + 2 * MINUTE));
+    world.clock.advance(MINUTE);
+    world.store.failNextCall('spawnOccurrence');
+    const first = await world.sweep();
+    expect(first.failures).toEqual([expect.objectContaining({ scope: 'schedule', id: 'crashy' })]);
+    // The message went out before the crash; its job does not exist yet (the consumer would retry it briefly).
+    expect(world.memoryQueue.sent.map((m) => m.message.id)).toEqual([occurrenceJobId('crashy', T0 + 2 * MINUTE)]);
+    expect(await world.store.getJob(occurrenceJobId('crashy', T0 + 2 * MINUTE))).toBeUndefined();
+    const early = world.memoryQueue.take();
+    world.clock.advance(MINUTE);
+    await world.sweep();
+    // Now both messages reach the consumer: one claims, the other is a duplicate.
+    world.memoryQueue.sent.unshift(...early);
+    await world.deliver();
+    expect(ranSlots(world, 'crashy')).toEqual([2]);
+    expect(world.duplicates).toBe(1);
+  });
+
+  it('two sweepers spawning the same schedule at once: one wins the transaction, the occurrence runs once', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('raced', { everySec: 60 }, T0 + 30_000));
+    const context = (owner: string): SweepContext => {
+      const deps = world.deps({ owner });
+      return {
+        deps,
+        nowMs: T0,
+        untilMs: T0 + 90_000,
+        book: new CursorBook(world.store, owner, { cursors: {} }),
+        counters: { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 },
+        failures: [],
+        shouldStop: () => false,
+      };
+    };
+    const a = context('a');
+    const b = context('b');
+    await Promise.all([spawnDueOccurrences(a, 'raced'), spawnDueOccurrences(b, 'raced')]);
+    expect(a.counters.spawned + b.counters.spawned).toBe(2);
+    expect(Math.max(a.counters.spawned, b.counters.spawned)).toBe(2);
+    await world.deliver();
+    expect(ranSlots(world, 'raced')).toEqual([0.5, 1.5]);
+    world.expectEachRanOnce([occurrenceJobId('raced', T0 + 30_000), occurrenceJobId('raced', T0 + 90_000)]);
+  });
+
+  it('overlap skip: a slot whose previous run is still running is skipped; allow runs it', async () => {
+    for (const overlap of ['skip', 'allow'] as const) {
+      const world = new World();
+      await world.store.putSchedule(scheduleRecord('long', { everySec: 120 }, T0 + 2 * MINUTE, { overlap }));
+      world.clock.now = T0 + MINUTE;
+      await world.sweep();
+      // The first run starts and keeps running (a long task).
+      const [first] = world.memoryQueue.take();
+      const claim = await world.store.claimJob(first!.message.id, { dueAtMs: T0 + 2 * MINUTE, nowMs: T0 + 2 * MINUTE, leaseUntilMs: T0 + HOUR });
+      expect(claim.claimed).toBe(true);
+      world.clock.now = T0 + 3 * MINUTE;
+      const during = await world.sweep();
+      expect(during.spawned).toBe(overlap === 'skip' ? 0 : 1);
+      expect(during.occurrencesSkipped).toBe(overlap === 'skip' ? 1 : 0);
+      // It finishes; the next slot spawns again under both policies.
+      await world.store.finishAttempt(first!.message.id, 1, { state: 'completed', nowMs: T0 + 5 * MINUTE, expiresAtEpochSec: 0 });
+      world.clock.now = T0 + 5 * MINUTE;
+      expect((await world.sweep()).spawned).toBe(1);
+      const schedule = await world.store.getSchedule('long');
+      expect(schedule?.nextRunAtMs).toBe(T0 + 8 * MINUTE);
+    }
+  });
+
+  it('a paused schedule spawns nothing; resumed, it follows its misfire policy', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('pausable', { everySec: 60 }, T0 + MINUTE));
+    await world.store.setSchedulePaused('pausable', true, T0);
+    await world.runMinutes(5);
+    expect(ranSlots(world, 'pausable')).toEqual([]);
+    await world.store.setSchedulePaused('pausable', false, world.clock.now);
+    await world.runMinutes(2);
+    // Default `once`: the missed slots (1–3 min) fire once as the earliest, then the on-time ones.
+    expect(ranSlots(world, 'pausable')).toEqual([1, 5, 6, 7, 8]);
+  });
+});
+
+describe('3 hours of downtime, per misfire policy', () => {
+  it.each([
+    // Every 10 minutes from 00:10; the sweeper is down from 00:05 to 03:05, 18 slots (00:10 … 03:00) are missed.
+    { misfire: 'skip' as const, missedThatRun: [] as number[] },
+    { misfire: 'once' as const, missedThatRun: [10] },
+    { misfire: 'all' as const, missedThatRun: [110, 120, 130, 140, 150, 160, 170, 180] },
+  ])('$misfire', async ({ misfire, missedThatRun }) => {
+    const world = new World({ config: { maxCatchUp: misfire === 'all' ? 8 : 10 } });
+    await world.store.putSchedule(scheduleRecord('tenmin', { everySec: 600 }, T0 + 10 * MINUTE, { misfire }));
+    await world.runMinutes(5);
+    world.clock.advance(3 * HOUR);
+    await world.runMinutes(30);
+    const after = [190, 200, 210];
+    expect(ranSlots(world, 'tenmin')).toEqual([...missedThatRun, ...after]);
+    expect(world.duplicates).toBe(0);
+    const schedule = await world.store.getSchedule('tenmin');
+    expect(schedule?.nextRunAtMs).toBe(T0 + 220 * MINUTE);
+  });
+
+  it('a slot fired within the misfire grace (a late sweep) is not a misfire, under any policy', async () => {
+    for (const misfire of ['skip', 'once', 'all'] as const) {
+      const world = new World();
+      await world.store.putSchedule(scheduleRecord(`late-${misfire}`, { everySec: 600 }, T0 + 10 * MINUTE, { misfire }));
+      world.clock.now = T0 + 8 * MINUTE;
+      await world.sweep();
+      // The next sweep comes 2.75 minutes later: the 10:00 slot is 45 s old.
+      world.clock.now = T0 + 10 * MINUTE + 45_000;
+      expect((await world.sweep()).spawned).toBe(1);
+      await world.deliver();
+      expect(ranSlots(world, `late-${misfire}`)).toEqual([10]);
+    }
+  });
+});
