@@ -8,11 +8,11 @@ import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, readConfig } from './config.ts';
 import type { Clock } from './core/clock.ts';
-import type { RandomSource } from './core/backoff.ts';
+import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
 import { newJobId, occurrenceJobId, uniqueJobId } from './core/ids.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
-import { describeValue } from './core/validation.ts';
+import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
 import { dispatch } from './dispatch.ts';
 import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
@@ -21,6 +21,7 @@ import { SqsJobQueue } from './queue/sqs-queue.ts';
 import type { JobQueue } from './queue/types.ts';
 import { jobPutTransactItem, type DocumentTransactPut } from './store/dynamodb-items.ts';
 import { DynamoDbJobStore } from './store/dynamodb-store.ts';
+import { getTaskDefinition } from './tasks/registry.ts';
 import { LIVE_STATES, type JobRecord, type JobState, type JobStore, type Page, type ScheduleRecord } from './store/types.ts';
 
 /** How far back `schedule` (replace) and `cancel` look for occurrences of the old rule that may still be pending. */
@@ -454,16 +455,23 @@ export class Scheduler {
   }
 
   /**
-   * Runs a `failed` job again now, with a fresh budget of attempts. Throws `ConflictError` for a job in another state.
+   * Runs a `failed` job again now, granting it `maxAttempts` more attempts (default: its task's `maxAttempts` when the
+   * task module is loaded here, else 3). Throws `NotFoundError`, or `ConflictError` for a job in another state.
    *
    * @example
    * ```ts
    * await scheduler.retry(jobId);
+   * await scheduler.retry(jobId, { maxAttempts: 1 }); // one more try
    * ```
    */
-  async retry(id: string): Promise<Job> {
+  async retry(id: string, options: { maxAttempts?: number } = {}): Promise<Job> {
+    if (options.maxAttempts !== undefined) assertValid(maxAttemptsProblems(options.maxAttempts));
     const nowMs = this.clock.nowMs();
-    const record = await this.store.requeueFailedJob(id, nowMs, nowMs);
+    const job = await this.store.getJob(id);
+    if (!job) throw new NotFoundError('job', id);
+    const grant = options.maxAttempts ?? getTaskDefinition(job.task)?.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    // A failed job's attempt count cannot change under us: only this requeue moves it out of `failed`.
+    const record = await this.store.requeueFailedJob(id, nowMs, nowMs, job.attempt + grant);
     await dispatch(this.queue, [record], nowMs);
     await this.store.markSent(record.id, record.dueAtMs, nowMs);
     return toJob(record);

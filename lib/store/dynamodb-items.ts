@@ -341,19 +341,19 @@ export function requeueCondition(): Condition {
 }
 
 /**
- * `requeueFailedJob`: scheduled again at `dueAtMs` (the caller sends its message now, so it is not indexed), with
- * `maxAttempts` more attempts than it has used (`maxAttempts = attempt + maxAttempts`); the last error is kept.
+ * `requeueFailedJob`: scheduled again at `dueAtMs` with `maxAttempts` as its new budget (the caller grants more than the
+ * attempts used); the last error is kept. It waits in its lane until the caller's send is recorded with `markSent`, so
+ * a crash between this write and the send leaves it to the sweeper instead of stranding it.
  *
  * @example
  * ```ts
- * requeueUpdate(nowMs, nowMs);
+ * requeueUpdate('j_1', nowMs, nowMs, 6, 8);
  * ```
  */
-export function requeueUpdate(nowMs: number, dueAtMs: number): AttributeUpdate {
+export function requeueUpdate(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, shards: number): AttributeUpdate {
   return {
-    set: { state: 'scheduled', placement: 'none', dueAtMs, updatedAtMs: nowMs },
-    addAttribute: { maxAttempts: 'attempt' },
-    remove: [DUE_PK, DUE_SK, TTL, 'finishedAtMs', 'leaseUntilMs', 'sentAtMs'],
+    set: { state: 'scheduled', placement: 'lane', dueAtMs, maxAttempts, updatedAtMs: nowMs, ...jobIndexAttributes({ id, dueAtMs, placement: 'lane' }, shards) },
+    remove: [TTL, 'finishedAtMs', 'leaseUntilMs', 'sentAtMs'],
   };
 }
 

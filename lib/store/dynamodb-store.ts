@@ -246,8 +246,8 @@ export class DynamoDbJobStore implements JobStore {
   }
 
   /** @inheritdoc */
-  async requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord> {
-    const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(nowMs, dueAtMs));
+  async requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number): Promise<JobRecord> {
+    const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards));
     if (write.ok) return jobOf(write.item);
     if (write.current === undefined) throw new NotFoundError('job', id);
     throw requeueConflict(id, String(write.current.state));

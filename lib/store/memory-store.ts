@@ -179,9 +179,9 @@ export class MemoryJobStore implements JobStore {
     );
   }
 
-  requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord> {
+  requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number): Promise<JobRecord> {
     return this.run('requeueFailedJob', () => {
-      const write = this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(nowMs, dueAtMs));
+      const write = this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards));
       if (write.ok) return jobOf(write.item);
       if (write.current === undefined) throw new NotFoundError('job', id);
       throw requeueConflict(id, String(write.current.state));

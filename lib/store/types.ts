@@ -218,10 +218,11 @@ export interface JobStore {
    */
   finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean>;
   /**
-   * `failed` → `scheduled` again for an operator's retry: attempt budget renewed (`maxAttempts` more), due at
-   * `dueAtMs`, error kept. Throws `NotFoundError`, or `ConflictError` when the job is not `failed`.
+   * `failed` → `scheduled` again for an operator's retry, due at `dueAtMs` with `maxAttempts` as its new attempt budget
+   * (the caller grants more than `attempt`), error kept. The job waits in its lane until `markSent` records its message.
+   * Throws `NotFoundError`, or `ConflictError` when the job is not `failed`.
    */
-  requeueFailedJob(id: string, nowMs: number, dueAtMs: number): Promise<JobRecord>;
+  requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number): Promise<JobRecord>;
   /**
    * Records that a message for the job's due time was sent and takes the job out of its lane. Conditional on the job
    * being in its lane with that `dueAtMs`, whatever its state (a fast consumer may already have run it); false otherwise.
@@ -261,7 +262,9 @@ export interface JobStore {
   saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean>;
   /**
    * Reads one page of a bucket partition: entries of `shard` in `bucket`, after `after`, due at or before `untilMs`,
-   * in (dueAtMs, id) order. `last` is the position of the last entry returned; `done` when nothing more matches.
+   * ordered by due time. Entries with equal due times come in an order that is stable but unspecified (DynamoDB does
+   * not define it for an index); paging from an entry's `position` never repeats or skips one. `done` when nothing
+   * more matches.
    */
   readBucket(
     shard: number,

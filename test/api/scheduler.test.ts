@@ -119,9 +119,9 @@ describe('Scheduler.enqueueMany', () => {
 
   it('validates every item first: one bad item means nothing is written', async () => {
     const { scheduler, queue } = setup();
-    const error = await scheduler
+    const error = (await scheduler
       .enqueueMany([{ task: 't', payload: {} }, { task: 't', payload: {}, options: { in: 'soon' } }, { task: '', payload: {} }])
-      .catch((e: unknown) => e as ValidationError);
+      .catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.problems.some((p) => p.startsWith('items[1]'))).toBe(true);
     expect(error.problems.some((p) => p.startsWith('items[2]'))).toBe(true);
@@ -182,7 +182,8 @@ describe('Scheduler get / list / cancel / retry', () => {
     queue.take();
     clock.t += 5_000;
     const retried = await scheduler.retry(job.id);
-    expect(retried).toMatchObject({ state: 'scheduled', attempt: 1 });
+    expect(retried).toMatchObject({ state: 'scheduled', attempt: 1, maxAttempts: 4 });
+    expect((await store.getJob(job.id))?.placement).toBe('none'); // its send was recorded
     expect(queue.take().map((m) => m.message)).toEqual([{ v: 1, id: job.id, dueAtMs: clock.t, sentAtMs: clock.t }]);
     await expect(scheduler.retry(job.id)).rejects.toBeInstanceOf(ConflictError);
   });
@@ -200,9 +201,9 @@ describe('Scheduler schedules', () => {
 
   it('reports every schedule problem at once', async () => {
     const { scheduler } = setup();
-    const error = await scheduler
+    const error = (await scheduler
       .schedule('a#b', 't', {}, { cron: '*/5', every: 10, timezone: 'Mars/Olympus', misfire: 'never' as never })
-      .catch((e: unknown) => e as ValidationError);
+      .catch((e: unknown) => e)) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.problems.length).toBeGreaterThanOrEqual(4);
   });

@@ -464,16 +464,17 @@ export function describeJobStoreContract(
     describe('requeueFailedJob', () => {
       it('schedules a failed job again with a renewed attempt budget, keeping its last error', async () => {
         const failed = await jobIn('j_again', 'failed');
-        const job = await store.requeueFailedJob('j_again', T0 + HOUR, T0 + HOUR + 5);
+        const job = await store.requeueFailedJob('j_again', T0 + HOUR, T0 + HOUR + 5, 4);
         expect(job).toMatchObject({
           state: 'scheduled',
           dueAtMs: T0 + HOUR + 5,
           attempt: 1,
-          maxAttempts: 1 + failed.maxAttempts,
+          maxAttempts: 4,
           lastError: failed.lastError,
-          placement: 'none',
+          placement: 'lane',
           updatedAtMs: T0 + HOUR,
         });
+        expect(await store.markSent('j_again', T0 + HOUR + 5, T0 + HOUR)).toBe(true);
         expect(job.expiresAtEpochSec).toBeUndefined();
         expect(job.finishedAtMs).toBeUndefined();
         const claim = await store.claimJob('j_again', { dueAtMs: T0 + HOUR + 5, nowMs: T0 + HOUR + 5, leaseUntilMs: T0 + 2 * HOUR });
@@ -482,11 +483,11 @@ export function describeJobStoreContract(
 
       it.each(['scheduled', 'running', 'completed'] as const)('refuses a %s job with a ConflictError', async (state) => {
         await jobIn('j_nf', state);
-        await expect(store.requeueFailedJob('j_nf', T0, T0)).rejects.toMatchObject({ name: 'ConflictError', currentState: state });
+        await expect(store.requeueFailedJob('j_nf', T0, T0, 3)).rejects.toMatchObject({ name: 'ConflictError', currentState: state });
       });
 
       it('throws NotFoundError for an unknown id', async () => {
-        await expect(store.requeueFailedJob('ghost', T0, T0)).rejects.toThrow(NotFoundError);
+        await expect(store.requeueFailedJob('ghost', T0, T0, 3)).rejects.toThrow(NotFoundError);
       });
     });
 
