@@ -506,15 +506,17 @@ export function spawnUpdate(advance: ScheduleAdvance): AttributeUpdate {
 }
 
 /**
- * `spawnOccurrence`: the occurrence job's id (`<scheduleId>#<fireAtMs>`) is new, so a repeated spawn fails.
+ * `spawnOccurrence`: the occurrence job's id (`<scheduleId>#<fireAtMs>`) is new, or holds an occurrence that a replace
+ * of the schedule cancelled (the new rule may fire at the same instant; without this the schedule would stall on it).
+ * Two sweepers still cannot both spawn it: the schedule's own condition on `nextRunAtMs` guards that.
  *
  * @example
  * ```ts
- * occurrenceJobCondition(); // attribute_not_exists(pk)
+ * occurrenceJobCondition(); // attribute_not_exists(pk) OR state = cancelled
  * ```
  */
 export function occurrenceJobCondition(): Condition {
-  return notExists(PK);
+  return or(notExists(PK), eq('state', 'cancelled'));
 }
 
 /**

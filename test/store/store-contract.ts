@@ -647,6 +647,14 @@ export function describeJobStoreContract(
         expect(await store.getSchedule('occ')).toMatchObject({ runs: 0, nextRunAtMs: slot });
       });
 
+      it('revives an occurrence that a replace of the schedule cancelled (the new rule fires at the same instant)', async () => {
+        await store.putSchedule(scheduleRecord({ id: 'occ' }));
+        await store.createJob(jobRecord({ id: `occ#${slot}`, scheduleId: 'occ', dueAtMs: slot }));
+        await store.cancelJob(`occ#${slot}`, T0, T0 / 1000 + 86_400);
+        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(true);
+        expect((await store.getJob(`occ#${slot}`))?.state).toBe('scheduled');
+      });
+
       it('advances without a job for a skipped occurrence, keeping the last run', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ', lastRunAtMs: T0, lastJobId: 'occ#prev' }));
         expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, undefined, { runs: 0, nextRunAtMs: slot + MINUTE, updatedAtMs: slot })).toBe(true);
