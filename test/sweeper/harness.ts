@@ -178,6 +178,13 @@ export class World {
     expect([...counts.keys()].sort()).toEqual(expected);
   }
 
+  /** Asserts that no job ran twice (for occurrence jobs, which no writer accepted up front). */
+  expectNoneRanTwice(): void {
+    const seen = new Set<string>();
+    const twice = this.runs.filter((r) => (seen.has(r.id) ? true : (seen.add(r.id), false))).map((r) => r.id);
+    expect(twice).toEqual([]);
+  }
+
   maxLatenessMs(): number {
     return Math.max(0, ...this.runs.map((r) => r.latenessMs));
   }
