@@ -53,6 +53,8 @@ function intlOffsetMs(timezone: string, second: number): number {
 }
 
 const DAY_MS = 86_400_000;
+/** Bound of the per-day cache (about 27 zone-years); clearing it only costs recomputation. */
+export const MAX_CACHED_DAYS = 10_000;
 /** Per zone and UTC day: the offset at its start and end and, when they differ, the second the change happens. */
 const days = new Map<string, { readonly changeMs: number; readonly before: number; readonly after: number }>();
 
@@ -72,7 +74,7 @@ function dayOf(timezone: string, day: number) {
       else hi = mid;
     }
     entry = { changeMs: before === after ? Number.POSITIVE_INFINITY : hi, before, after };
-    if (days.size >= 100_000) days.clear();
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
     days.set(key, entry);
   }
   return entry;
@@ -132,8 +134,9 @@ export function instantsAtWallTime(timezone: string, wallMs: number): number[] {
  * ```
  */
 export function gapEndMs(timezone: string, wallMs: number): number {
-  // wall − (offset after the jump) is an instant just before the jump: the jump is the next change from there.
+  // wall − (offset after the jump) is an instant less than a day before the jump, with no other change in between:
+  // the jump is that UTC day's change, or the next day's when that day has none.
   const before = wallMs - offsetMs(timezone, wallMs + DAY_MS);
   const today = dayOf(timezone, Math.floor(before / DAY_MS));
-  return today.changeMs > before ? today.changeMs : dayOf(timezone, Math.floor(before / DAY_MS) + 1).changeMs;
+  return Number.isFinite(today.changeMs) ? today.changeMs : dayOf(timezone, Math.floor(before / DAY_MS) + 1).changeMs;
 }

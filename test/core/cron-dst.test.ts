@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CronExpressionParser } from 'cron-parser';
 import { cronProblems, nextCronMs, nextWallMatch, parseCron } from '../../lib/core/cron.ts';
 import { ValidationError } from '../../lib/core/errors.ts';
-import { gapEndMs, instantsAtWallTime, offsetMs, timezoneProblems, wallTimeMs } from '../../lib/core/timezone.ts';
+import { MAX_CACHED_DAYS, gapEndMs, instantsAtWallTime, offsetMs, timezoneProblems, wallTimeMs } from '../../lib/core/timezone.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 function runs(cron: string, tz: string, from: string, count: number): string[] {
@@ -36,6 +36,8 @@ describe('DST policy', () => {
     ['*/15 * * * *', 'Australia/Lord_Howe', '2026-04-04T14:40:00Z', ['2026-04-04T14:45:00Z', '2026-04-04T15:00:00Z', '2026-04-04T15:15:00Z']],
     // Troll: 2-hour shift
     ['0 2 * * *', 'Antarctica/Troll', '2026-03-28T12:00:00Z', ['2026-03-29T01:00:00Z', '2026-03-30T00:00:00Z']],
+    // the instant before this jump is on the previous UTC day (regression: the gap end was lost)
+    ['0 1 * * *', 'Antarctica/Troll', '2026-03-28T12:00:00Z', ['2026-03-29T01:00:00Z', '2026-03-29T23:00:00Z']],
     ['0 * * * *', 'Antarctica/Troll', '2026-10-24T23:30:00Z', ['2026-10-25T00:00:00Z', '2026-10-25T01:00:00Z', '2026-10-25T02:00:00Z', '2026-10-25T03:00:00Z']],
     ['0 2 * * *', 'Antarctica/Troll', '2026-10-24T12:00:00Z', ['2026-10-25T00:00:00Z', '2026-10-26T02:00:00Z']],
     // Sao Paulo: no DST any more
@@ -178,6 +180,7 @@ describe('cron validation', () => {
     ['5/20 * * * *', { minutes: [5, 25, 45], followsAbsoluteTime: true }],
     ['0 0-23 * * *', { followsAbsoluteTime: true }],
     ['0 9-17/4 * * *', { hours: [9, 13, 17], followsAbsoluteTime: true }],
+    ['0 0 * * 1/2', { daysOfWeek: [1, 3, 5] }],
     ['0 0 ? jan,Dec sun', { months: [1, 12], daysOfWeek: [0], dayOfMonthRestricted: false }],
     ['@daily', { minutes: [0], hours: [0], seconds: [0] }],
     ['@HOURLY', { hours: Array.from({ length: 24 }, (_, h) => h) }],
@@ -211,5 +214,12 @@ describe('timezone helpers', () => {
     // Auckland jumps at 02:00 local = 14:00Z the previous UTC day; a gap time late enough falls on the next UTC day
     expect(gapEndMs('Pacific/Auckland', Date.UTC(2026, 8, 27, 2, 30))).toBe(Date.parse('2026-09-26T14:00:00Z'));
     expect(gapEndMs('Antarctica/Troll', Date.UTC(2026, 2, 29, 2, 59))).toBe(Date.parse('2026-03-29T01:00:00Z'));
+    // 01:00 at +02:00 is 23:00Z the day before the change: the change is found on the next UTC day
+    expect(gapEndMs('Antarctica/Troll', Date.UTC(2026, 2, 29, 1, 0))).toBe(Date.parse('2026-03-29T01:00:00Z'));
+  });
+  it('the per-day offset cache stays bounded and correct', () => {
+    const start = Date.UTC(1990, 0, 1);
+    for (let day = 0; day <= MAX_CACHED_DAYS; day++) offsetMs('Europe/Rome', start + day * 86_400_000);
+    expect(offsetMs('Europe/Rome', Date.parse('2026-07-01T00:00:00Z'))).toBe(7_200_000);
   });
 });
