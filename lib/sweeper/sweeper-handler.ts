@@ -2,7 +2,7 @@
  * The sweeper Lambda's handler factory: one sweep per trigger, its counts as metrics, its failures as an invocation
  * error (the construct's sweeper-errors alarm watches those).
  */
-import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Clock } from '../core/clock.ts';
 import { SundialError } from '../core/errors.ts';
@@ -19,13 +19,20 @@ export const SWEEPER_METRICS = {
   continued: 'SweepsContinued',
 } as const;
 
+/** The part of Powertools' `Metrics` the handler uses (a `Metrics` instance fits). */
+export interface SweeperMetrics {
+  addMetric(name: string, unit: (typeof MetricUnit)[keyof typeof MetricUnit], value: number): unknown;
+  hasStoredMetrics(): boolean;
+  publishStoredMetrics(): unknown;
+}
+
 export interface SweeperHandlerDeps {
   readonly store: JobStore;
   readonly queue: JobQueue;
   readonly clock: Clock;
   readonly config: SweepConfig;
   readonly logger: SweepLogger;
-  readonly metrics: Pick<Metrics, 'addMetric' | 'publishStoredMetrics' | 'hasStoredMetrics'>;
+  readonly metrics: SweeperMetrics;
 }
 
 /**
