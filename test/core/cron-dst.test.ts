@@ -112,6 +112,23 @@ describe('properties (2026–2030, required zones)', () => {
     );
   });
 
+  it('a fixed local time fires exactly once on every local day, transitions included', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(0, 15, 30, 45, 59), fc.oneof(fc.constantFrom(0, 1, 2, 3, 23), fc.integer({ min: 0, max: 23 })), fc.constantFrom(...ZONES), fc.integer({ min: 2026, max: 2030 }), fc.boolean(), (minute, hour, tz, year, spring) => {
+        const fields = parseCron(`${minute} ${hour} * * *`);
+        // walk a window around this zone's transitions of that year (March/April or October/November)
+        let prev = Date.UTC(year, spring ? 2 : 9, 1);
+        const localDays: number[] = [];
+        for (let i = 0; i < 62; i++) {
+          prev = nextCronMs(fields, tz, prev);
+          localDays.push(Math.floor(wallTimeMs(tz, prev) / 86_400_000));
+        }
+        localDays.forEach((day, i) => i > 0 && expect(day - localDays[i - 1]!).toBe(1));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('agrees with cron-parser in UTC (no DST)', () => {
     fc.assert(
       fc.property(cronArb, instantArb, (cron, from) => {
