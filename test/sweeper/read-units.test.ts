@@ -65,7 +65,7 @@ describe('sweep read units (DynamoDB Local)', () => {
     await createSundialTable(client, tableName);
     const store = new DynamoDbJobStore({ tableName, client, shards: SHARDS });
     const now = T0 + 20 * MINUTE;
-    const dueJobs = ids('due', due).map((id, i) => jobRecord(id, now - 30_000 + i * 1_000, T0, 'bucket'));
+    const dueJobs = ids('due', due).map((id, i) => jobRecord(id, now - 30_000 + i * 900, T0, 'bucket'));
     // Future jobs: most in the coming days, some later in the very minute the window ends in (the query's sort-key
     // condition must keep them out of the read), none inside the window.
     const futureJobs = ids('future', future).map((id, i) =>
@@ -75,13 +75,14 @@ describe('sweep read units (DynamoDB Local)', () => {
     expect(results.filter((r) => r !== undefined)).toEqual([]);
     const meter = meterReads(client);
     const queue = new MemoryJobQueue();
-    const report = await sweep({
-      store,
-      queue,
-      clock: new FakeClock(now),
-      config: sweepConfigFrom({ shards: SHARDS, lookaheadSec: 90 }),
-      owner: `sweep-${tableCount}`,
-    });
+    const clock = new FakeClock(now - 3 * MINUTE);
+    const config = sweepConfigFrom({ shards: SHARDS, lookaheadSec: 90 });
+    // A first sweep (nothing due yet) gives every shard a cursor, so the measured one is a steady-state sweep.
+    const warmUp = await sweep({ store, queue, clock, config, owner: `warm-up-${tableCount}` });
+    expect(warmUp.sent).toBe(0);
+    Object.assign(meter, { readUnits: 0, requests: 0 });
+    clock.now = now;
+    const report = await sweep({ store, queue, clock, config, owner: `sweep-${tableCount}` });
     client.destroy();
     return { meter, report, queue };
   }
