@@ -8,6 +8,9 @@
  */
 import type { BackoffSpec } from '../core/backoff.ts';
 import type { RecurrenceRule } from '../core/recurrence.ts';
+import type { MisfirePolicy } from '../core/misfire.ts';
+
+export type { MisfirePolicy };
 
 /** Life cycle of a job (DESIGN §3). `dispatched` is implicit: a job waiting in SQS is still `scheduled`. */
 export type JobState = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
@@ -104,7 +107,6 @@ export type AttemptOutcome =
   | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number };
 
 
-export type MisfirePolicy = 'skip' | 'once' | 'all';
 export type OverlapPolicy = 'allow' | 'skip';
 
 /** The storage-neutral record of a recurring schedule. */
