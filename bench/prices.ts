@@ -1,0 +1,89 @@
+/**
+ * The one price table of the benchmark (us-east-1, on-demand, list prices; no free tier) and the anchors sundial is
+ * compared with. Change a price here and every number `npm run bench` prints follows.
+ */
+
+/** A price in US dollars, with where it comes from. */
+export interface Price {
+  readonly usd: number;
+  readonly per: string;
+  readonly source: string;
+}
+
+/**
+ * us-east-1 list prices the cost suite converts request and capacity counts with.
+ *
+ * @example
+ * ```ts
+ * const usd = writeUnits * PRICES.dynamodbWriteUnit.usd;
+ * ```
+ */
+export const PRICES = {
+  dynamodbWriteUnit: {
+    usd: 0.625 / 1e6,
+    per: 'write request unit (on-demand, 1 KB; a transactional write is 2)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  },
+  dynamodbReadUnit: {
+    usd: 0.125 / 1e6,
+    per: 'read request unit (on-demand, 4 KB strongly consistent, or 2 × 4 KB eventually consistent)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
+  },
+  sqsRequest: {
+    usd: 0.4 / 1e6,
+    per: 'SQS standard request (each 64 KB chunk; a batch of 10 is one request)',
+    source: 'https://aws.amazon.com/sqs/pricing/',
+  },
+  lambdaRequest: {
+    usd: 0.2 / 1e6,
+    per: 'Lambda invocation (duration billed apart: it depends on your task code)',
+    source: 'https://aws.amazon.com/lambda/pricing/',
+  },
+} as const satisfies Record<string, Price>;
+
+/** Another way to run delayed jobs, priced per million jobs. */
+export interface Anchor {
+  readonly name: string;
+  /** Dollars per million one-off jobs. */
+  readonly usdPerMillion: number;
+  /** How the figure is made up. */
+  readonly basis: string;
+  readonly source: string;
+}
+
+const dynein = 3 * 0.625 + 1 * 0.125;
+
+/**
+ * What a million one-off jobs cost elsewhere; printed next to sundial's figures.
+ *
+ * @example
+ * ```ts
+ * for (const anchor of ANCHORS) console.log(anchor.name, anchor.usdPerMillion);
+ * ```
+ */
+export const ANCHORS: readonly Anchor[] = [
+  {
+    name: 'EventBridge Scheduler (one-time schedule) + Lambda target',
+    usdPerMillion: 1.0 + 0.2,
+    basis: '$1.00 per million invocations of schedules + $0.20 per million Lambda requests of its target',
+    source: 'https://aws.amazon.com/eventbridge/pricing/',
+  },
+  {
+    name: 'Dynein (Airbnb), DynamoDB on-demand',
+    usdPerMillion: dynein,
+    basis: `1 WCU enqueue + 2 WCU + 1 RCU dequeue = 3 × $0.625 + 1 × $0.125 = $${dynein.toFixed(3)} (before its SQS and compute)`,
+    source: 'https://medium.com/airbnb-engineering/dynein-building-a-distributed-delayed-job-queueing-system-93ab10f05f99',
+  },
+  {
+    name: 'Upstash QStash (pay as you go)',
+    usdPerMillion: 10,
+    basis: '$1 per 100,000 messages',
+    source: 'https://upstash.com/pricing/qstash',
+  },
+  {
+    name: 'Step Functions Standard (Wait state)',
+    usdPerMillion: 50,
+    basis: 'at least 2 state transitions per job × $25 per million transitions',
+    source: 'https://aws.amazon.com/step-functions/pricing/',
+  },
+];

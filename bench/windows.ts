@@ -1,0 +1,92 @@
+/**
+ * Metered windows on the bench stack: start a meter snapshot, create jobs one way (one path), wait until every one of
+ * them has ended, and keep what was counted in between. The precision and cost suites both read these windows, so the
+ * jobs whose lateness is measured are the very jobs whose requests are counted.
+ */
+import type { Job } from '../lib/model.ts';
+import type { BenchStack } from './bench-stack.ts';
+import { diff, type MeterSnapshot } from './meter.ts';
+import { mapLimit, sleep } from './stats.ts';
+
+/** The paths a job can take, as the cost suite names them. */
+export type PathName = 'direct' | 'swept' | 'recurring' | 'transactional' | 'retried';
+
+/** What one window did. */
+export interface Window {
+  readonly path: PathName;
+  /** Every job of the window as last read (ended ones carry their result). */
+  readonly jobs: readonly Job[];
+  /** Jobs that had not ended when the window gave up waiting. */
+  readonly unfinished: number;
+  readonly usage: MeterSnapshot;
+  readonly durationMs: number;
+}
+
+const ENDED = new Set(['completed', 'failed', 'cancelled']);
+/** How long after the last due time a window waits for stragglers before it reports them unfinished. */
+const GRACE_MS = 60_000;
+
+/**
+ * Runs one window: `create` makes the jobs (through the metered scheduler) and returns their ids and latest due time;
+ * nothing is polled before that due time, so waiting adds no load while jobs fire.
+ *
+ * @example
+ * ```ts
+ * const w = await runWindow(bench, 'direct', { sweeper: false }, async () => ({ ids, lastDueAtMs }));
+ * ```
+ */
+export async function runWindow(
+  bench: BenchStack,
+  path: PathName,
+  options: { sweeper: boolean },
+  create: () => Promise<{ ids: readonly string[]; lastDueAtMs: number }>,
+  listIds?: () => Promise<readonly string[]>,
+): Promise<Window> {
+  if (options.sweeper) bench.stack.resumeDispatch();
+  else bench.stack.pauseDispatch();
+  const before = bench.meter.snapshot();
+  const startedAt = Date.now();
+  const created = await create();
+  let ids = [...created.ids];
+  await sleep(Math.max(0, created.lastDueAtMs - Date.now() + 1_000));
+  const done = new Map<string, Job>();
+  const deadline = created.lastDueAtMs + GRACE_MS;
+  for (;;) {
+    if (listIds) ids = [...(await listIds())];
+    const pending = ids.filter((id) => !done.has(id));
+    const read = await mapLimit(pending, 8, (id) => bench.reader.get(id));
+    for (const job of read) if (ENDED.has(job.state)) done.set(job.id, job);
+    if ((ids.length > 0 && done.size === ids.length) || Date.now() > deadline) {
+      const usage = diff(bench.meter.snapshot(), before);
+      const last = new Map(read.map((j) => [j.id, j]));
+      const jobs = ids.map((id) => done.get(id) ?? last.get(id)!).filter((j) => j !== undefined);
+      bench.stack.resumeDispatch();
+      return { path, jobs, unfinished: ids.length - done.size, usage, durationMs: Date.now() - startedAt };
+    }
+    await sleep(1_000);
+  }
+}
+
+/**
+ * Counts what `sweeps` idle sweeps cost (nothing due), to take it out of the windows that need the sweeper.
+ *
+ * @example
+ * ```ts
+ * const idle = await idleSweeps(bench, 3);
+ * ```
+ */
+export async function idleSweeps(bench: BenchStack, sweeps: number): Promise<{ usage: MeterSnapshot; sweeps: number; durationMs: number }> {
+  bench.stack.resumeDispatch();
+  const count = () => bench.meter.snapshot().invocations[bench.sweeperId] ?? 0;
+  // Start right after a sweep has finished, so the window holds whole sweeps.
+  const first = count();
+  while (count() === first) await sleep(100);
+  await sleep(1_000);
+  const before = bench.meter.snapshot();
+  const startedAt = Date.now();
+  const start = count();
+  while (count() < start + sweeps) await sleep(100);
+  await sleep(1_000);
+  const usage = diff(bench.meter.snapshot(), before);
+  return { usage, sweeps: usage.invocations[bench.sweeperId] ?? sweeps, durationMs: Date.now() - startedAt };
+}
