@@ -19,7 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { ValidationError } from '../lib/core/errors.ts';
-import { DEFAULT_LOOKAHEAD_SEC, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
+import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
 import { DEFAULT_TASKS_ENTRY, HANDLER_ENTRIES, PACKAGE_ROOT, writeConsumerEntry } from './consumer-entry.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
@@ -109,6 +109,15 @@ export interface SundialSchedulerProps {
    * @default Duration.seconds(90)
    */
   readonly lookahead?: Duration;
+  /**
+   * Jobs due sooner than this after enqueue go straight to SQS with `DelaySeconds`; later ones wait in a time bucket
+   * for the sweeper (`SUNDIAL_DIRECT_HORIZON_SECONDS`, at most 900 s, more than `lookahead`). The difference with
+   * `lookahead` is the writer clock skew and index lag the sweeper's cursor tolerates, so lower it only for tests
+   * and demos that need the swept path within seconds.
+   *
+   * @default Duration.seconds(900)
+   */
+  readonly directHorizon?: Duration;
   /**
    * How long ended jobs (completed, failed, cancelled) are kept before DynamoDB's TTL deletes them (whole days).
    *
@@ -213,6 +222,7 @@ export class SundialScheduler extends Construct {
       sweepInterval: props.sweepInterval ?? Duration.minutes(1),
       shards: props.shards ?? DEFAULT_SHARDS,
       lookahead: props.lookahead ?? Duration.seconds(DEFAULT_LOOKAHEAD_SEC),
+      directHorizon: props.directHorizon ?? Duration.seconds(DEFAULT_DIRECT_HORIZON_SEC),
       retention: props.retention ?? Duration.days(DEFAULT_RETENTION_DAYS),
       maxReceiveCount: props.maxReceiveCount ?? 5,
       visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(consumerTimeout.toSeconds() * 6),
@@ -274,6 +284,7 @@ export class SundialScheduler extends Construct {
       SUNDIAL_QUEUES: queueUrlsJson,
       SUNDIAL_SHARDS: String(resolved.shards),
       SUNDIAL_LOOKAHEAD_SECONDS: String(resolved.lookahead.toSeconds()),
+      SUNDIAL_DIRECT_HORIZON_SECONDS: String(resolved.directHorizon.toSeconds()),
       SUNDIAL_RETENTION_DAYS: String(resolved.retention.toDays()),
       SUNDIAL_SWEEP_SCHEDULE: sweepScheduleName,
     };

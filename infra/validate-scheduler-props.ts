@@ -40,6 +40,7 @@ export interface ResolvedSchedulerProps {
   readonly sweepInterval: Duration;
   readonly shards: number;
   readonly lookahead: Duration;
+  readonly directHorizon: Duration;
   readonly retention: Duration;
   readonly maxReceiveCount: number;
   readonly visibilityTimeout: Duration;
@@ -99,6 +100,11 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
   }
   const lookaheadSec = seconds(props.lookahead);
   durationIn(problems, 'lookahead', props.lookahead, 1, L.maxLookaheadSec);
+  const horizonSec = seconds(props.directHorizon);
+  durationIn(problems, 'directHorizon', props.directHorizon, 2, 900);
+  if (horizonSec !== undefined && lookaheadSec !== undefined && horizonSec <= lookaheadSec) {
+    problems.push(`\`directHorizon\`: received ${horizonSec} s, not more than \`lookahead\` (${lookaheadSec} s); expected more, or a job enqueued behind the sweeper's cursor is never sent. Raise it or omit it (default 900 s).`);
+  }
   if (lookaheadSec !== undefined && intervalSec !== undefined && lookaheadSec < intervalSec) {
     problems.push(`\`lookahead\`: received ${lookaheadSec} s, shorter than \`sweepInterval\` (${intervalSec} s); expected at least the interval, or jobs due between two sweeps fire late. Raise \`lookahead\` or shorten \`sweepInterval\`.`);
   }

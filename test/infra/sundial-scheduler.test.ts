@@ -17,6 +17,7 @@ const ENV_NAMES = [
   'SUNDIAL_QUEUES',
   'SUNDIAL_SHARDS',
   'SUNDIAL_LOOKAHEAD_SECONDS',
+  'SUNDIAL_DIRECT_HORIZON_SECONDS',
   'SUNDIAL_RETENTION_DAYS',
   'SUNDIAL_SWEEP_SCHEDULE',
   'POWERTOOLS_SERVICE_NAME',
@@ -134,6 +135,7 @@ describe('SundialScheduler functions', () => {
         SUNDIAL_TABLE_NAME: { Ref: logicalId(stack.scheduler.table) },
         SUNDIAL_SHARDS: '16',
         SUNDIAL_LOOKAHEAD_SECONDS: '120',
+        SUNDIAL_DIRECT_HORIZON_SECONDS: '900',
         SUNDIAL_RETENTION_DAYS: '3',
         POWERTOOLS_SERVICE_NAME: 'sundial',
         POWERTOOLS_METRICS_NAMESPACE: 'Sundial',
@@ -367,6 +369,8 @@ describe('SundialScheduler prop validation', () => {
   it.each([
     ['a lookahead shorter than the sweep interval', { lookahead: Duration.seconds(30) }, /lookahead.*shorter than `sweepInterval` \(60 s\)/],
     ['an empty task list', { tasksEntry: [] }, /tasksEntry.*empty list/],
+    ['a direct horizon not beyond the lookahead', { directHorizon: Duration.seconds(90) }, /directHorizon.*not more than `lookahead` \(90 s\)/],
+    ['a direct horizon beyond SQS\'s 900 s', { directHorizon: Duration.seconds(901) }, /directHorizon.*from 2 to 900 s/],
   ])('rejects %s', (_name, props, pattern) => {
     expect(() => buildStack(props)).toThrow(pattern);
   });

@@ -6,7 +6,7 @@ import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../lib/aws-clients.ts';
 import { ConflictError, NotFoundError, type Job } from '../../lib/index.ts';
-import { bootTestStack, eventually, sleep, type TestStack } from './support.ts';
+import { bootTestStack, DIRECT_HORIZON_SEC, eventually, sleep, type TestStack } from './support.ts';
 
 let t: TestStack;
 beforeAll(async () => {
@@ -32,9 +32,13 @@ describe('local stack end to end', () => {
   });
 
   it('runs a job from the swept path (beyond the direct horizon) through the sweeper', async () => {
-    const job = await t.scheduler.enqueue('record', { log: t.log, tag: 'swept' }, { in: 32 });
+    const job = await t.scheduler.enqueue('record', { log: t.log, tag: 'swept' }, { in: DIRECT_HORIZON_SEC + 3 });
     expect(t.runs().some((r) => r.id === job.id)).toBe(false);
-    const done = await completed(job.id);
+    expect((await t.scheduler.store.getJob(job.id))?.placement).toBe('bucket');
+    const done = await eventually(async () => {
+      const j = await t.scheduler.get(job.id);
+      return j.state === 'completed' ? j : undefined;
+    }, 'swept job completed', 120_000);
     expect(done.startedAt!.getTime()).toBeGreaterThanOrEqual(job.dueAt.getTime());
   }, 60_000);
 

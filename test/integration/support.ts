@@ -12,10 +12,14 @@ import { Scheduler } from '../../lib/index.ts';
 
 export const FIXTURE_TASKS = fileURLToPath(new URL('./fixtures/tasks.ts', import.meta.url));
 
-/** Short horizons so both dispatch paths run within a test: swept beyond 30 s, sweeps every 2 s reading 10 s ahead. */
+/**
+ * Horizons that let both dispatch paths run within a test: jobs 75 s or more ahead take the swept path; the local
+ * trigger sweeps every 2 s (the template's schedule stays at AWS's one-minute minimum, so the lookahead stays 60 s).
+ */
+export const DIRECT_HORIZON_SEC = 75;
 export const TEST_PROPS = {
-  lookahead: Duration.seconds(10),
-  directHorizon: Duration.seconds(30),
+  lookahead: Duration.seconds(60),
+  directHorizon: Duration.seconds(DIRECT_HORIZON_SEC),
   consumerTimeout: Duration.seconds(10),
   visibilityTimeout: Duration.seconds(12),
 };
