@@ -28,7 +28,8 @@ const GRACE_MS = 60_000;
 
 /**
  * Runs one window: `create` makes the jobs (through the metered scheduler) and returns their ids and latest due time;
- * nothing is polled before that due time, so waiting adds no load while jobs fire.
+ * nothing is polled before that due time, so waiting adds no load while jobs fire. Jobs that the sweeper creates
+ * (occurrences) are found with `listIds`, and the window waits for `expected` of them.
  *
  * @example
  * ```ts
@@ -39,7 +40,7 @@ export async function runWindow(
   bench: BenchStack,
   path: PathName,
   options: { sweeper: boolean },
-  create: () => Promise<{ ids: readonly string[]; lastDueAtMs: number }>,
+  create: () => Promise<{ ids: readonly string[]; lastDueAtMs: number; expected?: number }>,
   listIds?: () => Promise<readonly string[]>,
 ): Promise<Window> {
   if (options.sweeper) bench.stack.resumeDispatch();
@@ -56,12 +57,13 @@ export async function runWindow(
     const pending = ids.filter((id) => !done.has(id));
     const read = await mapLimit(pending, 8, (id) => bench.reader.get(id));
     for (const job of read) if (ENDED.has(job.state)) done.set(job.id, job);
-    if ((ids.length > 0 && done.size === ids.length) || Date.now() > deadline) {
+    const complete = ids.length > 0 && ids.length >= (created.expected ?? 0) && done.size === ids.length;
+    if (complete || Date.now() > deadline) {
       const usage = diff(bench.meter.snapshot(), before);
       const last = new Map(read.map((j) => [j.id, j]));
       const jobs = ids.map((id) => done.get(id) ?? last.get(id)!).filter((j) => j !== undefined);
       bench.stack.resumeDispatch();
-      return { path, jobs, unfinished: ids.length - done.size, usage, durationMs: Date.now() - startedAt };
+      return { path, jobs, unfinished: Math.max(ids.length, created.expected ?? 0) - done.size, usage, durationMs: Date.now() - startedAt };
     }
     await sleep(1_000);
   }

@@ -1,0 +1,150 @@
+/**
+ * The benchmark's output: the targets judged met or not, the stdout tables and the markdown of docs/performance.md.
+ */
+import { ANCHORS, PRICES } from './prices.ts';
+import type { FixedCost, PathCost } from './cost.ts';
+import type { PathLateness } from './precision.ts';
+import type { ScaleResult } from './scale.ts';
+import type { Distribution } from './stats.ts';
+
+/** Everything one run measured (the JSON file under bench/results/). */
+export interface BenchResults {
+  readonly startedAt: string;
+  readonly mode: 'quick' | 'full';
+  readonly machine: { readonly node: string; readonly cpus: number; readonly platform: string };
+  readonly settings: Record<string, unknown>;
+  readonly precision: { readonly paths: readonly PathLateness[]; readonly sweeperJitter: Distribution };
+  readonly cost: { readonly paths: readonly PathCost[]; readonly fixed: FixedCost };
+  readonly scale: ScaleResult;
+  readonly targets: readonly TargetResult[];
+  readonly durationMs: number;
+}
+
+export interface TargetResult {
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+}
+
+const KB = 1024;
+
+/**
+ * Judges the issue's targets against the measurements.
+ *
+ * @example
+ * ```ts
+ * const targets = judgeTargets(paths, costs, scale);
+ * ```
+ */
+export function judgeTargets(lateness: readonly PathLateness[], costs: readonly PathCost[], scale: ScaleResult): TargetResult[] {
+  const targets: TargetResult[] = [];
+  for (const path of lateness) {
+    const l = path.lateness;
+    targets.push({
+      target: `${path.path}: lateness p99 ≤ 100 ms and max ≤ 500 ms (all jobs completed)`,
+      measured: `p99 ${l.p99} ms, max ${l.max} ms, ${path.notCompleted} not completed`,
+      met: l.p99 <= 100 && l.max <= 500 && path.notCompleted === 0,
+    });
+  }
+  const swept = costs.find((c) => c.path === 'swept');
+  if (swept) {
+    targets.push({
+      target: 'far-future (swept) job ≤ 4 WCU, ≤ 0.1 RCU, ≤ 0.35 SQS requests, ≤ $2.7 per million',
+      measured: `${swept.writeUnits} WCU, ${swept.readUnits} RCU, ${swept.sqsRequests} SQS, $${swept.usdPerMillion.toFixed(2)}/M`,
+      met: swept.writeUnits <= 4 && swept.readUnits <= 0.1 && swept.sqsRequests <= 0.35 && swept.usdPerMillion <= 2.7,
+    });
+  }
+  targets.push({
+    target: `sweep read units with ${scale.sweepReads.many.futureJobs.toLocaleString('en-US')} future jobs ≤ 1.1× with none`,
+    measured: `${scale.sweepReads.many.readUnits} vs ${scale.sweepReads.none.readUnits} RCU (${scale.sweepReads.ratio}×)`,
+    met: scale.sweepReads.ratio <= 1.1,
+  });
+  targets.push({
+    target: 'sweeper dispatch ≥ 50 % of raw SendMessageBatch',
+    measured: `${pct(scale.dispatch.ratio)} (${scale.dispatch.sweeper.perSecond}/s vs ${scale.dispatch.raw.perSecond}/s)`,
+    met: scale.dispatch.ratio >= 0.5,
+  });
+  targets.push({
+    target: 'enqueueMany ≥ 80 % of raw BatchWriteItem',
+    measured: `${pct(scale.enqueueMany.ratio)} (${scale.enqueueMany.api.perSecond}/s vs ${scale.enqueueMany.raw.perSecond}/s)`,
+    met: scale.enqueueMany.ratio >= 0.8,
+  });
+  for (const bundle of scale.bundles) {
+    targets.push({
+      target: `${bundle.function} bundle ≤ 300 KB minified`,
+      measured: `${kb(bundle.minifiedBytes)} minified (${kb(bundle.bytes)} as deployed)`,
+      met: bundle.minifiedBytes <= 300 * KB,
+    });
+  }
+  return targets;
+}
+
+/**
+ * The results as markdown tables (stdout prints the same tables).
+ *
+ * @example
+ * ```ts
+ * console.log(renderTables(results));
+ * ```
+ */
+export function renderTables(r: BenchResults): string {
+  const lines: string[] = [];
+  lines.push(`### Precision — lateness = task start − due (ms)`, '');
+  lines.push(table(
+    ['path', 'jobs', 'p50', 'p90', 'p99', 'max', 'early', 'not completed'],
+    [
+      ...r.precision.paths.map((p) => [p.path, p.lateness.count, p.lateness.p50, p.lateness.p90, p.lateness.p99, p.lateness.max, p.early, p.notCompleted]),
+      ['sweeper trigger jitter', r.precision.sweeperJitter.count, r.precision.sweeperJitter.p50, r.precision.sweeperJitter.p90, r.precision.sweeperJitter.p99, r.precision.sweeperJitter.max, '', ''],
+    ],
+  ));
+  lines.push('', `### Cost per job (AWS billing rules applied to what the local stack counted)`, '');
+  lines.push(table(
+    ['path', 'jobs', 'WCU', 'RCU (billed)', 'RCU (reported)', 'SQS requests', 'Lambda invocations', '$ per million'],
+    r.cost.paths.map((c) => [c.path, c.jobs, c.writeUnits, c.readUnits, c.reportedReadUnits, c.sqsRequests, c.lambdaInvocations, `$${c.usdPerMillion.toFixed(2)}`]),
+  ));
+  lines.push('', 'Requests per job by operation:', '');
+  lines.push(table(
+    ['path', 'requests per job'],
+    r.cost.paths.map((c) => [c.path, Object.entries(c.requests).map(([k, n]) => `${k} ${n}`).join(', ')]),
+  ));
+  lines.push('', `Fixed cost: one idle sweep = ${round(r.cost.fixed.perSweep.writeUnits)} WCU + ${round(r.cost.fixed.perSweep.readUnits)} RCU + 1 Lambda request ⇒ $${r.cost.fixed.usdPerMonth.toFixed(3)} per month at one sweep a minute (SQS pollers' empty receives are AWS's event source mapping cost, not counted here).`);
+  lines.push('', '### Anchors ($ per million one-off jobs)', '');
+  lines.push(table(['', '$ per million', 'basis'], [
+    ...r.cost.paths.map((c) => [`sundial, ${c.path}`, `$${c.usdPerMillion.toFixed(2)}`, 'measured above']),
+    ...ANCHORS.map((a) => [a.name, `$${a.usdPerMillion.toFixed(2)}`, a.basis]),
+  ]));
+  lines.push('', '### Scale', '');
+  const s = r.scale;
+  lines.push(table(['measure', 'value'], [
+    [`sweep read units, ${s.sweepReads.none.sent} due, 0 future jobs`, `${s.sweepReads.none.readUnits} RCU billed (${s.sweepReads.none.reportedReadUnits} reported, ${s.sweepReads.none.queries} queries)`],
+    [`sweep read units, ${s.sweepReads.many.sent} due, ${s.sweepReads.many.futureJobs.toLocaleString('en-US')} future jobs`, `${s.sweepReads.many.readUnits} RCU billed (${s.sweepReads.many.reportedReadUnits} reported, ${s.sweepReads.many.queries} queries) — ${s.sweepReads.ratio}×`],
+    [`sweeper dispatch (${s.dispatch.sweeper.items} jobs, one sweep)`, `${s.dispatch.sweeper.perSecond} jobs/s = ${pct(s.dispatch.ratio)} of raw SendMessageBatch (${s.dispatch.raw.perSecond} msgs/s, ${s.dispatch.rawConcurrency} in flight)`],
+    [`enqueueMany (${s.enqueueMany.api.items} far-future jobs)`, `${s.enqueueMany.api.perSecond} jobs/s = ${pct(s.enqueueMany.ratio)} of raw BatchWriteItem (${s.enqueueMany.raw.perSecond} items/s, ${s.enqueueMany.rawConcurrency} in flight)`],
+    ...s.bundles.map((b) => [`bundle ${b.function}`, `${kb(b.bytes)} as deployed, ${kb(b.minifiedBytes)} minified, ${kb(b.gzipBytes)} gzipped`]),
+  ]));
+  lines.push('', '### Targets', '');
+  lines.push(table(['target', 'measured', 'verdict'], r.targets.map((t) => [t.target, t.measured, t.met ? 'met' : 'NOT MET'])));
+  lines.push('', `Prices (us-east-1): ${Object.values(PRICES).map((p) => `$${(p.usd * 1e6).toFixed(3)} per million ${p.per}`).join('; ')}.`);
+  return lines.join('\n');
+}
+
+function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cell = (v: string | number) => String(v).replace(/\|/g, '\\|');
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ].join('\n');
+}
+
+function pct(ratio: number): string {
+  return `${Math.round(ratio * 1000) / 10} %`;
+}
+
+function kb(bytes: number): string {
+  return `${Math.round((bytes / KB) * 10) / 10} KB`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
