@@ -76,7 +76,9 @@ export function pathCost(window: Window, idle: FixedCost, sweeperId: string, con
     const net = key === 'sqs.ReceiveMessage' ? n - usage.emptyReceives : n - idleShare;
     if (net > 0) requests[key] = perJob(net);
   }
-  const writeUnits = perJob(Math.max(0, usage.writeUnits - idle.perSweep.writeUnits * sweeps));
+  // Writes to the sweeper's state item are told apart exactly; reads are not (a sweep's queries find jobs and
+  // nothing alike), so the idle sweeps' reads are subtracted and what is left is the jobs' share.
+  const writeUnits = perJob(usage.writeUnits - usage.sweeperStateWriteUnits);
   const readUnits = perJob(Math.max(0, usage.readUnits - idle.perSweep.readUnits * sweeps));
   const reportedReadUnits = perJob(usage.reportedReadUnits);
   const sqsRequests = perJob(requestsOf(usage, 'sqs') - usage.emptyReceives);

@@ -22,6 +22,8 @@ export interface MeterSnapshot {
   readonly requests: Record<string, number>;
   /** Write units AWS bills: what DynamoDB Local reports, plus 1 per write refused by its condition (see `record`). */
   readonly writeUnits: number;
+  /** Of `writeUnits`, those spent on the sweeper's state item (lease and cursors). */
+  readonly sweeperStateWriteUnits: number;
   /** Read units AWS bills: what DynamoDB Local reports, raised to AWS's minimum per Get/Query/Scan. */
   readonly readUnits: number;
   /** Read units as DynamoDB Local reported them (0 for an empty Query). */
@@ -41,6 +43,8 @@ export interface DynamoDbCall {
   readonly consumed: readonly ConsumedCapacity[];
   /** The request failed with `ConditionalCheckFailedException` (AWS still bills the write). */
   readonly conditionFailed: boolean;
+  /** It reads or writes the sweeper's own state item (lease, cursors): a fixed cost of sweeping, not a job's. */
+  readonly sweeperState?: boolean;
 }
 
 /**
@@ -59,6 +63,7 @@ export class Meter {
   private readonly capacityByTarget = new Map<string, number>();
   private readonly invocations = new Map<string, number>();
   private writeUnits = 0;
+  private sweeperStateWriteUnits = 0;
   private readUnits = 0;
   private reportedReadUnits = 0;
   private emptyReceives = 0;
@@ -87,6 +92,7 @@ export class Meter {
       // capacity comes back on the error response, locally or on AWS.
       const refused = call.conditionFailed && SINGLE_WRITE_OPERATIONS.has(call.operation) ? 1 : 0;
       this.writeUnits += reported + refused;
+      if (call.sweeperState) this.sweeperStateWriteUnits += reported + refused;
     }
   }
 
@@ -110,6 +116,7 @@ export class Meter {
     return {
       requests: Object.fromEntries(this.requests),
       writeUnits: this.writeUnits,
+      sweeperStateWriteUnits: this.sweeperStateWriteUnits,
       readUnits: this.readUnits,
       reportedReadUnits: this.reportedReadUnits,
       capacityByTarget: Object.fromEntries(this.capacityByTarget),
@@ -132,6 +139,7 @@ export function diff(after: MeterSnapshot, before: MeterSnapshot): MeterSnapshot
   return {
     requests: diffRecord(after.requests, before.requests),
     writeUnits: after.writeUnits - before.writeUnits,
+    sweeperStateWriteUnits: after.sweeperStateWriteUnits - before.sweeperStateWriteUnits,
     readUnits: after.readUnits - before.readUnits,
     reportedReadUnits: after.reportedReadUnits - before.reportedReadUnits,
     capacityByTarget: diffRecord(after.capacityByTarget, before.capacityByTarget),

@@ -11,7 +11,18 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { CAPACITY_OPERATIONS, type Meter } from './meter.ts';
+
+/** Partition key value of the sweeper's state item (`sweeperKey()` in lib/store/dynamodb-items.ts). */
+const SWEEPER_PARTITION = 'sweeper';
+
+interface DynamoDbInput {
+  ReturnConsumedCapacity?: string;
+  ConsistentRead?: boolean;
+  Key?: Record<string, { S?: string }>;
+  Item?: Record<string, { S?: string }>;
+}
 
 /** A running metering proxy. */
 export interface MeteringProxy {
@@ -74,6 +85,7 @@ interface ClassifiedCall {
   readonly service: 'dynamodb' | 'sqs' | 'other';
   readonly operation: string;
   readonly consistentRead: boolean;
+  readonly sweeperState?: boolean;
   /** The body to forward (with `ReturnConsumedCapacity` added for DynamoDB). */
   readonly body: Buffer;
 }
@@ -83,9 +95,10 @@ function classify(headers: IncomingHttpHeaders, body: Buffer): ClassifiedCall {
   if (target.startsWith('DynamoDB_')) {
     const operation = target.slice(target.indexOf('.') + 1);
     if (!CAPACITY_OPERATIONS.has(operation)) return { service: 'dynamodb', operation, consistentRead: false, body };
-    const input = JSON.parse(body.toString('utf8') || '{}') as { ReturnConsumedCapacity?: string; ConsistentRead?: boolean };
+    const input = JSON.parse(body.toString('utf8') || '{}') as DynamoDbInput;
     input.ReturnConsumedCapacity = 'INDEXES';
-    return { service: 'dynamodb', operation, consistentRead: input.ConsistentRead === true, body: Buffer.from(JSON.stringify(input)) };
+    const sweeperState = (input.Key ?? input.Item)?.[TABLE_SCHEMA.partitionKey]?.S === SWEEPER_PARTITION;
+    return { service: 'dynamodb', operation, consistentRead: input.ConsistentRead === true, sweeperState, body: Buffer.from(JSON.stringify(input)) };
   }
   if (target.startsWith('AmazonSQS.')) return { service: 'sqs', operation: target.slice('AmazonSQS.'.length), consistentRead: false, body };
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body.toString('utf8'))?.[1];
@@ -115,6 +128,7 @@ function record(meter: Meter, call: ClassifiedCall, status: number, body: string
     consistentRead: call.consistentRead,
     consumed: consumed === undefined ? [] : [consumed].flat(),
     conditionFailed: status !== 200 && errorType.endsWith('ConditionalCheckFailedException'),
+    sweeperState: call.sweeperState === true,
   });
 }
 
