@@ -423,7 +423,8 @@ export class Scheduler {
   }
 
   /**
-   * Pauses a schedule: no occurrence is spawned until `resume`.
+   * Pauses a schedule: no occurrence is spawned until `resume`, and the occurrences already handed to SQS that have
+   * not started are cancelled, so nothing of it runs after the call returns (but a run already started).
    *
    * @example
    * ```ts
@@ -431,11 +432,14 @@ export class Scheduler {
    * ```
    */
   async pause(scheduleId: string): Promise<Schedule> {
-    return toSchedule(await this.store.setSchedulePaused(scheduleId, true, this.clock.nowMs()));
+    const nowMs = this.clock.nowMs();
+    const paused = await this.store.setSchedulePaused(scheduleId, true, nowMs);
+    await this.cancelPendingOccurrences(paused, nowMs);
+    return toSchedule(paused);
   }
 
   /**
-   * Resumes a paused schedule from its next slot after now; occurrences that fell in the pause are skipped.
+   * Resumes a paused schedule from its first slot after now; occurrences that fell in the pause are skipped.
    *
    * @example
    * ```ts
@@ -445,8 +449,8 @@ export class Scheduler {
   async resume(scheduleId: string): Promise<Schedule> {
     const nowMs = this.clock.nowMs();
     const schedule = await this.requireSchedule(scheduleId);
-    let next = schedule.nextRunAtMs;
-    if (next !== undefined && next <= nowMs) next = nextOccurrenceMs(schedule.recurrence, nowMs, schedule.anchorMs);
+    // From now, not from the stored nextRunAt: pausing cancelled the occurrences spawned before it.
+    const next = schedule.nextRunAtMs === undefined ? undefined : nextOccurrenceMs(schedule.recurrence, nowMs, schedule.anchorMs);
     const ended =
       next === undefined ||
       (schedule.endAtMs !== undefined && next > schedule.endAtMs) ||

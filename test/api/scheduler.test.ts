@@ -227,6 +227,17 @@ describe('Scheduler schedules', () => {
     expect(replaced.every).toBeUndefined();
   });
 
+  it('pause cancels occurrences already queued', async () => {
+    const { scheduler, store } = setup();
+    const s = await scheduler.schedule('tick', 't', {}, { every: 30 });
+    const slot = s.nextRunAt!.getTime();
+    const record = (await store.getSchedule('tick'))!;
+    const id = occurrenceJobId('tick', slot);
+    await store.spawnOccurrence({ id: 'tick', version: record.version, expectedNextRunAtMs: slot }, { ...baseJob(id, slot), scheduleId: 'tick' }, { nextRunAtMs: slot + 30_000, runs: 1, updatedAtMs: T0 });
+    await scheduler.pause('tick');
+    expect((await scheduler.get(id)).state).toBe('cancelled');
+  });
+
   it('pauses and resumes from the next slot after now, and cancel deletes it', async () => {
     const { scheduler, clock } = setup();
     await scheduler.schedule('hourly', 't', {}, { cron: '0 * * * *' });
