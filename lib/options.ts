@@ -9,7 +9,7 @@ import { uniqueKeyProblems } from './core/ids.ts';
 import { parseRecurrence, type NormalizedRecurrence, type RecurringSpec } from './core/recurrence.ts';
 import { describeValue, nameProblems } from './core/validation.ts';
 import { oneOffProblems, resolveDueAtMs, type OneOffSpec } from './core/when.ts';
-import type { MisfirePolicy, OverlapPolicy } from './store/types.ts';
+import type { InheritedOption, MisfirePolicy, OverlapPolicy } from './store/types.ts';
 import { getTaskDefinition } from './tasks/registry.ts';
 
 /** A task's own defaults when no task module is loaded: 30 s timeout, results not stored. */
@@ -68,6 +68,8 @@ export interface ResolvedJobOptions {
   readonly backoff: BackoffSpec;
   readonly timeoutSec: number;
   readonly storeResult: boolean;
+  /** Options left to the task's definition, applied by the worker (empty when the task is loaded here). */
+  readonly inherits: readonly InheritedOption[];
 }
 
 const JOB_OPTION_KEYS = ['maxAttempts', 'backoff', 'queue', 'storeResult', 'timeout'] as const;
@@ -98,9 +100,17 @@ export function jobOptionProblems(options: JobOptions): string[] {
   return problems;
 }
 
-/** Applies defaults: the call's options, then the registered task's, then sundial's. */
+/**
+ * Applies defaults: the call's options, then the registered task's, then sundial's. Options that got sundial's
+ * default because the task is not loaded in this process are listed in `inherits`: the worker, which has the task's
+ * definition, applies the definition's values instead.
+ */
 export function resolveJobOptions(task: string, options: JobOptions): ResolvedJobOptions {
   const defaults = getTaskDefinition(task)?.options;
+  const inherits: InheritedOption[] = defaults
+    ? []
+    : (['maxAttempts', 'backoff', 'storeResult'] as const).filter((o) => options[o] === undefined);
+  if (!defaults && options.timeout === undefined) inherits.push('timeoutSec');
   return {
     queue: options.queue ?? defaults?.queue ?? 'default',
     maxAttempts: options.maxAttempts ?? defaults?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -110,6 +120,7 @@ export function resolveJobOptions(task: string, options: JobOptions): ResolvedJo
         ? Math.ceil(parseDurationMs(options.timeout, 'timeout') / 1000)
         : (defaults?.timeoutSec ?? DEFAULT_TIMEOUT_SEC),
     storeResult: options.storeResult ?? defaults?.storeResult ?? false,
+    inherits,
   };
 }
 

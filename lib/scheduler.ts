@@ -338,6 +338,7 @@ export class Scheduler {
       backoff: v.options.backoff,
       timeoutSec: v.options.timeoutSec,
       storeResult: v.options.storeResult,
+      ...(v.options.inherits.length > 0 ? { inherits: v.options.inherits } : {}),
       version: (previous?.version ?? 0) + 1,
       createdAtMs: previous?.createdAtMs ?? nowMs,
       updatedAtMs: nowMs,
@@ -548,6 +549,7 @@ export class Scheduler {
       updatedAtMs: nowMs,
       ...(near && mode === 'batch' ? { sentAtMs: nowMs } : {}),
       ...(v.uniqueKey !== undefined ? { uniqueKey: v.uniqueKey } : {}),
+      ...(v.options.inherits.length > 0 ? { inherits: v.options.inherits } : {}),
     };
   }
 

@@ -268,6 +268,7 @@ export function finishUpdate(id: string, outcome: AttemptOutcome, shards: number
           finishedAtMs: outcome.nowMs,
           updatedAtMs: outcome.nowMs,
           result: outcome.result,
+          maxAttempts: outcome.maxAttempts,
           [TTL]: outcome.expiresAtEpochSec,
         },
         remove: ['leaseUntilMs'],
@@ -279,6 +280,7 @@ export function finishUpdate(id: string, outcome: AttemptOutcome, shards: number
           finishedAtMs: outcome.nowMs,
           updatedAtMs: outcome.nowMs,
           lastError: outcome.lastError,
+          maxAttempts: outcome.maxAttempts,
           [TTL]: outcome.expiresAtEpochSec,
         },
         remove: ['leaseUntilMs'],
@@ -290,6 +292,7 @@ export function finishUpdate(id: string, outcome: AttemptOutcome, shards: number
           state: 'retrying',
           dueAtMs: outcome.dueAtMs,
           placement: outcome.placement,
+          maxAttempts: outcome.maxAttempts,
           lastError: outcome.lastError,
           updatedAtMs: outcome.nowMs,
           ...index,
@@ -381,7 +384,7 @@ export function markSentUpdate(nowMs: number): AttributeUpdate {
   return { set: { placement: 'none', sentAtMs: nowMs, updatedAtMs: nowMs }, remove: [DUE_PK, DUE_SK] };
 }
 
-const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId'] as const;
+const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId', 'inherits'] as const;
 
 /**
  * `putSchedule`: writes every attribute of `record` (removing the optional ones it lacks) and sets

@@ -33,6 +33,9 @@ export interface StoredError {
   readonly message: string;
 }
 
+/** Job options an `enqueue` call may leave to the task's definition, resolved by the worker that runs it. */
+export type InheritedOption = 'maxAttempts' | 'backoff' | 'timeoutSec' | 'storeResult';
+
 /** The storage-neutral record of one job. Adapters map it to their own item shape. */
 export interface JobRecord {
   readonly id: string;
@@ -64,6 +67,11 @@ export interface JobRecord {
   readonly result?: string;
   /** TTL: set when the job ends (retention). */
   readonly expiresAtEpochSec?: number;
+  /**
+   * Options the enqueue call did not set and whose task was not loaded in the enqueuing process: the stored values are
+   * sundial's defaults, and the worker replaces them with the task definition's when it runs the job.
+   */
+  readonly inherits?: readonly InheritedOption[];
 }
 
 export type CreateJobResult =
@@ -93,9 +101,12 @@ export type ClaimResult =
   /** The condition failed; `current` is the item as it is now (absent when no such job exists). */
   | { readonly claimed: false; readonly current?: JobRecord };
 
-/** How an attempt ended, as written by the worker runtime. */
+/**
+ * How an attempt ended, as written by the worker runtime. `maxAttempts`, when given, records the budget the task's
+ * definition supplied for a job that inherited it.
+ */
 export type AttemptOutcome =
-  | { readonly state: 'completed'; readonly nowMs: number; readonly result?: string; readonly expiresAtEpochSec: number }
+  | { readonly state: 'completed'; readonly nowMs: number; readonly result?: string; readonly expiresAtEpochSec: number; readonly maxAttempts?: number }
   | {
       readonly state: 'retrying';
       readonly nowMs: number;
@@ -103,8 +114,9 @@ export type AttemptOutcome =
       readonly lastError: StoredError;
       /** `bucket` when the retry is beyond the SQS horizon, else `none` (a delayed message is sent). */
       readonly placement: Exclude<Placement, 'lane'>;
+      readonly maxAttempts?: number;
     }
-  | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number };
+  | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number; readonly maxAttempts?: number };
 
 
 export type OverlapPolicy = 'allow' | 'skip';
@@ -136,6 +148,8 @@ export interface ScheduleRecord {
   readonly backoff: BackoffSpec;
   readonly timeoutSec: number;
   readonly storeResult: boolean;
+  /** Options its occurrences leave to the task's definition (see `JobRecord.inherits`). */
+  readonly inherits?: readonly InheritedOption[];
   /** Incremented on every replace, so a sweeper holding an older copy loses its conditional write. */
   readonly version: number;
   readonly createdAtMs: number;

@@ -41,6 +41,7 @@ export function occurrenceJob(schedule: ScheduleRecord, fireAtMs: number, nowMs:
     updatedAtMs: nowMs,
     scheduleId: schedule.id,
     sentAtMs: nowMs,
+    ...(schedule.inherits?.length ? { inherits: schedule.inherits } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { BackoffSpec } from '../core/backoff.ts';
 import { ValidationError } from '../core/errors.ts';
+import type { JobRecord } from '../store/types.ts';
 
 /** A logger the task can write to; on Lambda it is Powertools' Logger with the job's keys appended. */
 export interface TaskLogger {
@@ -89,4 +90,21 @@ export function getTaskDefinition(name: string): TaskDefinition | undefined {
  */
 export function registeredTaskNames(): string[] {
   return [...registry.keys()].sort();
+}
+
+/**
+ * The job as its task defines it: each option the job inherits (left unset by its enqueue call, in a process that had
+ * not loaded the task) takes the definition's value. The worker calls this once it knows which task runs.
+ *
+ * @example
+ * ```ts
+ * const effective = withTaskDefaults(claimed, getTaskDefinition(claimed.task)!);
+ * ```
+ */
+export function withTaskDefaults(job: JobRecord, definition: TaskDefinition): JobRecord {
+  if (!job.inherits?.length) return job;
+  const { inherits, ...rest } = job;
+  const resolved: Record<string, unknown> = { ...rest };
+  for (const option of inherits) resolved[option] = definition.options[option];
+  return resolved as unknown as JobRecord;
 }

@@ -79,6 +79,8 @@ export async function recordSuccess(job: JobRecord, value: unknown, deps: Worker
   const written = await deps.store.finishAttempt(job.id, job.attempt, {
     state: 'completed',
     nowMs,
+    // The budget that applied (a job may have inherited it from its task's definition), for `get` to show.
+    maxAttempts: job.maxAttempts,
     ...(result === undefined ? {} : { result }),
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
   });
@@ -113,7 +115,7 @@ export async function recordFailure(
     const delayMs = backoffDelayMs(job.backoff, job.attempt, deps.random);
     const dueAtMs = nowMs + delayMs;
     const placement = delayMs < DIRECT_HORIZON_MS ? 'none' : 'bucket';
-    const written = await deps.store.finishAttempt(job.id, job.attempt, { state: 'retrying', nowMs, dueAtMs, lastError, placement });
+    const written = await deps.store.finishAttempt(job.id, job.attempt, { state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts });
     if (!written) return leaseLost(log);
     if (placement === 'none') await dispatch(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
     deps.metrics.addMetric(WORKER_METRICS.retried, MetricUnit.Count, 1);
@@ -124,6 +126,7 @@ export async function recordFailure(
     state: 'failed',
     nowMs,
     lastError,
+    maxAttempts: job.maxAttempts,
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
   });
   if (!written) return leaseLost(log);

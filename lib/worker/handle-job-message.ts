@@ -7,7 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dispatch } from '../dispatch.ts';
 import type { JobMessage } from '../queue/types.ts';
 import type { JobRecord } from '../store/types.ts';
-import { getTaskDefinition, registeredTaskNames, type TaskContext } from '../tasks/registry.ts';
+import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskContext } from '../tasks/registry.ts';
 import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
 import {
   INVOCATION_SAFETY_MARGIN_MS,
@@ -96,7 +96,9 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
 }
 
 /** Runs the claimed attempt and records its outcome. */
-async function runAttempt(job: JobRecord, deps: WorkerDeps, log: Logger, limits: InvocationLimits): Promise<MessageOutcome> {
+async function runAttempt(claimed: JobRecord, deps: WorkerDeps, log: Logger, limits: InvocationLimits): Promise<MessageOutcome> {
+  const definition = getTaskDefinition(claimed.task);
+  const job = definition ? withTaskDefaults(claimed, definition) : claimed;
   const startedAtMs = job.startedAtMs ?? deps.clock.nowMs();
   const latenessMs = Math.max(0, startedAtMs - job.dueAtMs);
   log.appendKeys({ task: job.task, attempt: job.attempt, maxAttempts: job.maxAttempts, latenessMs });
@@ -104,7 +106,6 @@ async function runAttempt(job: JobRecord, deps: WorkerDeps, log: Logger, limits:
   deps.metrics.addMetric(WORKER_METRICS.latenessMs, MetricUnit.Milliseconds, latenessMs);
   log.info('Job started');
 
-  const definition = getTaskDefinition(job.task);
   if (!definition) {
     return recordFailure(job, new UnknownTaskError(job.task, registeredTaskNames()), deps, log, { retry: false });
   }

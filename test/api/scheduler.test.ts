@@ -3,6 +3,7 @@ import {
   ConfigurationError, ConflictError, defineTask, MemoryJobQueue, MemoryJobStore, NotFoundError, Scheduler, ValidationError,
 } from '../../lib/index.ts';
 import { occurrenceJobId } from '../../lib/core/ids.ts';
+import { withTaskDefaults } from '../../lib/tasks/registry.ts';
 
 const T0 = Date.parse('2026-11-23T09:00:00.250Z');
 
@@ -267,6 +268,26 @@ describe('defineTask', () => {
     defineTask('api-test-dup', async () => 1);
     expect(() => defineTask('api-test-dup', async () => 2)).toThrow(ValidationError);
     expect(() => defineTask('api-test-bad', async () => 1, { maxAttempts: -1, timeout: 'forever' })).toThrow(/maxAttempts[\s\S]*timeout/);
+  });
+});
+
+describe('options a task defines', () => {
+  it('are left to the worker when the task is not loaded where the job is enqueued', async () => {
+    const { scheduler, store } = setup();
+    const job = await scheduler.enqueue('defined-elsewhere', {}, { maxAttempts: 2 });
+    const record = (await store.getJob(job.id))!;
+    expect(record.inherits).toEqual(['backoff', 'storeResult', 'timeoutSec']);
+    // The worker, which has the definition, applies it; the call's explicit maxAttempts stays.
+    const definition = { name: 'defined-elsewhere', handler: async () => 1, options: { queue: 'default', maxAttempts: 9, backoff: [5], timeoutSec: 120, storeResult: true } };
+    expect(withTaskDefaults(record, definition)).toMatchObject({ maxAttempts: 2, backoff: [5], timeoutSec: 120, storeResult: true });
+    expect(withTaskDefaults(record, definition)).not.toHaveProperty('inherits');
+  });
+
+  it('are applied at enqueue when the task is loaded here', async () => {
+    const { scheduler, store } = setup();
+    defineTask('api-test-loaded', async () => 1, { storeResult: true });
+    const job = await scheduler.enqueue('api-test-loaded', {});
+    expect((await store.getJob(job.id))?.inherits).toBeUndefined();
   });
 });
 
