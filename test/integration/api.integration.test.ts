@@ -40,7 +40,7 @@ describe('local stack end to end', () => {
       return j.state === 'completed' ? j : undefined;
     }, 'swept job completed', 120_000);
     expect(done.startedAt!.getTime()).toBeGreaterThanOrEqual(job.dueAt.getTime());
-  }, 60_000);
+  }, 150_000);
 
   it('enqueueMany writes and runs a batch', async () => {
     const results = await t.scheduler.enqueueMany(
