@@ -1,5 +1,4 @@
 import {
-  CreateTableCommand,
   DeleteTableCommand,
   DynamoDBClient,
   TransactWriteItemsCommand,
@@ -10,8 +9,8 @@ import { shardOf } from '../../lib/core/buckets.ts';
 import { jobPutTransactItem } from '../../lib/store/dynamodb-items.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
-import { TABLE_SCHEMA } from '../../lib/store/schema.ts';
 import { CONTRACT_SHARDS, describeJobStoreContract, jobRecord, T0 } from './store-contract.ts';
 
 let local: DynamoDbLocal;
@@ -20,11 +19,7 @@ let tables = 0;
 
 beforeAll(async () => {
   local = await startDynamoDbLocal();
-  client = new DynamoDBClient({
-    endpoint: local.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  client = localDynamoDbClient(local.endpoint);
 });
 
 afterAll(async () => {
@@ -35,33 +30,7 @@ afterAll(async () => {
 /** A fresh table laid out as the CDK construct lays it out (same constants), for one test. */
 async function createTable(): Promise<string> {
   const tableName = `sundial-store-${++tables}`;
-  const { partitionKey, sortKey, dueIndex } = TABLE_SCHEMA;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: 'S' },
-        { AttributeName: sortKey, AttributeType: 'S' },
-        { AttributeName: dueIndex.partitionKey, AttributeType: 'S' },
-        { AttributeName: dueIndex.sortKey, AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: dueIndex.name,
-          KeySchema: [
-            { AttributeName: dueIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: dueIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...dueIndex.projectedAttributes] },
-        },
-      ],
-    }),
-  );
+  await createSundialTable(client, tableName);
   return tableName;
 }
 

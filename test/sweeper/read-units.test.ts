@@ -12,7 +12,7 @@ import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
 import { sweepConfigFrom } from '../../lib/sweeper/sweep-config.ts';
 import type { SweepReport } from '../../lib/sweeper/types.ts';
-import { createSundialTable, localDynamoDbClient } from '../support/sundial-table.ts';
+import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { FakeClock, MINUTE, T0, ids, jobRecord } from './harness.ts';
 
 const READ_COMMANDS = new Set(['QueryCommand', 'GetItemCommand', 'GetCommand', 'BatchGetItemCommand', 'BatchGetCommand', 'ScanCommand']);

@@ -1,6 +1,7 @@
 /**
- * Test fixture: the sundial table on DynamoDB Local, created from `TABLE_SCHEMA` (the deployed table comes from the
- * CDK construct, which uses the same constants).
+ * The sundial table created directly from `TABLE_SCHEMA`, for tests and benchmarks that need a table on DynamoDB Local
+ * without deploying the whole stack (`startLocalStack` creates its table from the synthesized template instead; the
+ * CDK construct uses the same constants, so the layouts agree).
  */
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../../lib/store/schema.ts';
