@@ -17,6 +17,14 @@ export const HANDLER_ENTRIES = {
   consumer: join(PACKAGE_ROOT, 'functions', 'consumer.ts'),
 } as const;
 
+/**
+ * Modules the Lambda Node.js runtimes (18 and later) ship in the execution environment: AWS SDK v3, whose clients,
+ * `lib-dynamodb` and `util-dynamodb` are all `@aws-sdk/*`, and its `@smithy/*` core. The construct leaves them out of
+ * the bundles (esbuild `external` patterns), and the local stack's Lambda runtime resolves them from sundial's own
+ * `node_modules`, as Lambda resolves them from its runtime folder.
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*', '@smithy/*'] as const;
+
 /** The task modules bundled when the construct is given none. */
 export const DEFAULT_TASKS_ENTRY = join(PACKAGE_ROOT, 'examples', 'tasks.ts');
 

@@ -20,7 +20,13 @@ import { Construct, type IConstruct } from 'constructs';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { ValidationError } from '../lib/core/errors.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
-import { DEFAULT_TASKS_ENTRY, HANDLER_ENTRIES, PACKAGE_ROOT, writeConsumerEntry } from './consumer-entry.ts';
+import {
+  DEFAULT_TASKS_ENTRY,
+  HANDLER_ENTRIES,
+  PACKAGE_ROOT,
+  RUNTIME_PROVIDED_MODULES,
+  writeConsumerEntry,
+} from './consumer-entry.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
 /** Options of one named queue. */
@@ -562,8 +568,12 @@ function functionDefaults(runtime: lambda.Runtime): {
       mainFields: ['module', 'main'],
       // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require unless we make one.
       banner: "import { createRequire as __sundialCreateRequire } from 'node:module'; const require = __sundialCreateRequire(import.meta.url);",
-      // Ship the SDK version the tests ran against, and keep each asset self-contained for the local stack.
-      bundleAwsSDK: true,
+      // Every Node.js runtime from 18 on ships AWS SDK v3 (`@aws-sdk/*` with its `@smithy/*` core; lib-dynamodb
+      // included), so the bundles leave it out, as the CDK does with its recommended flag
+      // `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`: about 360 KB less per function, and the SDK's
+      // packages always come from one copy, never a mix of two versions. Powertools and cron-parser are not in the
+      // runtime and stay bundled. The local stack's runtime provides them the same way (infra/local/lambda-runtime.ts).
+      externalModules: [...RUNTIME_PROVIDED_MODULES],
       forceDockerBundling: false,
     },
     // Bundle from the sundial package whatever the current directory is (cdk synth, tests, the local stack).

@@ -1,13 +1,21 @@
 // The local Lambda runtime's child process: loads one bundled handler and runs the invocations its parent sends over
 // IPC, one at a time, like a Lambda execution environment. Plain JavaScript on purpose: the bundle must run on plain
 // `node` with no TypeScript loader in between, exactly as it would on AWS.
-import { createRequire } from 'node:module';
+import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 const file = process.env.SUNDIAL_LOCAL_HANDLER_FILE;
 const exportName = process.env.SUNDIAL_LOCAL_HANDLER_EXPORT;
+const runtimeModules = process.env.SUNDIAL_LOCAL_RUNTIME_MODULES;
 delete process.env.SUNDIAL_LOCAL_HANDLER_FILE;
 delete process.env.SUNDIAL_LOCAL_HANDLER_EXPORT;
+delete process.env.SUNDIAL_LOCAL_RUNTIME_MODULES;
+
+// What Lambda's runtime provides (AWS SDK v3) resolves for ES module bundles through these hooks; CommonJS bundles
+// find it through NODE_PATH, which the parent sets as Lambda does.
+if (runtimeModules) {
+  register('./runtime-modules-hooks.mjs', { parentURL: import.meta.url, data: JSON.parse(runtimeModules) });
+}
 
 /** CommonJS bundles (`.js` without `"type": "module"` above them, `.cjs`) load with require, the rest with import. */
 async function load() {

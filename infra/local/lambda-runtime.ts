@@ -4,8 +4,10 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
+import { PACKAGE_ROOT, RUNTIME_PROVIDED_MODULES } from '../consumer-entry.ts';
 import type { FunctionDefinition } from './deploy.ts';
 import { killWithParent, terminate } from './processes.ts';
 
@@ -49,6 +51,20 @@ interface Environment {
 }
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
+
+/**
+ * Where the local runtime finds what Lambda's runtime ships (AWS SDK v3), which bundles leave out: sundial's own
+ * `node_modules`, the copy the tests run against. ES module bundles resolve `RUNTIME_PROVIDED_MODULES` from there
+ * (runtime-modules-hooks.mjs) and nothing else; CommonJS bundles get it on `NODE_PATH`, as on Lambda, where it also
+ * lists the runtime's `node_modules`.
+ */
+const RUNTIME_MODULES_ENV = {
+  NODE_PATH: join(PACKAGE_ROOT, 'node_modules'),
+  SUNDIAL_LOCAL_RUNTIME_MODULES: JSON.stringify({
+    parentUrl: pathToFileURL(join(PACKAGE_ROOT, 'package.json')).href,
+    patterns: RUNTIME_PROVIDED_MODULES,
+  }),
+};
 
 /**
  * Runs one function's invocations in a pool of child processes.
@@ -139,6 +155,7 @@ export class LocalFunction {
         PATH: process.env.PATH ?? '',
         ...this.baseEnv,
         ...fn.environment,
+        ...RUNTIME_MODULES_ENV,
         AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
         AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
