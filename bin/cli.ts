@@ -25,6 +25,8 @@ Commands
 The deployment comes from the environment: SUNDIAL_TABLE_NAME, SUNDIAL_QUEUES (JSON), AWS_REGION, credentials,
 and AWS_ENDPOINT_URL for LocalStack or the local stack. Output is JSON.`;
 
+const COMMANDS = new Set(['dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs']);
+
 /**
  * Runs one CLI command and resolves with the process exit code.
  *
@@ -49,6 +51,10 @@ export async function main(argv: string[], out: (line: string) => void = console
   if (!command || values.help) {
     out(USAGE);
     return command || values.help ? 0 : 1;
+  }
+  if (!COMMANDS.has(command)) {
+    err(`Unknown command "${command}".\n\n${USAGE}`);
+    return 1;
   }
   const print = (value: unknown) => out(JSON.stringify(value, null, 2));
   const payload = (raw: string | undefined) => (raw === undefined ? {} : JSON.parse(raw));
@@ -93,10 +99,9 @@ export async function main(argv: string[], out: (line: string) => void = console
       case 'cancel': print(await scheduler.cancel(need(args[0], 'id'))); return 0;
       case 'pause': print(await scheduler.pause(need(args[0], 'schedule-id'))); return 0;
       case 'resume': print(await scheduler.resume(need(args[0], 'schedule-id'))); return 0;
-      case 'retry': print(await scheduler.retry(need(args[0], 'job-id'))); return 0;
-      default:
-        err(`Unknown command "${command}".\n\n${USAGE}`);
-        return 1;
+      default: // 'retry'
+        print(await scheduler.retry(need(args[0], 'job-id')));
+        return 0;
     }
   } catch (error) {
     if (error instanceof SundialError || error instanceof SyntaxError) {

@@ -296,6 +296,23 @@ describe('transactions', () => {
     const { scheduler } = setup();
     expect(() => scheduler.transactItems('t', {})).toThrow(ConfigurationError);
   });
+
+  it('reject more than 100 actions, and bad jobs, before any request', async () => {
+    // Nothing listens on this endpoint: a request would fail with a network error, not a ValidationError.
+    const scheduler = new Scheduler({ tableName: 'unused', queueUrl: 'http://127.0.0.1:9/q', clock: { nowMs: () => T0 } });
+    const mine = Array.from({ length: 100 }, (_, i) => ({ ConditionCheck: { TableName: 'orders', Key: { id: { S: String(i) } }, ConditionExpression: 'attribute_exists(id)' } }));
+    await expect(scheduler.transact(mine, [{ task: 't', payload: {} }])).rejects.toThrow(/at most 100 actions; received 100 of yours \+ 1 jobs/);
+    await expect(scheduler.transact([], [{ task: 't', payload: {}, options: { in: 'later' } }])).rejects.toThrow(/jobs\[0\]: .*in/);
+  });
+
+  it('build a conditional put of the job in both SDK formats', () => {
+    const scheduler = new Scheduler({ tableName: 'sundial', queueUrl: 'http://127.0.0.1:9/q', clock: { nowMs: () => T0 } });
+    const [low] = scheduler.transactItems('t', { n: 1 }, { in: '1h' });
+    expect(low!.Put).toMatchObject({ TableName: 'sundial', Item: { task: { S: 't' }, state: { S: 'scheduled' } } });
+    expect(low!.Put!.ConditionExpression).toBeTruthy();
+    const [doc] = scheduler.transactDocumentItems('t', { n: 1 });
+    expect(doc!.Put).toMatchObject({ TableName: 'sundial', Item: { task: 't', state: 'scheduled', placement: 'lane' } });
+  });
 });
 
 function baseJob(id: string, dueAtMs: number) {
