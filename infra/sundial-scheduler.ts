@@ -571,8 +571,8 @@ function functionDefaults(runtime: lambda.Runtime): {
       // Every Node.js runtime from 18 on ships AWS SDK v3 (`@aws-sdk/*` with its `@smithy/*` core; lib-dynamodb
       // included), so the bundles leave it out, as the CDK does with its recommended flag
       // `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`: about 360 KB less per function, and the SDK's
-      // packages always come from one copy, never a mix of two versions. Powertools and cron-parser are not in the
-      // runtime and stay bundled. The local stack's runtime provides them the same way (infra/local/lambda-runtime.ts).
+      // packages always come from one copy, never a mix of two versions. Powertools is not in the
+      // runtime and stays bundled. The local stack's runtime provides them the same way (infra/local/lambda-runtime.ts).
       externalModules: [...RUNTIME_PROVIDED_MODULES],
       forceDockerBundling: false,
     },
