@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { nextRuns } from '../lib/core/recurrence.ts';
 import { SundialError } from '../lib/core/errors.ts';
 import { Scheduler } from '../lib/scheduler.ts';
+import { schedulerClient } from '../lib/aws-clients.ts';
+import { dispatchControlFromEnv, dispatchStatus, pauseDispatch, resumeDispatch } from '../lib/sweeper/dispatch-control.ts';
 import type { JobState } from '../lib/store/types.ts';
 
 const USAGE = `Usage: sundial <command> [options]
@@ -20,12 +22,13 @@ Commands
   cancel <job-or-schedule-id>
   pause <schedule-id> | resume <schedule-id>
   retry <failed-job-id>
+  dispatch pause|resume|status                pause or resume ALL dispatch (the sweeper's EventBridge Scheduler trigger)
   next-runs (--cron expr [--timezone tz] | --every 5m) [--count n] [--from ISO]
 
 The deployment comes from the environment: SUNDIAL_TABLE_NAME, SUNDIAL_QUEUES (JSON), AWS_REGION, credentials,
 and AWS_ENDPOINT_URL for LocalStack or the local stack. Output is JSON.`;
 
-const COMMANDS = new Set(['dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs']);
+const COMMANDS = new Set(['dispatch', 'dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs']);
 
 /**
  * Runs one CLI command and resolves with the process exit code.
@@ -65,6 +68,15 @@ export async function main(argv: string[], out: (line: string) => void = console
         const spec = values.cron ? { cron: values.cron, ...(values.timezone ? { timezone: values.timezone } : {}) } : { every: values.every! };
         const from = values.from ? new Date(values.from) : new Date();
         print(nextRuns(spec, { from, count: number(values.count) ?? 5 }).map((d) => d.toISOString()));
+        return 0;
+      }
+      case 'dispatch': {
+        const target = dispatchControlFromEnv(schedulerClient(), process.env);
+        const action = args[0];
+        if (action === 'pause') print(await pauseDispatch(target));
+        else if (action === 'resume') print(await resumeDispatch(target));
+        else if (action === 'status') print(await dispatchStatus(target));
+        else throw new SyntaxError(`dispatch takes pause, resume or status (received ${JSON.stringify(action ?? '')})`);
         return 0;
       }
       case 'dev': {

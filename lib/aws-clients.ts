@@ -5,6 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 
 type Env = Record<string, string | undefined>;
 
@@ -17,7 +18,7 @@ type Env = Record<string, string | undefined>;
  * new DynamoDBClient(clientConfigFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_REGION: 'us-east-1' }));
  * ```
  */
-export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS') {
+export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER') {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const credentials =
@@ -68,4 +69,16 @@ export function dynamodbClient(env: Env = process.env): DynamoDBClient {
 export function sqsClient(env: Env = process.env): SQSClient {
   const config = clientConfigFromEnv(env, 'SQS');
   return new SQSClient('endpoint' in config ? { ...config, useQueueUrlAsEndpoint: false } : config);
+}
+
+/**
+ * An EventBridge Scheduler client configured from `env` (dispatch control: pausing and resuming the sweeper's trigger).
+ *
+ * @example
+ * ```ts
+ * const scheduler = schedulerClient();
+ * ```
+ */
+export function schedulerClient(env: Env = process.env): SchedulerClient {
+  return new SchedulerClient(clientConfigFromEnv(env, 'SCHEDULER'));
 }
