@@ -7,21 +7,31 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, delimiter, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { ConfigurationError, SundialError } from '../../../lib/core/errors.ts';
 import { PACKAGE_ROOT } from '../../consumer-entry.ts';
 
-/** Where compiled classes are cached: inside the package's ignored `.sundial/` folder, never in a shared /tmp. */
-const CACHE_ROOT = join(PACKAGE_ROOT, '.sundial', 'java');
+/**
+ * Where compiled classes are cached by default: inside the package's git-ignored `.sundial/` folder, never in a shared
+ * /tmp where another user could plant classes that we would then run.
+ */
+const DEFAULT_CACHE_ROOT = join(PACKAGE_ROOT, '.sundial', 'java');
+
+/** Options of {@link compiledJavaClasses}. */
+export interface CompiledJavaClassesOptions {
+  /** Folder holding one sub-folder of classes per compiled version. @default - `<package>/.sundial/java` */
+  readonly cacheRoot?: string;
+}
 
 /** DynamoDB Local 3 itself needs Java 17, so its launcher targets 17 whatever JDK compiles it. */
 const JAVA_RELEASE = '17';
 
+/** Compiles under way in this process, by target folder, so concurrent callers share one javac. */
 const inFlight = new Map<string, Promise<string>>();
 
 /**
  * Compiles `sourceFile` against `classpath` (once per distinct source, classpath and target release; cached under
- * `.sundial/java/<hash>`) and resolves to the folder holding its classes, for a `-cp <folder>:<classpath>` launch.
+ * `<cacheRoot>/<name>-<hash>`) and resolves to the folder holding its classes, for a `-cp <folder>:<classpath>` launch.
  * Concurrent callers, in this process or in parallel test workers, share or race harmlessly: each compiles into a
  * private folder and renames it into place atomically, and the loser of the rename uses the winner's classes.
  *
@@ -33,7 +43,12 @@ const inFlight = new Map<string, Promise<string>>();
  * spawn('java', ['-cp', [classes, '/opt/app.jar'].join(path.delimiter), 'Launcher']);
  * ```
  */
-export async function compiledJavaClasses(sourceFile: string, classpath: readonly string[]): Promise<string> {
+export async function compiledJavaClasses(
+  sourceFile: string,
+  classpath: readonly string[],
+  options: CompiledJavaClassesOptions = {},
+): Promise<string> {
+  const cacheRoot = options.cacheRoot ?? DEFAULT_CACHE_ROOT;
   const source = await readFile(sourceFile);
   const key = createHash('sha256')
     .update(source)
@@ -43,19 +58,20 @@ export async function compiledJavaClasses(sourceFile: string, classpath: readonl
     .update(JAVA_RELEASE)
     .digest('hex')
     .slice(0, 16);
-  let pending = inFlight.get(key);
+  const target = join(cacheRoot, `${basename(sourceFile, '.java')}-${key}`);
+  let pending = inFlight.get(target);
   if (pending === undefined) {
-    pending = compileOnce(sourceFile, classpath, join(CACHE_ROOT, `${basename(sourceFile, '.java')}-${key}`));
-    inFlight.set(key, pending);
-    // A failed compile is not cached: the next call retries (e.g. after a JDK was installed).
-    pending.catch(() => inFlight.delete(key));
+    // Forgotten once settled: later calls look at the folder again, so a failure is retried (e.g. once a JDK is
+    // installed) and a deleted cache is rebuilt.
+    pending = compileOnce(sourceFile, classpath, target).finally(() => inFlight.delete(target));
+    inFlight.set(target, pending);
   }
   return await pending;
 }
 
 async function compileOnce(sourceFile: string, classpath: readonly string[], target: string): Promise<string> {
   if (existsSync(target)) return target;
-  await mkdir(CACHE_ROOT, { recursive: true });
+  await mkdir(dirname(target), { recursive: true });
   const scratch = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     await javac(['--release', JAVA_RELEASE, '-cp', classpath.join(delimiter), '-d', scratch, sourceFile]);
