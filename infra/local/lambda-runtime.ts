@@ -4,7 +4,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { PACKAGE_ROOT, RUNTIME_PROVIDED_MODULES } from '../consumer-entry.ts';
@@ -59,7 +60,9 @@ const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.ur
  * lists the runtime's `node_modules`.
  */
 const RUNTIME_MODULES_ENV = {
-  NODE_PATH: join(PACKAGE_ROOT, 'node_modules'),
+  // Every `node_modules` from sundial's folder up, as require() would search it: also right when sundial is itself
+  // installed in an app and the SDK is hoisted above it.
+  NODE_PATH: (createRequire(join(PACKAGE_ROOT, 'package.json')).resolve.paths('@aws-sdk/client-sqs') ?? []).join(delimiter),
   SUNDIAL_LOCAL_RUNTIME_MODULES: JSON.stringify({
     parentUrl: pathToFileURL(join(PACKAGE_ROOT, 'package.json')).href,
     patterns: RUNTIME_PROVIDED_MODULES,
