@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import type { Duration } from 'aws-cdk-lib';
 import { startDynamoDbLocal, startLocalStack, startSqsLocal, type InvokeResult, type LocalStack } from '../infra/local/index.ts';
 import { startEndpointRouter } from '../infra/local/endpoint-router.ts';
@@ -14,6 +15,7 @@ import { Scheduler } from '../lib/scheduler.ts';
 import { Meter } from './meter.ts';
 import { meterDynamoDb, meterSqs } from './metering.ts';
 import { startMeteringProxy } from './metering-proxy.ts';
+import { DeliveryTrace } from './trace.ts';
 
 const REGION = 'us-east-1';
 /** Alphanumeric, as DynamoDB Local requires. */
@@ -49,6 +51,10 @@ export interface BenchStack {
   readonly dynamodb: DynamoDBClient;
   readonly sqs: SQSClient;
   readonly sweeps: SweepFiring[];
+  /** First deliveries of job messages to the consumer, with their SQS timestamps and invocation instant. */
+  readonly trace: DeliveryTrace;
+  /** Most consumer invocations the local runtime runs at once. */
+  readonly consumerConcurrency: number;
   readonly sweeperId: string;
   readonly consumerId: string;
   /** The direct horizon of the bench's schedulers: jobs due sooner take the direct path. */
@@ -102,12 +108,17 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
     const sweeperId = ids.find((id) => /sweeper/i.test(id)) ?? '';
     const consumerId = ids.find((id) => /consumer/i.test(id)) ?? '';
     const sweeps: SweepFiring[] = [];
+    const trace = new DeliveryTrace();
     for (const [id, fn] of stack.functions) {
       const invoke = fn.invoke.bind(fn);
-      // Count every invocation (the event source's and the trigger's); for the sweeper, keep its timing too.
+      // Count every invocation (the event source's and the trigger's); for the sweeper, keep its timing too, and for
+      // the consumer, when each message reached it.
       fn.invoke = async (event: unknown): Promise<InvokeResult> => {
         meter.recordInvocation(id);
+        const invokedAtMs = Date.now();
+        if (id === consumerId) trace.record(event as SQSEvent, invokedAtMs);
         const result = await invoke(event);
+        if (id === consumerId) trace.recordSpan(invokedAtMs, Date.now());
         const time = (event as { time?: string } | undefined)?.time;
         if (id === sweeperId && result.ok && time !== undefined) {
           const report = result.value as { nowMs?: number; sent?: number; skipped?: boolean };
@@ -149,6 +160,8 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
       dynamodb,
       sqs,
       sweeps,
+      trace,
+      consumerConcurrency: stack.functions.get(consumerId)?.maxConcurrency ?? 1,
       sweeperId,
       consumerId,
       directHorizonSec,

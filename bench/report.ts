@@ -6,6 +6,7 @@ import type { FixedCost, PathCost } from './cost.ts';
 import type { PathLateness } from './precision.ts';
 import type { ScaleResult } from './scale.ts';
 import type { Distribution } from './stats.ts';
+import type { LatenessBreakdown } from './trace.ts';
 
 /** Everything one run measured (the JSON file under bench/results/). */
 export interface BenchResults {
@@ -13,7 +14,12 @@ export interface BenchResults {
   readonly mode: 'quick' | 'full';
   readonly machine: { readonly node: string; readonly cpus: number; readonly platform: string };
   readonly settings: Record<string, unknown>;
-  readonly precision: { readonly paths: readonly PathLateness[]; readonly sweeperJitter: Distribution };
+  readonly precision: {
+    readonly paths: readonly PathLateness[];
+    readonly sweeperJitter: Distribution;
+    /** Where each path's lateness goes, stage by stage (absent in results written before it was measured). */
+    readonly breakdown?: readonly LatenessBreakdown[];
+  };
   readonly cost: { readonly paths: readonly PathCost[]; readonly fixed: FixedCost };
   readonly scale: ScaleResult;
   readonly targets: readonly TargetResult[];
@@ -97,6 +103,7 @@ export function renderTables(r: BenchResults): string {
       ['sweeper trigger jitter', r.precision.sweeperJitter.count, r.precision.sweeperJitter.p50, r.precision.sweeperJitter.p90, r.precision.sweeperJitter.p99, r.precision.sweeperJitter.max, '', ''],
     ],
   ));
+  if (r.precision.breakdown?.length) lines.push('', ...renderBreakdown(r.precision.breakdown));
   lines.push('', `### Cost per job (AWS billing rules applied to what the local stack counted)`, '');
   lines.push(table(
     ['path', 'jobs', 'WCU', 'RCU (billed)', 'RCU (reported)', 'SQS requests', 'Lambda invocations', '$ per million'],
@@ -126,6 +133,26 @@ export function renderTables(r: BenchResults): string {
   lines.push(table(['target', 'measured', 'verdict'], r.targets.map((t) => [t.target, t.measured, t.met ? 'met' : 'NOT MET'])));
   lines.push('', `Prices (us-east-1): ${Object.values(PRICES).map((p) => `$${(p.usd * 1e6).toFixed(3)} per million ${p.per}`).join('; ')}.`);
   return lines.join('\n');
+}
+
+/** Each stage's share of the lateness (ms past the due time it added): p50 / p99 / max over all jobs, mean over the tail. */
+function renderBreakdown(breakdown: readonly LatenessBreakdown[]): string[] {
+  const lines = ['#### Where the lateness goes — ms each stage adds past the due time', ''];
+  const header = ['stage', ...breakdown.flatMap((b) => [`${b.path} p50`, `${b.path} p99`, `${b.path} max`, `${b.path} latest 1 % (mean)`])];
+  const rows = breakdown[0]!.stages.map(({ stage }, i) => [
+    stage,
+    ...breakdown.flatMap((b) => [b.stages[i]!.share.p50, b.stages[i]!.share.p99, b.stages[i]!.share.max, b.tail[i]!.meanMs]),
+  ]);
+  lines.push(table(header, rows), '');
+  for (const b of breakdown) {
+    const tail = Math.max(1, Math.ceil(b.traced / 100));
+    const parts = [`${b.path}: ${b.traced} jobs traced (${b.untraced} untraced); of the latest ${tail}, ${b.tailAtConcurrencyLimit} became receivable while every consumer slot was busy`];
+    if (b.byDue) {
+      parts.push(`due before the window's enqueue burst ended: ${b.byDue.before.count} jobs, p99 ${b.byDue.before.p99} ms; due after: ${b.byDue.after.count} jobs, p99 ${b.byDue.after.p99} ms`);
+    }
+    lines.push(`- ${parts.join('; ')}.`);
+  }
+  return lines;
 }
 
 function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {

@@ -12,20 +12,24 @@ import { benchFailOnce, benchOccurrence, benchRecord } from './fixtures/tasks.ts
 import { startBenchStack, type BenchStack } from './bench-stack.ts';
 import { fixedCost, pathCost } from './cost.ts';
 import { lateness, triggerJitter } from './precision.ts';
+import { diff, type MeterSnapshot } from './meter.ts';
 import { judgeTargets, renderTables, type BenchResults } from './report.ts';
 import { runScale, type ScaleResult, type ScaleSizes } from './scale.ts';
-import { mapLimit } from './stats.ts';
-import { idleSweeps, runWindow, type Window } from './windows.ts';
+import { mapLimit, sleep } from './stats.ts';
+import { latenessBreakdown } from './trace.ts';
+import { excluding, idleSweeps, openWindow, runWindow, type Window } from './windows.ts';
 
 const quick = process.argv.includes('--quick');
 const SIZES = quick
-  ? { jobs: 100, perPath: 20, schedules: 5, direct: [2, 12], swept: [76, 82] }
+  ? { jobs: 100, perPath: 20, schedules: 5, direct: [2, 12], swept: [82, 86] }
   : { jobs: 2_000, perPath: 100, schedules: 20, direct: [2, 70], swept: [80, 200] };
 const SCALE: ScaleSizes = quick
   ? { futureJobs: 10_000, dueJobs: 100, dispatchJobs: 1_000, rateJobs: 5_000 }
   : { futureJobs: 100_000, dueJobs: 100, dispatchJobs: 5_000, rateJobs: 20_000 };
 const SETTINGS = { sweepEverySeconds: 5, lookaheadSec: 60, directHorizonSec: 75, occurrenceEverySec: 5, occurrenceRuns: 3 };
 const CALLER_CONCURRENCY = 16;
+/** Idle sweeps of the calibration; the quick run has room for 2 before the sweeper starts sending its swept jobs. */
+const CALIBRATION_SWEEPS = quick ? 2 : 3;
 
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`);
@@ -51,73 +55,130 @@ try {
 
   log('warm-up: 8 jobs, so the consumer environments exist before anything is measured');
   await runWindow(bench, 'direct', { sweeper: false }, async () => windowOf(await enqueueIn(benchRecord.name, Array(8).fill(1))));
-  log('calibration: 3 idle sweeps');
-  const idle = await idleSweeps(bench, 3);
-  const fixed = fixedCost(idle.usage, idle.sweeps);
 
   const half = SIZES.jobs / 2;
-  log(`precision + cost, swept path: ${half} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s`);
-  let scalePromise: Promise<ScaleResult> | undefined;
-  const swept = await runWindow(bench, 'swept', { sweeper: true }, async () => {
-    const created = await windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, half)));
-    // The quick run measures scale while the swept jobs wait (in this process, on other tables and its own meter).
-    if (quick) scalePromise = runScale(bench, SCALE, log);
-    return created;
-  });
-  log(`precision + cost, direct path: ${half} jobs due in ${SIZES.direct[0]}–${SIZES.direct[1]} s`);
-  const direct = await runWindow(bench, 'direct', { sweeper: false }, async () =>
-    windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.direct, half))),
-  );
-  log(`cost, transactional path: ${SIZES.perPath} jobs via transact()`);
-  const transactional = await runWindow(bench, 'transactional', { sweeper: false }, async () =>
-    windowOf(
-      (await mapLimit(Array(SIZES.perPath).fill(0), CALLER_CONCURRENCY, () =>
-        bench.scheduler.transact([], [{ task: benchRecord.name, payload: {}, options: { in: 2 } }]),
-      )).flat(),
-    ),
-  );
-  log(`cost, retried path: ${SIZES.perPath} jobs failing once, retried 1 s later`);
-  const retried = await runWindow(bench, 'retried', { sweeper: false }, async () => {
-    const jobs = await enqueueIn(benchFailOnce.name, Array(SIZES.perPath).fill(2));
-    return { ...(await windowOf(jobs)), lastDueAtMs: Math.max(...jobs.map((j) => j.dueAt.getTime())) + 2_000 };
-  });
-  const expected = SIZES.schedules * SETTINGS.occurrenceRuns;
-  log(`cost, recurring path: ${SIZES.schedules} schedules every ${SETTINGS.occurrenceEverySec} s × ${SETTINGS.occurrenceRuns} runs`);
-  const tag = Date.now().toString(36);
-  await Promise.all(
-    Array.from({ length: SIZES.schedules }, (_, i) =>
-      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: SETTINGS.occurrenceEverySec, maxRuns: SETTINGS.occurrenceRuns }),
-    ),
-  );
-  const recurring = await runWindow(
-    bench,
-    'recurring',
-    { sweeper: true },
-    async () => ({ ids: [], lastDueAtMs: Date.now() + (SETTINGS.occurrenceRuns + 1) * SETTINGS.occurrenceEverySec * 1000, expected }),
-    async () => {
-      const ids: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await bench.reader.list({ task: benchOccurrence.name, limit: 1000, ...(cursor ? { cursor } : {}) });
-        ids.push(...page.items.filter((j) => j.id.startsWith(`bench-${tag}-`)).map((j) => j.id));
-        cursor = page.cursor;
-      } while (cursor);
-      return ids;
-    },
-  );
+  const runDirect = async () => {
+    log(`precision + cost, direct path: ${half} jobs due in ${SIZES.direct[0]}–${SIZES.direct[1]} s`);
+    return await runWindow(bench, 'direct', { sweeper: false }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.direct, half))));
+  };
+  const runTransactional = async () => {
+    log(`cost, transactional path: ${SIZES.perPath} jobs via transact()`);
+    return await runWindow(bench, 'transactional', { sweeper: false }, async () =>
+      windowOf(
+        (await mapLimit(Array(SIZES.perPath).fill(0), CALLER_CONCURRENCY, () =>
+          bench.scheduler.transact([], [{ task: benchRecord.name, payload: {}, options: { in: 2 } }]),
+        )).flat(),
+      ),
+    );
+  };
+  const runRetried = async () => {
+    log(`cost, retried path: ${SIZES.perPath} jobs failing once, retried 1 s later`);
+    return await runWindow(bench, 'retried', { sweeper: false }, async () => {
+      const jobs = await enqueueIn(benchFailOnce.name, Array(SIZES.perPath).fill(2));
+      return { ...(await windowOf(jobs)), lastDueAtMs: Math.max(...jobs.map((j) => j.dueAt.getTime())) + 2_000 };
+    });
+  };
+  /** Counts outside any window that a surrounding window must not keep (the schedules' creation). */
+  const setupUsage: MeterSnapshot[] = [];
+  const runRecurring = async () => {
+    const expected = SIZES.schedules * SETTINGS.occurrenceRuns;
+    log(`cost, recurring path: ${SIZES.schedules} schedules every ${SETTINGS.occurrenceEverySec} s × ${SETTINGS.occurrenceRuns} runs`);
+    const tag = Date.now().toString(36);
+    const before = bench.meter.snapshot();
+    await Promise.all(
+      Array.from({ length: SIZES.schedules }, (_, i) =>
+        bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: SETTINGS.occurrenceEverySec, maxRuns: SETTINGS.occurrenceRuns }),
+      ),
+    );
+    setupUsage.push(diff(bench.meter.snapshot(), before));
+    return await runWindow(
+      bench,
+      'recurring',
+      { sweeper: true },
+      async () => ({ ids: [], lastDueAtMs: Date.now() + (SETTINGS.occurrenceRuns + 1) * SETTINGS.occurrenceEverySec * 1000, expected }),
+      async () => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await bench.reader.list({ task: benchOccurrence.name, limit: 1000, ...(cursor ? { cursor } : {}) });
+          ids.push(...page.items.filter((j) => j.id.startsWith(`bench-${tag}-`)).map((j) => j.id));
+          cursor = page.cursor;
+        } while (cursor);
+        return ids;
+      },
+    );
+  };
+  const runCalibration = async () => {
+    log(`calibration: ${CALIBRATION_SWEEPS} idle sweeps`);
+    const sweepsBefore = bench.sweeps.length;
+    const idle = await idleSweeps(bench, CALIBRATION_SWEEPS);
+    const sent = bench.sweeps.slice(sweepsBefore).reduce((n, s) => n + s.sent, 0);
+    if (sent > 0) log(`WARNING: a calibration sweep sent ${sent} messages: the idle cost is overstated`);
+    return idle;
+  };
+  const runScaleSuite = () => {
+    log(`scale: ${SCALE.futureJobs.toLocaleString('en-US')} future jobs, dispatch and enqueueMany rates, bundles`);
+    return runScale(bench, SCALE, log);
+  };
 
-  if (!quick) log(`scale: ${SCALE.futureJobs.toLocaleString('en-US')} future jobs, dispatch and enqueueMany rates, bundles`);
-  const scale = await (scalePromise ?? runScale(bench, SCALE, log));
+  let idle: Awaited<ReturnType<typeof idleSweeps>>;
+  let scale: ScaleResult;
+  let swept: Window;
+  const inner: Window[] = [];
+  if (!quick) {
+    idle = await runCalibration();
+    log(`precision + cost, swept path: ${half} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s`);
+    swept = await runWindow(bench, 'swept', { sweeper: true }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, half))));
+    inner.push(await runDirect(), await runTransactional(), await runRetried(), await runRecurring());
+    scale = await runScaleSuite();
+  } else {
+    // The swept jobs must wait ≥ lookahead + the direct horizon's margin; the other suites use that wait. Phase 1,
+    // until the sweeper starts sending them: calibration (idle sweeps), with the scale suite (its own tables and
+    // meter) beside it. Phase 2, once every swept job is sent and until the first is due: the other windows, whose
+    // counts are taken out of the swept window's. A window that would not end in time runs after the swept one.
+    log(`precision + cost, swept path: ${half} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s; the other suites run while they wait`);
+    const sweepsBefore = bench.sweeps.length;
+    const open = await openWindow(bench, 'swept', { sweeper: true }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, half))));
+    const scalePromise = runScaleSuite();
+    idle = await runCalibration();
+    const firstDueAtMs = open.lastDueAtMs - (SIZES.swept[1]! - SIZES.swept[0]!) * 1000;
+    const sentSoFar = () => bench.sweeps.slice(sweepsBefore).reduce((n, sweep) => n + sweep.sent, 0);
+    while (sentSoFar() < half && Date.now() < firstDueAtMs - 1_000) await sleep(200);
+    log(`swept jobs sent by the sweeper: ${sentSoFar()} of ${half}`);
+    const later: Array<() => Promise<Window>> = [];
+    // Messages may be received up to 1 s before their due time (DelaySeconds is rounded down): inner windows end before.
+    const inTime = async (run: () => Promise<Window>, needsMs: number) => {
+      if (Date.now() + needsMs < firstDueAtMs - 1_000) inner.push(await run());
+      else later.push(run);
+    };
+    await inTime(runRecurring, ((SETTINGS.occurrenceRuns + 1) * SETTINGS.occurrenceEverySec + 5) * 1000);
+    // Precision is measured with nothing else of the bench running.
+    scale = await scalePromise;
+    await inTime(runDirect, (SIZES.direct[1]! + 5) * 1000);
+    await inTime(runTransactional, 8_000);
+    await inTime(runRetried, 9_000);
+    if (later.length > 0) log(`${later.map((r) => r.name).join(', ')} did not fit in the swept jobs' wait: running after them`);
+    swept = excluding(await open.finish(), [idle.usage, ...setupUsage, ...inner.map((w) => w.usage)]);
+    for (const run of later) inner.push(await run());
+  }
+  const fixed = fixedCost(idle.usage, idle.sweeps);
+  const byPath = (path: string) => inner.find((w) => w.path === path)!;
+  const [direct, transactional, retried, recurring] = (['direct', 'transactional', 'retried', 'recurring'] as const).map(byPath) as [Window, Window, Window, Window];
 
   const windows: Window[] = [direct, swept, recurring, transactional, retried];
   const paths = [lateness(direct), lateness(swept)];
+  const breakdown = [
+    // Direct jobs become due from the first seconds of their window, while its enqueue burst still runs.
+    latenessBreakdown('direct', direct.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency, quietFromMs: direct.createEndedAtMs }),
+    latenessBreakdown('swept', swept.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency }),
+  ];
   const costs = windows.map((w) => pathCost(w, fixed, bench.sweeperId, bench.consumerId));
   const results: BenchResults = {
     startedAt: new Date(startedAt).toISOString(),
     mode: quick ? 'quick' : 'full',
     machine: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
     settings: { ...SETTINGS, sizes: SIZES, scale: SCALE },
-    precision: { paths, sweeperJitter: triggerJitter(bench.sweeps) },
+    precision: { paths, sweeperJitter: triggerJitter(bench.sweeps), breakdown },
     cost: { paths: costs, fixed },
     scale,
     targets: judgeTargets(paths, costs, scale),

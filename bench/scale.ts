@@ -7,11 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import {
-  BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand, type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, PurgeQueueCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { transform } from 'esbuild';
+import { createSundialTable } from '../infra/local/sundial-table.ts';
 import type { Clock } from '../lib/core/clock.ts';
 import { SqsJobQueue } from '../lib/queue/sqs-queue.ts';
 import { Scheduler, type JobRequest } from '../lib/scheduler.ts';
@@ -98,7 +97,7 @@ export async function runScale(bench: BenchStack, sizes: ScaleSizes, log: (line:
     const clock = new SetClock(t0);
     const setup = async (label: string) => {
       const tableName = `bench-${label}-${randomBytes(3).toString('hex')}`;
-      await createTable(dynamodb, tableName);
+      await createSundialTable(dynamodb, tableName);
       const store = new DynamoDbJobStore({ tableName, client: dynamodb, shards: SHARDS });
       return { tableName, store, scheduler: new Scheduler({ store, queue, clock }) };
     };
@@ -221,36 +220,6 @@ async function bundleSizes(bench: BenchStack): Promise<BundleSize[]> {
         minifiedBytes: Buffer.byteLength(minified),
         gzipBytes: gzipSync(minified).length,
       };
-    }),
-  );
-}
-
-async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, dueIndex } = TABLE_SCHEMA;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: partitionKey, AttributeType: 'S' },
-        { AttributeName: sortKey, AttributeType: 'S' },
-        { AttributeName: dueIndex.partitionKey, AttributeType: 'S' },
-        { AttributeName: dueIndex.sortKey, AttributeType: 'N' },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: dueIndex.name,
-          KeySchema: [
-            { AttributeName: dueIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: dueIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...dueIndex.projectedAttributes] },
-        },
-      ],
     }),
   );
 }

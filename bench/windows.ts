@@ -20,6 +20,17 @@ export interface Window {
   readonly unfinished: number;
   readonly usage: MeterSnapshot;
   readonly durationMs: number;
+  /** When `create` started and resolved: the window's own enqueue burst. */
+  readonly createStartedAtMs: number;
+  readonly createEndedAtMs: number;
+}
+
+/** A window whose jobs are created; `finish` waits for them and closes its meter. */
+export interface OpenWindow {
+  readonly path: PathName;
+  /** The latest due time of its jobs (the sweeper's occurrences may be a little later). */
+  readonly lastDueAtMs: number;
+  finish(): Promise<Window>;
 }
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
@@ -27,9 +38,66 @@ const ENDED = new Set(['completed', 'failed', 'cancelled']);
 const GRACE_MS = 60_000;
 
 /**
- * Runs one window: `create` makes the jobs (through the metered scheduler) and returns their ids and latest due time;
- * nothing is polled before that due time, so waiting adds no load while jobs fire. Jobs that the sweeper creates
- * (occurrences) are found with `listIds`, and the window waits for `expected` of them.
+ * Opens one window: `create` makes the jobs (through the metered scheduler) and returns their ids and latest due time.
+ * `finish` waits, without polling, until that due time, then reads the jobs until all have ended (or the grace is
+ * over) and returns what was counted since the window opened. Jobs that the sweeper creates (occurrences) are found
+ * with `listIds`, and the window waits for `expected` of them. Between `open` and `finish` other windows may run, as
+ * long as the caller takes their counts out (`excluding`).
+ *
+ * @example
+ * ```ts
+ * const swept = await openWindow(bench, 'swept', { sweeper: true }, async () => ({ ids, lastDueAtMs }));
+ * const direct = await runWindow(bench, 'direct', { sweeper: false }, createDirect);
+ * const sweptWindow = excluding(await swept.finish(), [direct.usage]);
+ * ```
+ */
+export async function openWindow(
+  bench: BenchStack,
+  path: PathName,
+  options: { sweeper: boolean },
+  create: () => Promise<{ ids: readonly string[]; lastDueAtMs: number; expected?: number }>,
+  listIds?: () => Promise<readonly string[]>,
+): Promise<OpenWindow> {
+  if (options.sweeper) bench.stack.resumeDispatch();
+  else bench.stack.pauseDispatch();
+  const before = bench.meter.snapshot();
+  const startedAt = Date.now();
+  const created = await create();
+  const createEndedAtMs = Date.now();
+  const finish = async (): Promise<Window> => {
+    let ids = [...created.ids];
+    await sleep(Math.max(0, created.lastDueAtMs - Date.now() + 1_000));
+    const done = new Map<string, Job>();
+    const deadline = created.lastDueAtMs + GRACE_MS;
+    for (;;) {
+      if (listIds) ids = [...(await listIds())];
+      const pending = ids.filter((id) => !done.has(id));
+      const read = await mapLimit(pending, 8, (id) => bench.reader.get(id));
+      for (const job of read) if (ENDED.has(job.state)) done.set(job.id, job);
+      const complete = ids.length > 0 && ids.length >= (created.expected ?? 0) && done.size === ids.length;
+      if (complete || Date.now() > deadline) {
+        const usage = diff(bench.meter.snapshot(), before);
+        const last = new Map(read.map((j) => [j.id, j]));
+        const jobs = ids.map((id) => done.get(id) ?? last.get(id)!).filter((j) => j !== undefined);
+        bench.stack.resumeDispatch();
+        return {
+          path,
+          jobs,
+          unfinished: Math.max(ids.length, created.expected ?? 0) - done.size,
+          usage,
+          durationMs: Date.now() - startedAt,
+          createStartedAtMs: startedAt,
+          createEndedAtMs,
+        };
+      }
+      await sleep(1_000);
+    }
+  };
+  return { path, lastDueAtMs: created.lastDueAtMs, finish };
+}
+
+/**
+ * Runs one window from start to end (`openWindow`, then `finish`).
  *
  * @example
  * ```ts
@@ -43,30 +111,21 @@ export async function runWindow(
   create: () => Promise<{ ids: readonly string[]; lastDueAtMs: number; expected?: number }>,
   listIds?: () => Promise<readonly string[]>,
 ): Promise<Window> {
-  if (options.sweeper) bench.stack.resumeDispatch();
-  else bench.stack.pauseDispatch();
-  const before = bench.meter.snapshot();
-  const startedAt = Date.now();
-  const created = await create();
-  let ids = [...created.ids];
-  await sleep(Math.max(0, created.lastDueAtMs - Date.now() + 1_000));
-  const done = new Map<string, Job>();
-  const deadline = created.lastDueAtMs + GRACE_MS;
-  for (;;) {
-    if (listIds) ids = [...(await listIds())];
-    const pending = ids.filter((id) => !done.has(id));
-    const read = await mapLimit(pending, 8, (id) => bench.reader.get(id));
-    for (const job of read) if (ENDED.has(job.state)) done.set(job.id, job);
-    const complete = ids.length > 0 && ids.length >= (created.expected ?? 0) && done.size === ids.length;
-    if (complete || Date.now() > deadline) {
-      const usage = diff(bench.meter.snapshot(), before);
-      const last = new Map(read.map((j) => [j.id, j]));
-      const jobs = ids.map((id) => done.get(id) ?? last.get(id)!).filter((j) => j !== undefined);
-      bench.stack.resumeDispatch();
-      return { path, jobs, unfinished: Math.max(ids.length, created.expected ?? 0) - done.size, usage, durationMs: Date.now() - startedAt };
-    }
-    await sleep(1_000);
-  }
+  return await (await openWindow(bench, path, options, create, listIds)).finish();
+}
+
+/**
+ * A window's counts less those of windows (or calibration sweeps) that ran inside it. Exact as long as none of the
+ * outer window's own requests fell inside the inner ones, which the caller arranges (the bench starts them only once
+ * the sweeper has sent every outer job, and ends them before the first is due).
+ *
+ * @example
+ * ```ts
+ * const swept = excluding(outer, [direct.usage, calibration.usage]);
+ * ```
+ */
+export function excluding(window: Window, inner: readonly MeterSnapshot[]): Window {
+  return { ...window, usage: inner.reduce((usage, used) => diff(usage, used), window.usage) };
 }
 
 /**

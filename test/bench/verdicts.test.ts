@@ -17,7 +17,7 @@ const job = (id: string, state: Job['state'], lateMs?: number): Job => ({
   ...(lateMs === undefined ? {} : { result: { startedAtMs: DUE + lateMs } }),
 });
 const usage = (over: Partial<MeterSnapshot>): MeterSnapshot => ({ ...new Meter().snapshot(), ...over });
-const windowOf = (jobs: Job[], u: MeterSnapshot, unfinished = 0): Window => ({ path: 'swept', jobs, unfinished, usage: u, durationMs: 1 });
+const windowOf = (jobs: Job[], u: MeterSnapshot, unfinished = 0): Window => ({ path: 'swept', jobs, unfinished, usage: u, durationMs: 1, createStartedAtMs: 0, createEndedAtMs: 0 });
 
 const pathLateness = (path: string, p99: number, max: number, notCompleted = 0): PathLateness => ({
   path, notCompleted, early: 0, lateness: { count: 100, p50: 1, p90: 2, p99, max, min: 0, mean: 1 },
