@@ -70,6 +70,9 @@ export interface EventSourceMappingDefinition {
 
 export interface ScheduleDefinition {
   readonly logicalId: string;
+  /** The schedule's name (what `Ref` resolves to) and group, as the Scheduler API addresses it. */
+  readonly name: string;
+  readonly groupName: string;
   readonly arn: string;
   readonly kind: 'scheduler' | 'rule';
   readonly expression: string;
@@ -201,6 +204,9 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       const name = refs.get(id)!;
       schedules.push({
         logicalId: id,
+        // The name the template gives it (functions find it by that name in their environment), else its local one.
+        name: typeof props.Name === 'string' ? props.Name : name,
+        groupName: String(props.GroupName ?? 'default'),
         arn:
           kind === 'scheduler'
             ? `arn:aws:scheduler:${region}:${accountId}:schedule/default/${name}`

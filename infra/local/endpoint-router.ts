@@ -1,9 +1,11 @@
 /**
  * One endpoint for both emulators, so `AWS_ENDPOINT_URL` alone configures every SDK client (as with LocalStack): a
- * loopback HTTP proxy that sends DynamoDB calls (`X-Amz-Target: DynamoDB_…`) to DynamoDB Local and the rest to the
- * SQS emulator. The `Host` header is passed on unchanged, so the emulator names queues after this endpoint.
+ * loopback HTTP proxy that sends DynamoDB calls (`X-Amz-Target: DynamoDB_…`) to DynamoDB Local, EventBridge Scheduler
+ * calls to the local Scheduler API, and the rest to the SQS emulator. The `Host` header is passed on unchanged, so the
+ * emulator names queues after this endpoint.
  */
 import { createServer, request, type Server } from 'node:http';
+import type { LocalSchedulerApi } from './scheduler-api.ts';
 
 /** A running router. */
 export interface EndpointRouter {
@@ -21,8 +23,20 @@ export interface EndpointRouter {
  * process.env.AWS_ENDPOINT_URL = router.endpoint;
  * ```
  */
-export async function startEndpointRouter(targets: { dynamodbPort: number; sqsPort: number }): Promise<EndpointRouter> {
+export async function startEndpointRouter(targets: {
+  dynamodbPort: number;
+  sqsPort: number;
+  schedulerApi?: LocalSchedulerApi;
+}): Promise<EndpointRouter> {
   const server: Server = createServer((incoming, outgoing) => {
+    const api = targets.schedulerApi;
+    if (api?.handles(incoming)) {
+      api.handle(incoming, outgoing).catch((error: Error) => {
+        if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
+        outgoing.end(`local scheduler api: ${error.message}`);
+      });
+      return;
+    }
     const target = String(incoming.headers['x-amz-target'] ?? '');
     const port = target.startsWith('DynamoDB') ? targets.dynamodbPort : targets.sqsPort;
     const forward = request(

@@ -16,6 +16,7 @@ import { startEndpointRouter, type EndpointRouter } from './endpoint-router.ts';
 import { LocalFunction, type InvokeResult, type LogSink } from './lambda-runtime.ts';
 import { DEFAULT_MAX_CONCURRENCY, SqsEventSource } from './sqs-event-source.ts';
 import { ScheduledTrigger } from './scheduled-trigger.ts';
+import { LocalSchedulerApi } from './scheduler-api.ts';
 import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.ts';
 
 /** Options of {@link startLocalStack}. */
@@ -170,6 +171,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(async () => {
       await Promise.all([...pollers.map((p) => p.stop()), ...triggers.map((t) => t.stop())]);
     });
+    // The Scheduler API switches the same triggers as pauseDispatch(), so dispatch control works as on AWS.
+    const localSchedules = triggers.flatMap((trigger, i) => {
+      const schedule = deployed.schedules[i]!;
+      if (schedule.kind !== 'scheduler' || !running) return [];
+      const local = {
+        name: schedule.name,
+        groupName: schedule.groupName,
+        arn: schedule.arn,
+        expression: schedule.expression,
+        targetArn: functions.get(schedule.functionLogicalId)!.definition.arn,
+        enabled: schedule.enabled,
+      };
+      running.schedulerApi.register(local, (enabled) => (trigger.paused = !enabled));
+      return [local];
+    });
+    const setDispatch = (enabled: boolean) => {
+      triggers.forEach((t) => (t.paused = !enabled));
+      localSchedules.forEach((s) => (s.enabled = enabled));
+    };
     for (const poller of pollers) poller.start();
     for (const trigger of triggers) trigger.start();
 
@@ -203,8 +223,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }
         return await fn.invoke(event);
       },
-      pauseDispatch: () => triggers.forEach((t) => (t.paused = true)),
-      resumeDispatch: () => triggers.forEach((t) => (t.paused = false)),
+      pauseDispatch: () => setDispatch(false),
+      resumeDispatch: () => setDispatch(true),
       stop: () => (stopping ??= cleanup()),
     };
   } catch (error) {
@@ -216,15 +236,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 async function startEmulators(
   region: string,
   cleanups: (() => Promise<void> | void)[],
-): Promise<{ ddb: DynamoDbLocal; sqs: SqsLocal; router: EndpointRouter }> {
+): Promise<{ ddb: DynamoDbLocal; sqs: SqsLocal; router: EndpointRouter; schedulerApi: LocalSchedulerApi }> {
   const [ddb, sqs] = await Promise.allSettled([startDynamoDbLocal(), startSqsLocal({ region })]);
   if (ddb.status === 'fulfilled') cleanups.push(() => ddb.value.stop());
   if (sqs.status === 'fulfilled') cleanups.push(() => sqs.value.stop());
   if (ddb.status === 'rejected') throw ddb.reason;
   if (sqs.status === 'rejected') throw sqs.reason;
-  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port });
+  const schedulerApi = new LocalSchedulerApi();
+  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port, schedulerApi });
   cleanups.push(() => router.stop());
-  return { ddb: ddb.value, sqs: sqs.value, router };
+  return { ddb: ddb.value, sqs: sqs.value, router, schedulerApi };
 }
 
 async function assemblyFor(
