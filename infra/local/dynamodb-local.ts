@@ -99,6 +99,12 @@ function jarDirectory(): string {
 /** The launcher's source, committed next to this module; its main class has the file's name. */
 const LAUNCHER_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'java', 'LoopbackDynamoDbLocal.java');
 const LAUNCHER_CLASS = 'LoopbackDynamoDbLocal';
+/**
+ * The launcher prints this once it has checked that every connector listens on loopback; keep it in sync with
+ * `READY_LINE` in the Java source. Waiting for it (and not only for an HTTP answer) means a server that would listen
+ * on another address is never handed out, even for the instant before the launcher's check stops it.
+ */
+const LAUNCHER_READY_LINE = 'LoopbackDynamoDbLocal: listening on 127.0.0.1 only';
 
 async function launch(port: number, startTimeoutMs: number): Promise<DynamoDbLocal> {
   const dir = jarDirectory();
@@ -145,7 +151,7 @@ async function launch(port: number, startTimeoutMs: number): Promise<DynamoDbLoc
   exited.catch(() => undefined);
 
   try {
-    await Promise.race([waitUntilAnswering(port, startTimeoutMs), exited]);
+    await Promise.race([waitUntilAnswering(port, startTimeoutMs, () => output.includes(LAUNCHER_READY_LINE)), exited]);
   } catch (error) {
     await terminate(child, 1_000);
     throw error;
@@ -168,10 +174,10 @@ function handle(child: ChildProcess, port: number): DynamoDbLocal {
   };
 }
 
-async function waitUntilAnswering(port: number, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(port: number, timeoutMs: number, launcherReady: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await answers(port)) return;
+    if (launcherReady() && (await answers(port))) return;
     if (Date.now() > deadline) {
       throw new SundialError(
         `DynamoDB Local did not answer on 127.0.0.1:${port} within ${timeoutMs} ms; the machine may be overloaded. ` +

@@ -39,6 +39,8 @@ import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
  */
 public final class LoopbackDynamoDbLocal {
   static final String LOOPBACK = "127.0.0.1";
+  /** Printed once the server listens on loopback only; {@code dynamodb-local.ts} waits for this exact line. */
+  static final String READY_LINE = "LoopbackDynamoDbLocal: listening on 127.0.0.1 only";
 
   private LoopbackDynamoDbLocal() {}
 
@@ -80,6 +82,8 @@ public final class LoopbackDynamoDbLocal {
     for (ServerConnector connector : connectors) {
       assertLoopback(connector);
     }
+    System.out.println(READY_LINE);
+    System.out.flush();
     // Jetty's non-daemon threads keep the JVM alive, as with `java -jar`.
   }
 
