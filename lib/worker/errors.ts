@@ -40,3 +40,22 @@ export class UnknownTaskError extends SundialError {
     this.name = 'UnknownTaskError';
   }
 }
+
+/**
+ * Every attempt of a job ended with its consumer stopping mid-task (a crash, an out-of-memory kill, the invocation's
+ * own timeout), so no attempt is left: stored as the job's `lastError`, and the job fails.
+ *
+ * @example
+ * ```ts
+ * throw new AttemptsExhaustedError('render-report', 3);
+ * ```
+ */
+export class AttemptsExhaustedError extends SundialError {
+  constructor(task: string, maxAttempts: number) {
+    super(
+      `All ${maxAttempts} attempts of task "${task}" ended with the consumer stopping mid-task (crash, out of memory or ` +
+        'the Lambda timeout); check the consumer logs for the attempt, fix the cause, then retry with scheduler.retry(id).',
+    );
+    this.name = 'AttemptsExhaustedError';
+  }
+}

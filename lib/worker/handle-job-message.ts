@@ -20,7 +20,7 @@ import {
   type InvocationLimits,
   type WorkerDeps,
 } from './deps.ts';
-import { MessageDeferredError, UnknownTaskError } from './errors.ts';
+import { AttemptsExhaustedError, MessageDeferredError, UnknownTaskError } from './errors.ts';
 import { decideLostClaim } from './lost-claim.ts';
 import { runWithTimeout } from './run-task.ts';
 
@@ -108,6 +108,11 @@ async function runAttempt(claimed: JobRecord, deps: WorkerDeps, log: Logger, lim
 
   if (!definition) {
     return recordFailure(job, new UnknownTaskError(job.task, registeredTaskNames()), deps, log, { retry: false });
+  }
+  if (job.attempt > job.maxAttempts) {
+    // Only a take-over of an expired lease claims past the budget: the consumers of every attempt so far stopped
+    // mid-task (a crash, an out-of-memory kill, a timeout of the whole invocation). Running again would exceed it.
+    return recordFailure(job, new AttemptsExhaustedError(job.task, job.maxAttempts), deps, log, { retry: false });
   }
   let payload: unknown;
   try {

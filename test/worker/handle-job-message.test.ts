@@ -127,6 +127,21 @@ describe('handleJobMessage: duplicates and stale messages', () => {
     expect(await h.store.getJob(job.id)).toMatchObject({ state: 'completed', attempt: 2 });
   });
 
+  it('fails a job instead of running it again when every attempt ended with its consumer crashing', async () => {
+    const h = createHarness();
+    let runs = 0;
+    const job = jobRecord(defineTestTask(() => void runs++), { maxAttempts: 2 });
+    await h.store.createJob(job);
+    // Two consumers claimed and died mid-task; the message comes back a third time after the last lease ended.
+    await h.store.claimJob(job.id, { dueAtMs: T0, nowMs: T0, leaseUntilMs: T0 + 60_000 });
+    await h.store.claimJob(job.id, { dueAtMs: T0, nowMs: T0 + 60_001, leaseUntilMs: T0 + 120_000 });
+    h.time.now = T0 + 120_001;
+    expect(await handleJobMessage(messageFor(job), h.deps, { deadlineMs: T0 + 20 * 60_000 })).toBe('failed');
+    expect(runs).toBe(0);
+    expect(await h.store.getJob(job.id)).toMatchObject({ state: 'failed', attempt: 3, lastError: { name: 'AttemptsExhaustedError' } });
+    expect(h.queue.deadLetters).toHaveLength(1);
+  });
+
   it("sends a message for the job's own due time when one for an older due time arrives (direct path)", async () => {
     const h = createHarness();
     let runs = 0;
