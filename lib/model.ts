@@ -68,7 +68,14 @@ export interface Schedule<P = unknown> {
 
 const date = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
 
-/** Maps a stored job to the public shape. */
+/**
+ * Maps a stored job to the public shape (dates as `Date`, payload and result parsed).
+ *
+ * @example
+ * ```ts
+ * const job = toJob(await store.getJob(id));
+ * ```
+ */
 export function toJob<P = unknown, R = unknown>(record: JobRecord): Job<P, R> {
   return stripUndefined({
     id: record.id,
@@ -90,7 +97,14 @@ export function toJob<P = unknown, R = unknown>(record: JobRecord): Job<P, R> {
   });
 }
 
-/** Maps a stored schedule to the public shape. */
+/**
+ * Maps a stored schedule to the public shape (`cron` + `timezone`, or `every` in seconds).
+ *
+ * @example
+ * ```ts
+ * const schedule = toSchedule(await store.getSchedule('weekly-report'));
+ * ```
+ */
 export function toSchedule<P = unknown>(record: ScheduleRecord): Schedule<P> {
   const rule = record.recurrence;
   return stripUndefined({

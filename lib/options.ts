@@ -78,7 +78,14 @@ const SCHEDULE_KEYS = new Set<string>([
   ...JOB_OPTION_KEYS, 'cron', 'timezone', 'every', 'startAt', 'endAt', 'maxRuns', 'misfire', 'overlap',
 ]);
 
-/** Problems with the job options themselves (not the queue: only the scheduler knows its queues). */
+/**
+ * Problems with the job options themselves (not the queue: only the scheduler knows its queues).
+ *
+ * @example
+ * ```ts
+ * jobOptionProblems({ maxAttempts: 0, timeout: '20m' }); // two problems, each naming the field and the fix
+ * ```
+ */
 export function jobOptionProblems(options: JobOptions): string[] {
   const problems: string[] = [];
   if (options.maxAttempts !== undefined) problems.push(...maxAttemptsProblems(options.maxAttempts));
@@ -104,6 +111,11 @@ export function jobOptionProblems(options: JobOptions): string[] {
  * Applies defaults: the call's options, then the registered task's, then sundial's. Options that got sundial's
  * default because the task is not loaded in this process are listed in `inherits`: the worker, which has the task's
  * definition, applies the definition's values instead.
+ *
+ * @example
+ * ```ts
+ * resolveJobOptions('unloaded-task', { maxAttempts: 5 }).inherits; // ['backoff', 'storeResult', 'timeoutSec']
+ * ```
  */
 export function resolveJobOptions(task: string, options: JobOptions): ResolvedJobOptions {
   const defaults = getTaskDefinition(task)?.options;
@@ -124,7 +136,14 @@ export function resolveJobOptions(task: string, options: JobOptions): ResolvedJo
   };
 }
 
-/** Problems with a payload: it must survive JSON and fit in a DynamoDB item. Returns the JSON when valid. */
+/**
+ * Problems with a payload: it must survive JSON and fit in a DynamoDB item. Returns the JSON when valid.
+ *
+ * @example
+ * ```ts
+ * payloadProblems({ to: 'ada@example.com' }); // { json: '{"to":"ada@example.com"}', problems: [] }
+ * ```
+ */
 export function payloadProblems(payload: unknown, field = 'payload'): { json?: string; problems: string[] } {
   let json: string | undefined;
   try {
@@ -154,7 +173,12 @@ export interface ValidatedEnqueue {
 }
 
 /**
- * Validates one `enqueue` call. Returns its problems (prefixed with `prefix`, e.g. `items[3].`) or the validated call.
+ * Validates one `enqueue` call. Returns its problems (prefixed with `prefix`, e.g. `items[3]: `) or the validated call.
+ *
+ * @example
+ * ```ts
+ * const { value, problems } = validateEnqueue('send-email', { to: 'a@b.c' }, { in: '5m' }, nowMs, ['default']);
+ * ```
  */
 export function validateEnqueue(
   task: unknown,
@@ -198,7 +222,14 @@ export interface ValidatedSchedule {
   readonly options: ResolvedJobOptions;
 }
 
-/** Validates one `schedule` call; throws one `ValidationError` with every problem. */
+/**
+ * Validates one `schedule` call; throws one `ValidationError` with every problem.
+ *
+ * @example
+ * ```ts
+ * validateSchedule('weekly', 'report', {}, { cron: '0 9 * * MON', timezone: 'Europe/Rome' }, ['default']);
+ * ```
+ */
 export function validateSchedule(
   id: unknown,
   task: unknown,
