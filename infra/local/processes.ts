@@ -70,8 +70,8 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.unref();
     server.once('error', reject);
-    // No host: the dual-stack wildcard, so the port is free on 0.0.0.0 and :: too (DynamoDB Local binds there).
-    server.listen(0, () => {
+    // Loopback, where every server of the local stack listens (DynamoDB Local too, through its launcher).
+    server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       server.close(() => resolve(port));
