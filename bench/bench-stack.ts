@@ -33,6 +33,8 @@ export interface SweepFiring {
 export interface BenchStackProps {
   readonly lookahead: Duration;
   readonly directHorizon: Duration;
+  /** Per-queue options (`maxConcurrency`, `batchSize`), as the construct takes them. */
+  readonly queues?: Readonly<Record<string, { readonly maxConcurrency?: number; readonly batchSize?: number }>>;
 }
 
 /** A running bench stack. */

@@ -146,7 +146,10 @@ function renderBreakdown(breakdown: readonly LatenessBreakdown[]): string[] {
   lines.push(table(header, rows), '');
   for (const b of breakdown) {
     const tail = Math.max(1, Math.ceil(b.traced / 100));
-    const parts = [`${b.path}: ${b.traced} jobs traced (${b.untraced} untraced); of the latest ${tail}, ${b.tailAtConcurrencyLimit} became receivable while every consumer slot was busy`];
+    const parts = [
+      `${b.path}: ${b.traced} jobs traced (${b.untraced} untraced); of the latest ${tail}, ${b.tailAtConcurrencyLimit} became receivable while every consumer slot was busy`,
+      `${b.consumer.invocations} consumer invocations held their slot p50 ${b.consumer.holdMs.p50} ms, p99 ${b.consumer.holdMs.p99} ms; every slot taken ${Math.round(b.consumer.allBusyShare * 1000) / 10} % of the time`,
+    ];
     if (b.byDue) {
       parts.push(`due before the window's enqueue burst ended: ${b.byDue.before.count} jobs, p99 ${b.byDue.before.p99} ms; due after: ${b.byDue.after.count} jobs, p99 ${b.byDue.after.p99} ms`);
     }

@@ -1,8 +1,9 @@
 /**
  * `npm run bench` (`-- --quick` for a small run): boots the local stack with real timers and measures precision, cost
- * per job and scale; prints the tables beside the anchors, writes `bench/results/<mode>-latest.json`, and after a full
- * run rewrites the results section of docs/performance.md. It judges the targets and never fails on them: benchmarks
- * print numbers, tests assert behaviour.
+ * per job and scale; prints the tables beside the anchors, writes `bench/results/<mode>-latest.json` (a variant run,
+ * with `--swept-jobs=N` or `--consumer-concurrency=N`, writes `<mode>-swept<N>-concurrency<N>-latest.json`), and after
+ * a plain full run rewrites the results section of docs/performance.md. It judges the targets and never fails on them:
+ * benchmarks print numbers, tests assert behaviour.
  */
 import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,21 @@ import { latenessBreakdown } from './trace.ts';
 import { excluding, idleSweeps, openWindow, runWindow, type Window } from './windows.ts';
 
 const quick = process.argv.includes('--quick');
+/**
+ * `--swept-jobs=N`: N swept jobs over the same range instead of half the run's jobs — the density study of
+ * docs/performance.md. Such a run writes its own results file and leaves the docs alone.
+ */
+const sweptJobsOverride = wholeNumberArg('--swept-jobs', 'e.g. --swept-jobs=400');
+/**
+ * `--consumer-concurrency=N`: the default queue's event source runs N consumer invocations at once instead of the
+ * local runtime's default — the experiment behind the lateness analysis of docs/performance.md. Own results file too.
+ */
+const consumerConcurrency = wholeNumberArg('--consumer-concurrency', 'at least 2, e.g. --consumer-concurrency=8');
+/** What a run with options writes its results under, so it never replaces the reference run's file or docs. */
+const variant = [
+  sweptJobsOverride === undefined ? '' : `-swept${sweptJobsOverride}`,
+  consumerConcurrency === undefined ? '' : `-concurrency${consumerConcurrency}`,
+].join('');
 const SIZES = quick
   ? { jobs: 100, perPath: 20, schedules: 5, direct: [2, 12], swept: [82, 86] }
   : { jobs: 2_000, perPath: 100, schedules: 20, direct: [2, 70], swept: [80, 200] };
@@ -41,7 +57,11 @@ const horizonsSec = (range: readonly number[], n: number) =>
 log(`mode ${quick ? 'quick' : 'full'}: booting the local stack (DynamoDB Local, SQS emulator, bundled handlers)`);
 const bench = await startBenchStack({
   sweepEverySeconds: SETTINGS.sweepEverySeconds,
-  props: { lookahead: Duration.seconds(SETTINGS.lookaheadSec), directHorizon: Duration.seconds(SETTINGS.directHorizonSec) },
+  props: {
+    lookahead: Duration.seconds(SETTINGS.lookaheadSec),
+    directHorizon: Duration.seconds(SETTINGS.directHorizonSec),
+    ...(consumerConcurrency === undefined ? {} : { queues: { default: { maxConcurrency: consumerConcurrency } } }),
+  },
 });
 let exitCode = 0;
 try {
@@ -57,6 +77,7 @@ try {
   await runWindow(bench, 'direct', { sweeper: false }, async () => windowOf(await enqueueIn(benchRecord.name, Array(8).fill(1))));
 
   const half = SIZES.jobs / 2;
+  const sweptJobs = sweptJobsOverride ?? half;
   const runDirect = async () => {
     log(`precision + cost, direct path: ${half} jobs due in ${SIZES.direct[0]}–${SIZES.direct[1]} s`);
     return await runWindow(bench, 'direct', { sweeper: false }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.direct, half))));
@@ -127,8 +148,8 @@ try {
   const inner: Window[] = [];
   if (!quick) {
     idle = await runCalibration();
-    log(`precision + cost, swept path: ${half} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s`);
-    swept = await runWindow(bench, 'swept', { sweeper: true }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, half))));
+    log(`precision + cost, swept path: ${sweptJobs} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s`);
+    swept = await runWindow(bench, 'swept', { sweeper: true }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, sweptJobs))));
     inner.push(await runDirect(), await runTransactional(), await runRetried(), await runRecurring());
     scale = await runScaleSuite();
   } else {
@@ -136,15 +157,15 @@ try {
     // until the sweeper starts sending them: calibration (idle sweeps), with the scale suite (its own tables and
     // meter) beside it. Phase 2, once every swept job is sent and until the first is due: the other windows, whose
     // counts are taken out of the swept window's. A window that would not end in time runs after the swept one.
-    log(`precision + cost, swept path: ${half} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s; the other suites run while they wait`);
+    log(`precision + cost, swept path: ${sweptJobs} jobs due in ${SIZES.swept[0]}–${SIZES.swept[1]} s; the other suites run while they wait`);
     const sweepsBefore = bench.sweeps.length;
-    const open = await openWindow(bench, 'swept', { sweeper: true }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, half))));
+    const open = await openWindow(bench, 'swept', { sweeper: true }, async () => windowOf(await enqueueIn(benchRecord.name, horizonsSec(SIZES.swept, sweptJobs))));
     const scalePromise = runScaleSuite();
     idle = await runCalibration();
     const firstDueAtMs = open.lastDueAtMs - (SIZES.swept[1]! - SIZES.swept[0]!) * 1000;
     const sentSoFar = () => bench.sweeps.slice(sweepsBefore).reduce((n, sweep) => n + sweep.sent, 0);
-    while (sentSoFar() < half && Date.now() < firstDueAtMs - 1_000) await sleep(200);
-    log(`swept jobs sent by the sweeper: ${sentSoFar()} of ${half}`);
+    while (sentSoFar() < sweptJobs && Date.now() < firstDueAtMs - 1_000) await sleep(200);
+    log(`swept jobs sent by the sweeper: ${sentSoFar()} of ${sweptJobs}`);
     const later: Array<() => Promise<Window>> = [];
     // Messages may be received up to 1 s before their due time (DelaySeconds is rounded down): inner windows end before.
     const inTime = async (run: () => Promise<Window>, needsMs: number) => {
@@ -177,7 +198,7 @@ try {
     startedAt: new Date(startedAt).toISOString(),
     mode: quick ? 'quick' : 'full',
     machine: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
-    settings: { ...SETTINGS, sizes: SIZES, scale: SCALE },
+    settings: { ...SETTINGS, sizes: SIZES, sweptJobs, consumerConcurrency: bench.consumerConcurrency, scale: SCALE },
     precision: { paths, sweeperJitter: triggerJitter(bench.sweeps), breakdown },
     cost: { paths: costs, fixed },
     scale,
@@ -188,10 +209,10 @@ try {
   console.log(`\n${tables}\n`);
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(resultsDir, { recursive: true });
-  const file = `${resultsDir}${results.mode}-latest.json`;
+  const file = `${resultsDir}${results.mode}${variant}-latest.json`;
   writeFileSync(file, `${JSON.stringify({ ...results, windows: windows.map((w) => ({ path: w.path, jobs: w.jobs.length, unfinished: w.unfinished, durationMs: w.durationMs, usage: w.usage })) }, null, 2)}\n`);
   log(`results written to ${file}`);
-  if (!quick) updatePerformanceDoc(tables, results);
+  if (!quick && variant === '') updatePerformanceDoc(tables, results);
 } catch (error) {
   console.error(error);
   exitCode = 1;
@@ -199,6 +220,16 @@ try {
   await bench.stop();
 }
 process.exit(exitCode);
+
+/** A `--name=N` argument as a positive whole number (undefined when absent); exits with a usage message otherwise. */
+function wholeNumberArg(name: string, example: string): number | undefined {
+  const arg = process.argv.find((a) => a.startsWith(`${name}=`));
+  if (arg === undefined) return undefined;
+  const n = Number(arg.slice(name.length + 1));
+  if (Number.isInteger(n) && n > 0) return n;
+  console.error(`${name}: received ${JSON.stringify(arg)}; expected a positive whole number, ${example}.`);
+  process.exit(2);
+}
 
 /** Replaces the generated section of docs/performance.md (between its markers) with this run's tables. */
 function updatePerformanceDoc(tables: string, results: BenchResults): void {

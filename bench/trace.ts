@@ -65,6 +65,11 @@ export class DeliveryTrace {
     this.spans.push([startMs, endMs]);
   }
 
+  /** Consumer invocations that started in `[fromMs, toMs)`, as [start, end] pairs. */
+  spansBetween(fromMs: number, toMs: number): ReadonlyArray<readonly [number, number]> {
+    return this.spans.filter(([start]) => start >= fromMs && start < toMs);
+  }
+
   /** Consumer invocations running at `atMs`. */
   runningAt(atMs: number): number {
     return this.spans.filter(([start, end]) => start <= atMs && atMs < end).length;
@@ -139,6 +144,12 @@ export interface LatenessBreakdown {
    * the event source receives nothing until one ends, so their wait shows as `queue → receive`.
    */
   readonly tailAtConcurrencyLimit: number;
+  /**
+   * The consumer invocations started while the path's jobs came due: how long each held its slot (records of a batch
+   * wait for their own due time, up to a second, before the invocation ends) and the share of that time with every
+   * slot taken.
+   */
+  readonly consumer: { readonly invocations: number; readonly holdMs: Distribution; readonly allBusyShare: number };
   /** Lateness of jobs due before `quietFromMs` (e.g. while the window's enqueue burst ran) and after. */
   readonly byDue?: { readonly quietFromMs: number; readonly before: Distribution; readonly after: Distribution };
 }
@@ -154,7 +165,7 @@ export interface LatenessBreakdown {
 export function latenessBreakdown(
   path: string,
   jobs: readonly Job[],
-  trace: Pick<DeliveryTrace, 'get' | 'runningAt'>,
+  trace: Pick<DeliveryTrace, 'get' | 'runningAt' | 'spansBetween'>,
   options: { maxConcurrency: number; quietFromMs?: number },
 ): LatenessBreakdown {
   const rows: Array<{ shares: number[]; lateness: number; delivery: Delivery }> = [];
@@ -174,12 +185,19 @@ export function latenessBreakdown(
   const tail = [...rows].sort((a, b) => b.lateness - a.lateness).slice(0, rows.length === 0 ? 0 : tailSize);
   const mean = (xs: number[]) => (xs.length === 0 ? NaN : Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10);
   const quietFromMs = options.quietFromMs;
+  const dues = rows.map((r) => r.delivery.dueAtMs);
+  const spans = rows.length === 0 ? [] : trace.spansBetween(Math.min(...dues) - 1_000, Math.max(...dues) + 1);
   return {
     path,
     traced: rows.length,
     untraced,
     stages: STAGES.map(([stage], i) => ({ stage, share: distribution(rows.map((r) => r.shares[i]!)) })),
     tail: STAGES.map(([stage], i) => ({ stage, meanMs: mean(tail.map((r) => r.shares[i]!)) })),
+    consumer: {
+      invocations: spans.length,
+      holdMs: distribution(spans.map(([start, end]) => end - start)),
+      allBusyShare: allBusyShare(spans, options.maxConcurrency),
+    },
     tailAtConcurrencyLimit: tail.filter((r) => trace.runningAt(Math.max(r.delivery.visibleAtMs, r.delivery.dueAtMs)) >= options.maxConcurrency).length,
     ...(quietFromMs === undefined
       ? {}
@@ -191,4 +209,20 @@ export function latenessBreakdown(
           },
         }),
   };
+}
+
+/** Share of the time from the first span's start to the last span's end during which `limit` spans ran at once. */
+function allBusyShare(spans: ReadonlyArray<readonly [number, number]>, limit: number): number {
+  if (spans.length === 0) return 0;
+  const edges = spans.flatMap(([start, end]) => [[start, 1], [end, -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let busyMs = 0;
+  let previous = edges[0]![0];
+  for (const [at, step] of edges) {
+    if (running >= limit) busyMs += at - previous;
+    running += step;
+    previous = at;
+  }
+  const totalMs = edges.at(-1)![0] - edges[0]![0];
+  return totalMs === 0 ? 0 : Math.round((busyMs / totalMs) * 1000) / 1000;
 }

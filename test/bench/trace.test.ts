@@ -78,6 +78,8 @@ describe('latenessBreakdown', () => {
     expect(b.tail.map((t) => t.meanMs)).toEqual([0, 200, 1, 4, 5]);
     expect(b.stages.find((s) => s.stage === 'queue → receive')!.share).toMatchObject({ p50: 0, max: 200 });
     expect(b.stages.find((s) => s.stage === 'claim → start')!.share).toMatchObject({ p50: 5, max: 5 });
+    expect(b.consumer).toMatchObject({ invocations: 2, allBusyShare: 0.818 });
+    expect(b.consumer.holdMs).toMatchObject({ p50: 450, max: 550 });
     expect(b.byDue!.before).toMatchObject({ count: 1, max: 210 });
     expect(b.byDue!.after).toMatchObject({ count: 99, max: 8 });
   });
