@@ -11,16 +11,19 @@ import { sqsClient } from '../lib/aws-clients.ts';
 import { systemClock } from '../lib/clock.ts';
 import { readConfig } from '../lib/config.ts';
 import { SqsJobQueue } from '../lib/queue/sqs-queue.ts';
+import { sqsVisibilityChanger } from '../lib/queue/sqs-visibility.ts';
 import { DynamoDbJobStore } from '../lib/store/dynamodb-store.ts';
 import { createConsumerHandler } from '../lib/worker/consumer-handler.ts';
 import { DEFAULT_METRICS_NAMESPACE } from '../lib/worker/deps.ts';
 import { timerSleep } from '../lib/worker/sleep.ts';
 
 const config = readConfig(process.env);
+const sqs = sqsClient(process.env);
 
 export const handler = createConsumerHandler({
   store: new DynamoDbJobStore({ tableName: config.tableName, client: new DynamoDBClient({}), shards: config.shards }),
-  queue: new SqsJobQueue({ client: sqsClient(process.env), queueUrls: config.queueUrls, deadLetterUrls: config.deadLetterUrls }),
+  queue: new SqsJobQueue({ client: sqs, queueUrls: config.queueUrls, deadLetterUrls: config.deadLetterUrls }),
+  changeVisibility: sqsVisibilityChanger(sqs, Object.values(config.queueUrls)),
   clock: systemClock,
   random: Math.random,
   sleep: timerSleep,

@@ -6,6 +6,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { WorkerDeps } from './deps.ts';
 import { handleJobMessage } from './handle-job-message.ts';
+import { MessageDeferredError } from './errors.ts';
 import { parseJobMessage } from './message.ts';
 
 /**
@@ -30,6 +31,12 @@ export function createConsumerHandler(deps: WorkerDeps): (event: SQSEvent, conte
         await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs });
       } catch (error) {
         deps.logger.error('Message returned to the queue', { messageId: record.messageId, error });
+        if (error instanceof MessageDeferredError && error.retryAfterSec !== undefined && deps.changeVisibility) {
+          await deps.changeVisibility(record, error.retryAfterSec).catch((cause: unknown) =>
+            // Not fatal: the record still comes back, only after the queue's full visibility timeout.
+            deps.logger.warn('Could not shorten the visibility of a deferred message', { messageId: record.messageId, error: cause }),
+          );
+        }
         throw error;
       }
     };

@@ -4,6 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSRecord } from 'aws-lambda';
 import type { Clock } from '../core/clock.ts';
 import type { RandomSource } from '../core/backoff.ts';
 import type { JobQueue } from '../queue/types.ts';
@@ -34,6 +35,11 @@ export interface WorkerDeps {
    * @default ORPHAN_GRACE_MS (2 minutes)
    */
   readonly orphanGraceMs?: number;
+  /**
+   * Makes a record visible again after `delaySec` (SQS `ChangeMessageVisibility`), for messages deferred for a short
+   * while. Without it a deferred record waits the queue's whole visibility timeout.
+   */
+  readonly changeVisibility?: (record: SQSRecord, delaySec: number) => Promise<void>;
 }
 
 /** When one Lambda invocation must have finished its work: the task timeout is cut to fit before it. */

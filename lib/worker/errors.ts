@@ -14,10 +14,16 @@ import { SundialError } from '../core/errors.ts';
  */
 export class MessageDeferredError extends SundialError {
   readonly jobId: string;
-  constructor(jobId: string, reason: string, options?: { cause?: unknown }) {
+  /**
+   * When the message should be seen again, if sooner than the queue's visibility timeout: the consumer handler makes
+   * it visible after that many seconds (`ChangeMessageVisibility`), so a short wait does not cost a full timeout.
+   */
+  readonly retryAfterSec?: number;
+  constructor(jobId: string, reason: string, options?: { cause?: unknown; retryAfterSec?: number }) {
     super(`Message for job "${jobId}" returned to the queue: ${reason}.`, options);
     this.name = 'MessageDeferredError';
     this.jobId = jobId;
+    if (options?.retryAfterSec !== undefined) this.retryAfterSec = options.retryAfterSec;
   }
 }
 

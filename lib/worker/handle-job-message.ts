@@ -52,7 +52,9 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
   if (earlyMs > MAX_EARLY_WAIT_MS) {
     // SQS never delivers before the delay: only a skewed sender clock gets here. Holding a Lambda that long costs more
     // than one more receive.
-    throw new MessageDeferredError(message.id, `it arrived ${earlyMs} ms before its due time`);
+    throw new MessageDeferredError(message.id, `it arrived ${earlyMs} ms before its due time`, {
+      retryAfterSec: Math.ceil(earlyMs / 1000),
+    });
   }
   if (earlyMs > 0) await deps.sleep(earlyMs);
 
@@ -61,7 +63,9 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
     const nowMs = deps.clock.nowMs();
     const taskBudgetMs = limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - nowMs;
     if (taskBudgetMs < MIN_TASK_TIME_MS) {
-      throw new MessageDeferredError(message.id, `only ${Math.max(0, limits.deadlineMs - nowMs)} ms were left in this invocation`);
+      throw new MessageDeferredError(message.id, `only ${Math.max(0, limits.deadlineMs - nowMs)} ms were left in this invocation`, {
+        retryAfterSec: 0,
+      });
     }
     // The job's own timeout is unknown before the claim returns the item; a lease up to the invocation's end (less the
     // safety margin, which covers the lease margin) is never shorter than the attempt and never outlives the
@@ -88,7 +92,8 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
       case 'retry-later':
         throw new MessageDeferredError(message.id, decision.reason);
       case 'wait-for-job':
-        if (tries >= MISSING_JOB_RETRIES) throw new MessageDeferredError(message.id, decision.reason);
+        // The enqueue sends before it writes; under load the write can trail the message by more than these retries.
+        if (tries >= MISSING_JOB_RETRIES) throw new MessageDeferredError(message.id, decision.reason, { retryAfterSec: 1 });
         await deps.sleep(MISSING_JOB_RETRY_DELAY_MS);
         break;
     }

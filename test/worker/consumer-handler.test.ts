@@ -44,6 +44,18 @@ afterEach(() => {
 });
 
 describe('createConsumerHandler', () => {
+  it('returns a message whose job is not written yet after 1 s, not after the whole visibility timeout', async () => {
+    const h = createHarness();
+    const changed: Array<[string, number]> = [];
+    const handler = createConsumerHandler({ ...h.deps, changeVisibility: async (r, sec) => void changed.push([r.messageId, sec]) });
+    // The direct path sends before it writes: here the write has not landed by the time the message arrives.
+    const missing = jobRecord(defineTestTask(() => 1));
+    const response = await handler({ Records: [record('m-early', JSON.stringify(messageFor(missing, T0)))] }, lambdaContext());
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-early' }]);
+    expect(changed).toEqual([['m-early', 1]]);
+  });
+
+
   it('answers with a partial batch response: only the records to deliver again are listed', async () => {
     const h = createHarness();
     let runs = 0;

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSqsLocal, type SqsLocal } from '../../infra/local/sqs-local.ts';
 import { ConfigurationError, DispatchError, ValidationError } from '../../lib/core/errors.ts';
 import { SqsJobQueue } from '../../lib/queue/sqs-queue.ts';
+import { queueUrlOf, sqsVisibilityChanger } from '../../lib/queue/sqs-visibility.ts';
+import type { SQSRecord } from 'aws-lambda';
 import type { JobMessage, OutgoingMessage } from '../../lib/queue/types.ts';
 
 let sqs: SqsLocal;
@@ -147,5 +149,24 @@ describe('SqsJobQueue against the SQS emulator', () => {
     await queueFor({ default: url }, { default: dlq }).sendToDeadLetter('default', message);
     expect(await receiveAll(dlq)).toEqual([message]);
     expect(await receiveAll(url)).toEqual([]);
+  });
+});
+
+describe('sqsVisibilityChanger', () => {
+  it('makes a received message visible again after the given delay', async () => {
+    const url = await createQueue('visibility');
+    const queue = new SqsJobQueue({ client, queueUrls: { default: url } });
+    await queue.send('default', [{ message: { v: 1, id: 'j-vis', dueAtMs: 0, sentAtMs: 0 }, delaySec: 0 }]);
+    const first = await client.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 600, WaitTimeSeconds: 1 }));
+    const received = first.Messages![0]!;
+    const arn = `arn:aws:sqs:us-east-1:000000000000:${url.split('/').pop()}`;
+    await sqsVisibilityChanger(client, [url])({ receiptHandle: received.ReceiptHandle!, eventSourceARN: arn } as SQSRecord, 0);
+    const again = await client.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 2 }));
+    expect(again.Messages?.map((m) => m.MessageId)).toEqual([received.MessageId]);
+  });
+
+  it('finds the queue URL by the name the ARN ends with, or builds the AWS one', () => {
+    expect(queueUrlOf('arn:aws:sqs:eu-west-1:123:jobs', ['http://127.0.0.1:1/000/other', 'http://127.0.0.1:1/000/jobs'])).toBe('http://127.0.0.1:1/000/jobs');
+    expect(queueUrlOf('arn:aws:sqs:eu-west-1:123:jobs', [])).toBe('https://sqs.eu-west-1.amazonaws.com/123/jobs');
   });
 });
