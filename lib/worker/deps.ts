@@ -63,9 +63,13 @@ export const ORPHAN_GRACE_MS = 120_000;
  * seconds, rounded down); a message much earlier than that is sent again with a delay rather than held in a Lambda.
  */
 export const MAX_EARLY_WAIT_MS = 2_000;
-/** How many times (and how far apart) a claim is retried when the job does not exist yet. */
-export const MISSING_JOB_RETRIES = 3;
-export const MISSING_JOB_RETRY_DELAY_MS = 250;
+/**
+ * How long (and how often) a consumer polls for a job that does not exist yet — the direct path sends its message
+ * before it writes the job — before returning the message to the queue for a second. Polls are consistent reads
+ * (half the price of a failed claim) and only happen in that race.
+ */
+export const MISSING_JOB_WAIT_MS = 5_000;
+export const MISSING_JOB_POLL_MS = 100;
 
 /**
  * Names of the metrics the worker emits (EMF); the construct's alarms and dashboards use the same constants.

@@ -13,8 +13,8 @@ import {
   INVOCATION_SAFETY_MARGIN_MS,
   LEASE_MARGIN_MS,
   MAX_EARLY_WAIT_MS,
-  MISSING_JOB_RETRIES,
-  MISSING_JOB_RETRY_DELAY_MS,
+  MISSING_JOB_POLL_MS,
+  MISSING_JOB_WAIT_MS,
   ORPHAN_GRACE_MS,
   WORKER_METRICS,
   type InvocationLimits,
@@ -92,12 +92,24 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
       case 'retry-later':
         throw new MessageDeferredError(message.id, decision.reason);
       case 'wait-for-job':
-        // The enqueue sends before it writes; under load the write can trail the message by more than these retries.
-        if (tries >= MISSING_JOB_RETRIES) throw new MessageDeferredError(message.id, decision.reason, { retryAfterSec: 1 });
-        await deps.sleep(MISSING_JOB_RETRY_DELAY_MS);
+        // The enqueue sends before it writes, and under load the write can trail the message: wait for it here, then
+        // claim again. Only if it is still missing does the message go back to the queue (for a second).
+        if (tries > 0 || !(await waitForJob(message.id, deps, limits))) {
+          throw new MessageDeferredError(message.id, decision.reason, { retryAfterSec: 1 });
+        }
         break;
     }
   }
+}
+
+/** Polls until the job exists (true) or the wait, or the invocation, runs out (false). */
+async function waitForJob(id: string, deps: WorkerDeps, limits: InvocationLimits): Promise<boolean> {
+  const until = Math.min(deps.clock.nowMs() + MISSING_JOB_WAIT_MS, limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - MIN_TASK_TIME_MS);
+  while (deps.clock.nowMs() < until) {
+    await deps.sleep(MISSING_JOB_POLL_MS);
+    if (await deps.store.getJob(id)) return true;
+  }
+  return false;
 }
 
 /** Runs the claimed attempt and records its outcome. */

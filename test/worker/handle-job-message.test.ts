@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageDeferredError } from '../../lib/worker/errors.ts';
 import { handleJobMessage } from '../../lib/worker/handle-job-message.ts';
 import type { TaskContext } from '../../lib/tasks/registry.ts';
-import { ORPHAN_GRACE_MS } from '../../lib/worker/deps.ts';
+import { MISSING_JOB_POLL_MS, MISSING_JOB_WAIT_MS, ORPHAN_GRACE_MS } from '../../lib/worker/deps.ts';
 import { T0, createHarness, defineTestTask, jobRecord, messageFor, storedMetrics } from './harness.ts';
 
 const minute = { deadlineMs: T0 + 15 * 60_000 };
@@ -326,17 +326,35 @@ describe('handleJobMessage: crash repair and orphans', () => {
       await h.store.createJob(job);
     };
     expect(await handleJobMessage(messageFor(job, T0 - 500), h.deps, limits())).toBe('completed');
-    expect(h.time.sleeps).toEqual([250]);
+    expect(h.time.sleeps).toEqual([MISSING_JOB_POLL_MS]);
     expect(runs).toBe(1);
   });
 
-  it('returns a young orphan to the queue after brief retries, and drops it once older than the grace', async () => {
+  it('returns a young orphan to the queue after waiting for its write, and drops it once older than the grace', async () => {
     const h = createHarness();
     const orphan = { v: 1 as const, id: 'never-written', dueAtMs: T0, sentAtMs: T0 - 1_000 };
-    await expect(handleJobMessage(orphan, h.deps, limits())).rejects.toThrow(MessageDeferredError);
-    expect(h.time.sleeps).toEqual([250, 250, 250]);
+    const deferred = await handleJobMessage(orphan, h.deps, limits()).catch((e: unknown) => e);
+    expect(deferred).toBeInstanceOf(MessageDeferredError);
+    expect((deferred as MessageDeferredError).retryAfterSec).toBe(1);
+    expect(h.time.sleeps).toEqual(Array(MISSING_JOB_WAIT_MS / MISSING_JOB_POLL_MS).fill(MISSING_JOB_POLL_MS));
 
     h.time.now = orphan.sentAtMs + ORPHAN_GRACE_MS + 1;
     expect(await handleJobMessage(orphan, h.deps, { deadlineMs: h.time.now + 60_000 })).toBe('dropped');
+  });
+
+  it('runs a job whose write trails its message by seconds (the direct path sends first), without returning it', async () => {
+    const h = createHarness();
+    let runs = 0;
+    const job = jobRecord(defineTestTask(() => void runs++));
+    let polls = 0;
+    const deps = {
+      ...h.deps,
+      sleep: async (ms: number) => {
+        await h.time.sleep(ms);
+        if (++polls === 25) await h.store.createJob(job); // 2.5 s after the message arrived
+      },
+    };
+    expect(await handleJobMessage(messageFor(job), deps, limits())).toBe('completed');
+    expect(runs).toBe(1);
   });
 });
