@@ -15,6 +15,10 @@ afterAll(async () => {
 });
 
 it('fires every job once, on its second, on both paths', async () => {
+  // A deployment that has run before has warm consumers; the first invocation of a fresh one pays a cold start (the
+  // process spawn and module load, as on Lambda), which is the platform's, not the scheduler's. Warm it first.
+  const warm = await t.scheduler.enqueue('record', { log: t.log, tag: 'warm-up' });
+  await eventually(() => (t.runs().some((r) => r.id === warm.id) ? true : undefined), 'warm-up job ran');
   const horizonsSec = Array.from({ length: 40 }, (_, i) => 2 + Math.round((i * 148) / 39));
   const jobs = await Promise.all(
     horizonsSec.map((inSec, i) => t.scheduler.enqueue('record', { log: t.log, tag: inSec < DIRECT_HORIZON_SEC ? 'direct' : 'swept' }, { in: inSec + (i % 10) / 10 })),
