@@ -6,7 +6,9 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
-import { DEFAULT_DIRECT_HORIZON_SEC, readConfig } from './config.ts';
+import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, readConfig } from './config.ts';
+import { spawnDueOccurrences } from './sweeper/occurrences.ts';
+import { sweepConfigFrom } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
@@ -45,6 +47,11 @@ interface CommonOptions {
    * (the sweeper's cursor relies on it). @default 900 s, SQS's longest delay
    */
   readonly directHorizonSec?: number;
+  /**
+   * How far ahead the sweeper spawns recurring occurrences; `schedule` and `resume` spawn those due within it
+   * themselves, so a schedule's first run never waits for the next sweep. @default 90 s
+   */
+  readonly lookaheadSec?: number;
 }
 
 /** Build on DynamoDB and SQS (the normal case). */
@@ -112,6 +119,7 @@ export class Scheduler {
   private readonly random: RandomSource;
   private readonly retentionSec: number;
   private readonly directHorizonMs: number;
+  private readonly lookaheadSec: number;
   private readonly aws?: { tableName: string; doc: DynamoDBDocumentClient; shards: number };
 
   constructor(options: SchedulerOptions) {
@@ -119,6 +127,7 @@ export class Scheduler {
     this.random = options.random ?? Math.random;
     this.retentionSec = (options.retentionDays ?? 7) * 86_400;
     this.directHorizonMs = (options.directHorizonSec ?? DEFAULT_DIRECT_HORIZON_SEC) * 1000;
+    this.lookaheadSec = options.lookaheadSec ?? DEFAULT_LOOKAHEAD_SEC;
     if ('store' in options) {
       this.store = options.store;
       this.queue = options.queue;
@@ -153,6 +162,7 @@ export class Scheduler {
       shards: config.shards,
       retentionDays: config.retentionDays,
       directHorizonSec: config.directHorizonSec,
+      lookaheadSec: config.lookaheadSec,
       dynamodb: dynamodbClient(env),
       sqs: sqsClient(env),
       ...options,
@@ -345,6 +355,10 @@ export class Scheduler {
     };
     const replaced = await this.store.putSchedule(record);
     if (replaced) await this.cancelPendingOccurrences(replaced, nowMs);
+    if (first !== undefined && first <= nowMs + this.lookaheadSec * 1000) {
+      await this.spawnNear(id, nowMs);
+      return toSchedule<P>(await this.requireSchedule(id));
+    }
     return toSchedule<P>(record);
   }
 
@@ -456,7 +470,10 @@ export class Scheduler {
       next === undefined ||
       (schedule.endAtMs !== undefined && next > schedule.endAtMs) ||
       (schedule.maxRuns !== undefined && schedule.runs >= schedule.maxRuns);
-    return toSchedule(await this.store.setSchedulePaused(scheduleId, false, nowMs, ended ? undefined : next));
+    const resumed = await this.store.setSchedulePaused(scheduleId, false, nowMs, ended ? undefined : next);
+    if (resumed.nextRunAtMs === undefined || resumed.nextRunAtMs > nowMs + this.lookaheadSec * 1000) return toSchedule(resumed);
+    await this.spawnNear(scheduleId, nowMs);
+    return toSchedule(await this.requireSchedule(scheduleId));
   }
 
   /**
@@ -581,6 +598,28 @@ export class Scheduler {
     const schedule = await this.store.getSchedule(id);
     if (!schedule) throw new NotFoundError('schedule', id);
     return schedule;
+  }
+
+  /**
+   * Spawns a schedule's occurrences due within one lookahead, exactly as a sweep would (same conditions, so a sweep
+   * running at the same moment cannot spawn one twice): the next sweep may come up to a trigger period later.
+   */
+  private async spawnNear(id: string, nowMs: number): Promise<void> {
+    await spawnDueOccurrences(
+      {
+        deps: {
+          store: this.store,
+          queue: this.queue,
+          clock: this.clock,
+          owner: 'scheduler-api',
+          config: sweepConfigFrom({ shards: this.store.shards, lookaheadSec: this.lookaheadSec }),
+        },
+        nowMs,
+        untilMs: nowMs + this.lookaheadSec * 1000,
+        counters: { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 },
+      },
+      id,
+    );
   }
 
   /** Cancels occurrences of `schedule`'s rule already spawned (before its nextRunAt) that have not started yet. */

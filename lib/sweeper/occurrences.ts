@@ -54,13 +54,16 @@ export function occurrenceJob(schedule: ScheduleRecord, fireAtMs: number, nowMs:
  * if (schedule.overlap === 'skip' && (await previousRunBusy(ctx, schedule.lastJobId))) { ... }
  * ```
  */
-export async function previousRunBusy(ctx: SweepContext, lastJobId: string | undefined): Promise<boolean> {
+export async function previousRunBusy(ctx: OccurrenceContext, lastJobId: string | undefined): Promise<boolean> {
   if (lastJobId === undefined) return false;
   const last = await ctx.deps.store.getJob(lastJobId);
   if (!last) return false;
   if (last.state === 'running' || last.state === 'retrying') return true;
   return last.state === 'scheduled' && last.dueAtMs <= ctx.nowMs;
 }
+
+/** What spawning needs of a sweep: its window and counters. `Scheduler.schedule` and `resume` spawn with it too. */
+export type OccurrenceContext = Pick<SweepContext, 'deps' | 'nowMs' | 'untilMs' | 'counters'>;
 
 /**
  * Spawns the occurrences of schedule `id` due within the sweep's window. The schedule is read again (the lane entry may
@@ -72,7 +75,7 @@ export async function previousRunBusy(ctx: SweepContext, lastJobId: string | und
  * await spawnDueOccurrences(ctx, 'weekly-report');
  * ```
  */
-export async function spawnDueOccurrences(ctx: SweepContext, id: string): Promise<void> {
+export async function spawnDueOccurrences(ctx: OccurrenceContext, id: string): Promise<void> {
   const { store, queue, clock, config } = ctx.deps;
   const schedule = await store.getSchedule(id);
   if (!schedule || schedule.paused || schedule.nextRunAtMs === undefined || schedule.nextRunAtMs > ctx.untilMs) return;

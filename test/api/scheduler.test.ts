@@ -200,6 +200,21 @@ describe('Scheduler schedules', () => {
     expect((await scheduler.getSchedule('report')).nextRunAt).toEqual(s.nextRunAt);
   });
 
+  it('spawns the occurrences due before the next sweep itself, so the first run is on time', async () => {
+    const { scheduler, queue } = setup();
+    const s = await scheduler.schedule('soon', 't', {}, { every: 30 });
+    // Lookahead 90 s: slots at +30, +60 and +90 s are already in SQS with their delays; the sweeper takes over after.
+    expect(queue.take().map((m) => [m.message.id, m.delaySec])).toEqual([
+      [occurrenceJobId('soon', T0 + 30_000), 30],
+      [occurrenceJobId('soon', T0 + 60_000), 60],
+      [occurrenceJobId('soon', T0 + 90_000), 90],
+    ]);
+    expect(s).toMatchObject({ runs: 3, nextRunAt: new Date(T0 + 120_000) });
+    // A schedule whose first run is far away waits for the sweeper.
+    await scheduler.schedule('later', 't', {}, { cron: '0 12 * * *' });
+    expect(queue.take()).toEqual([]);
+  });
+
   it('reports every schedule problem at once', async () => {
     const { scheduler } = setup();
     const error = (await scheduler
@@ -247,6 +262,11 @@ describe('Scheduler schedules', () => {
     const resumed = await scheduler.resume('hourly');
     expect(resumed.paused).toBe(false);
     expect(resumed.nextRunAt).toEqual(new Date('2026-11-23T13:00:00Z'));
+    clock.t = Date.parse('2026-11-23T13:59:30Z');
+    await scheduler.pause('hourly');
+    const resumedSoon = await scheduler.resume('hourly'); // 14:00 is 30 s away: spawned by resume itself
+    expect(resumedSoon.nextRunAt).toEqual(new Date('2026-11-23T15:00:00Z'));
+    expect((await scheduler.get(occurrenceJobId('hourly', Date.parse('2026-11-23T14:00:00Z')))).state).toBe('scheduled');
     await scheduler.cancel('hourly');
     await expect(scheduler.getSchedule('hourly')).rejects.toBeInstanceOf(NotFoundError);
     await expect(scheduler.pause('hourly')).rejects.toBeInstanceOf(NotFoundError);
