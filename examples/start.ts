@@ -18,6 +18,12 @@ const stack = await startLocalStack({
 });
 console.log(`[sundial] local stack up in ${stack.bootMs} ms; table ${stack.env.SUNDIAL_TABLE_NAME}`);
 
+// A deployed consumer that has served traffic is warm; a fresh one pays a cold start (process spawn and module load)
+// on its first invocation. Warm it with an empty batch so the demo shows the scheduler's lateness, not that.
+const consumer = [...stack.functions.keys()].find((logicalId) => logicalId.includes('Consumer'))!;
+await stack.invoke(consumer, { Records: [] });
+console.log('[sundial] consumer warmed (an empty SQS batch), as a deployment that has served traffic would be');
+
 const scheduler = Scheduler.fromEnv(stack.env);
 const soon = await scheduler.enqueue('announce', { label: 'one-off in 5 s (direct SQS path)' }, { in: 5 });
 const later = await scheduler.enqueue('announce', { label: 'one-off in 90 s' }, { in: 90 });
