@@ -14,8 +14,12 @@ import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { DeployedQueue, EventSourceMappingDefinition } from './deploy.ts';
 import type { InvokeResult, LocalFunction } from './lambda-runtime.ts';
 
-/** Used when the mapping sets no `ScalingConfig.MaximumConcurrency` (AWS scales far higher; 2 cores do not). */
-export const DEFAULT_MAX_CONCURRENCY = 4;
+/**
+ * Concurrent batches when the mapping sets no `ScalingConfig.MaximumConcurrency`: AWS starts an SQS event source at
+ * five and, while messages keep coming, adds up to 300 more per minute (up to 1,000). Locally, on a couple of cores,
+ * it stays at AWS's starting five, so a dense burst can wait here where AWS would have scaled out.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 5;
 
 /**
  * Builds the `SQSRecord` Lambda delivers for a received message.
