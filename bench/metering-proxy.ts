@@ -12,6 +12,7 @@ import { createServer, request, type IncomingHttpHeaders, type Server } from 'no
 import { gunzipSync } from 'node:zlib';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
+import { listenOnLoopback } from '../infra/local/processes.ts';
 import { CAPACITY_OPERATIONS, type Meter } from './meter.ts';
 
 /** Partition key value of the sweeper's state item (`sweeperKey()` in lib/store/dynamodb-items.ts). */
@@ -67,18 +68,7 @@ export async function startMeteringProxy(target: string, meter: Meter): Promise<
       forward.end(call.body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  let stopping: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop: () =>
-      (stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
-  };
+  return listenOnLoopback(server);
 }
 
 interface ClassifiedCall {

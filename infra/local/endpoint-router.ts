@@ -5,14 +5,11 @@
  * emulator names queues after this endpoint.
  */
 import { createServer, request, type Server } from 'node:http';
+import { listenOnLoopback, type LoopbackServer } from './processes.ts';
 import type { LocalSchedulerApi } from './scheduler-api.ts';
 
 /** A running router. */
-export interface EndpointRouter {
-  readonly endpoint: string;
-  readonly port: number;
-  stop(): Promise<void>;
-}
+export type EndpointRouter = LoopbackServer;
 
 /**
  * Starts the router on a free loopback port.
@@ -52,17 +49,5 @@ export async function startEndpointRouter(targets: {
     });
     incoming.pipe(forward);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  let stopping: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    stop: () =>
-      (stopping ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
-  };
+  return listenOnLoopback(server);
 }

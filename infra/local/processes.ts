@@ -4,6 +4,7 @@
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
+import type { Server } from 'node:http';
 
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -134,4 +135,36 @@ export function isProcessAlive(pid: number): boolean {
     // EPERM means it exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** An HTTP server of the local stack, listening on a loopback port. */
+export interface LoopbackServer {
+  readonly endpoint: string;
+  readonly port: number;
+  /** Closes the server and its open connections; idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `server` on a free 127.0.0.1 port (every server of the local stack listens on loopback only).
+ *
+ * @example
+ * ```ts
+ * const { endpoint, stop } = await listenOnLoopback(createServer(handler));
+ * ```
+ */
+export async function listenOnLoopback(server: Server): Promise<LoopbackServer> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      (stopping ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
+  };
 }
