@@ -20,8 +20,7 @@ console.log(`[sundial] local stack up in ${stack.bootMs} ms; table ${stack.env.S
 
 // A deployed consumer that has served traffic is warm; a fresh one pays a cold start (process spawn and module load)
 // on its first invocation. Warm it with an empty batch so the demo shows the scheduler's lateness, not that.
-const consumer = [...stack.functions.keys()].find((logicalId) => logicalId.includes('Consumer'))!;
-await stack.invoke(consumer, { Records: [] });
+await stack.invoke('Consumer', { Records: [] });
 console.log('[sundial] consumer warmed (an empty SQS batch), as a deployment that has served traffic would be');
 
 const scheduler = Scheduler.fromEnv(stack.env);

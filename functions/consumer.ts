@@ -4,24 +4,22 @@
  * user's task modules first (so `defineTask` has filled the registry), then re-exports this handler.
  * Clients are built once per container; the environment is read once (docs/architecture.md lists the variables).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { sqsClient } from '../lib/aws-clients.ts';
+import { dynamodbClient, sqsClient } from '../lib/aws-clients.ts';
 import { systemClock } from '../lib/clock.ts';
-import { readConfig } from '../lib/config.ts';
+import { DEFAULT_METRICS_NAMESPACE, readConfig } from '../lib/config.ts';
 import { SqsJobQueue } from '../lib/queue/sqs-queue.ts';
 import { sqsVisibilityChanger } from '../lib/queue/sqs-visibility.ts';
 import { DynamoDbJobStore } from '../lib/store/dynamodb-store.ts';
 import { createConsumerHandler } from '../lib/worker/consumer-handler.ts';
-import { DEFAULT_METRICS_NAMESPACE } from '../lib/worker/deps.ts';
 import { timerSleep } from '../lib/worker/sleep.ts';
 
 const config = readConfig(process.env);
 const sqs = sqsClient(process.env);
 
 export const handler = createConsumerHandler({
-  store: new DynamoDbJobStore({ tableName: config.tableName, client: new DynamoDBClient({}), shards: config.shards }),
+  store: new DynamoDbJobStore({ tableName: config.tableName, client: dynamodbClient(process.env), shards: config.shards }),
   queue: new SqsJobQueue({ client: sqs, queueUrls: config.queueUrls, deadLetterUrls: config.deadLetterUrls }),
   changeVisibility: sqsVisibilityChanger(sqs, Object.values(config.queueUrls)),
   clock: systemClock,

@@ -19,7 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { ValidationError } from '../lib/core/errors.ts';
-import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
+import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_METRICS_NAMESPACE, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
 import {
   DEFAULT_TASKS_ENTRY,
   HANDLER_ENTRIES,
@@ -167,7 +167,7 @@ export interface SundialSchedulerProps {
 /** `POWERTOOLS_SERVICE_NAME` of both functions: Powertools Metrics adds it as the `service` dimension. */
 export const SUNDIAL_SERVICE_NAME = 'sundial';
 /** Namespace of the custom metrics the handlers emit (EMF). */
-export const SUNDIAL_METRICS_NAMESPACE = 'Sundial';
+export const SUNDIAL_METRICS_NAMESPACE = DEFAULT_METRICS_NAMESPACE;
 
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 /** What `enqueue`, `enqueueMany`, `schedule` and `transact` write: conditional puts and updates, never deletes. */

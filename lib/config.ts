@@ -24,6 +24,8 @@ export const DEFAULT_SHARDS = 8;
 export const DEFAULT_LOOKAHEAD_SEC = 90;
 export const MAX_LOOKAHEAD_SEC = 600;
 export const DEFAULT_RETENTION_DAYS = 7;
+/** CloudWatch namespace of sundial's metrics, when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
+export const DEFAULT_METRICS_NAMESPACE = 'Sundial';
 /** SQS holds a message at most 900 s: the largest direct horizon. */
 export const DEFAULT_DIRECT_HORIZON_SEC = 900;
 

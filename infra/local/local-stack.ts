@@ -193,12 +193,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const poller of pollers) poller.start();
     for (const trigger of triggers) trigger.start();
 
-    // Logical id, physical name, or the construct id the logical id was made from ("Consumer" → "Consumer1A2B3C4D").
-    const byName = (name: string) =>
-      functions.get(name) ??
-      [...functions.values()].find(
-        (f) => f.definition.functionName === name || new RegExp(`^${name}[0-9A-F]{8}$`).test(f.definition.logicalId),
-      );
+    // Logical id, physical name, or the construct id the logical id ends with: CDK joins the construct path and adds a
+    // hash ("Sundial/Consumer" → "SundialConsumer1A2B3C4D"). A construct id that matches several functions matches none.
+    const byName = (name: string) => {
+      const exact = functions.get(name) ?? [...functions.values()].find((f) => f.definition.functionName === name);
+      if (exact) return exact;
+      const byConstructId = [...functions.values()].filter((f) => new RegExp(`${name}[0-9A-F]{8}$`).test(f.definition.logicalId));
+      return byConstructId.length === 1 ? byConstructId[0] : undefined;
+    };
     let stopping: Promise<void> | undefined;
     return {
       env: { ...awsEnv, ...sundialEnv(deployed) },

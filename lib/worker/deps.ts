@@ -82,5 +82,3 @@ export const WORKER_METRICS = {
   latenessMs: 'LatenessMs',
 } as const;
 
-/** The metrics namespace when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
-export const DEFAULT_METRICS_NAMESPACE = 'Sundial';
