@@ -10,7 +10,7 @@ import { parseRecurrence, type NormalizedRecurrence, type RecurringSpec } from '
 import { describeValue, nameProblems } from './core/validation.ts';
 import { oneOffProblems, resolveDueAtMs, type OneOffSpec } from './core/when.ts';
 import type { InheritedOption, MisfirePolicy, OverlapPolicy } from './store/types.ts';
-import { getTaskDefinition } from './tasks/registry.ts';
+import { getTaskDefinition, type ResolvedTaskOptions } from './tasks/registry.ts';
 
 /** A task's own defaults when no task module is loaded: 30 s timeout, results not stored. */
 export const DEFAULT_TIMEOUT_SEC = 30;
@@ -62,12 +62,7 @@ export interface ScheduleOptions extends RecurringSpec, JobOptions {
 }
 
 /** Job options with every default applied. */
-export interface ResolvedJobOptions {
-  readonly queue: string;
-  readonly maxAttempts: number;
-  readonly backoff: BackoffSpec;
-  readonly timeoutSec: number;
-  readonly storeResult: boolean;
+export interface ResolvedJobOptions extends ResolvedTaskOptions {
   /** Options left to the task's definition, applied by the worker (empty when the task is loaded here). */
   readonly inherits: readonly InheritedOption[];
 }
@@ -123,16 +118,34 @@ export function resolveJobOptions(task: string, options: JobOptions): ResolvedJo
     ? []
     : (['maxAttempts', 'backoff', 'storeResult'] as const).filter((o) => options[o] === undefined);
   if (!defaults && options.timeout === undefined) inherits.push('timeoutSec');
+  return { ...withDefaults(options, defaults ?? SUNDIAL_DEFAULTS), inherits };
+}
+
+/** sundial's own job defaults, for jobs whose task gives none. */
+export const SUNDIAL_DEFAULTS: ResolvedTaskOptions = {
+  queue: 'default',
+  maxAttempts: DEFAULT_MAX_ATTEMPTS,
+  backoff: DEFAULT_BACKOFF,
+  timeoutSec: DEFAULT_TIMEOUT_SEC,
+  storeResult: false,
+};
+
+/**
+ * `options` (already validated) completed from `base`: the one place the default chain is spelled out, for
+ * `defineTask` (base: sundial's defaults) and `enqueue` (base: the task's).
+ *
+ * @example
+ * ```ts
+ * withDefaults({ timeout: '2m' }, SUNDIAL_DEFAULTS); // { queue: 'default', maxAttempts: 3, …, timeoutSec: 120 }
+ * ```
+ */
+export function withDefaults(options: JobOptions, base: ResolvedTaskOptions): ResolvedTaskOptions {
   return {
-    queue: options.queue ?? defaults?.queue ?? 'default',
-    maxAttempts: options.maxAttempts ?? defaults?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    backoff: options.backoff ?? defaults?.backoff ?? DEFAULT_BACKOFF,
-    timeoutSec:
-      options.timeout !== undefined
-        ? Math.ceil(parseDurationMs(options.timeout, 'timeout') / 1000)
-        : (defaults?.timeoutSec ?? DEFAULT_TIMEOUT_SEC),
-    storeResult: options.storeResult ?? defaults?.storeResult ?? false,
-    inherits,
+    queue: options.queue ?? base.queue,
+    maxAttempts: options.maxAttempts ?? base.maxAttempts,
+    backoff: options.backoff ?? base.backoff,
+    timeoutSec: options.timeout !== undefined ? Math.ceil(parseDurationMs(options.timeout, 'timeout') / 1000) : base.timeoutSec,
+    storeResult: options.storeResult ?? base.storeResult,
   };
 }
 

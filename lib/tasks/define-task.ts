@@ -1,11 +1,9 @@
 /**
  * `defineTask`: declares a task once — its name, handler and defaults — and gives callers a typed handle to enqueue it.
  */
-import { DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS } from '../core/backoff.ts';
-import { parseDurationMs } from '../core/duration.ts';
 import { assertValid, nameProblems } from '../core/validation.ts';
 import type { Job, Schedule } from '../model.ts';
-import { DEFAULT_TIMEOUT_SEC, jobOptionProblems, type EnqueueOptions, type JobOptions, type ScheduleOptions } from '../options.ts';
+import { jobOptionProblems, SUNDIAL_DEFAULTS, withDefaults, type EnqueueOptions, type JobOptions, type ScheduleOptions } from '../options.ts';
 import { defaultScheduler, type Scheduler } from '../scheduler.ts';
 import { registerTask, type TaskDefinition, type TaskHandler } from './registry.ts';
 
@@ -62,13 +60,7 @@ export function defineTask<P = unknown, R = unknown>(
   const task: Task<P, R> = {
     name,
     handler,
-    options: {
-      queue: options.queue ?? 'default',
-      maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      backoff: options.backoff ?? DEFAULT_BACKOFF,
-      timeoutSec: options.timeout !== undefined ? Math.ceil(parseDurationMs(options.timeout, 'timeout') / 1000) : DEFAULT_TIMEOUT_SEC,
-      storeResult: options.storeResult ?? false,
-    },
+    options: withDefaults(options, SUNDIAL_DEFAULTS),
     enqueue: (payload, { scheduler, ...rest } = {}) => pick(scheduler).enqueue(name, payload, rest) as Promise<Job<P, R>>,
     schedule: (id, payload, { scheduler, ...rest }) => pick(scheduler).schedule(id, name, payload, rest),
   };
