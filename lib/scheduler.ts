@@ -7,6 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, readConfig } from './config.ts';
+import { emptyCounters } from './sweeper/context.ts';
 import { spawnDueOccurrences } from './sweeper/occurrences.ts';
 import { sweepConfigFrom } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
@@ -616,7 +617,7 @@ export class Scheduler {
         },
         nowMs,
         untilMs: nowMs + this.lookaheadSec * 1000,
-        counters: { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 },
+        counters: emptyCounters(),
       },
       id,
     );

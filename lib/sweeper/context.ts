@@ -14,6 +14,18 @@ export interface SweepCounters {
   pagesRead: number;
 }
 
+/**
+ * Counters at zero, for a new sweep (or a spawn outside one).
+ *
+ * @example
+ * ```ts
+ * const counters = emptyCounters();
+ * ```
+ */
+export function emptyCounters(): SweepCounters {
+  return { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 };
+}
+
 export interface SweepContext {
   readonly deps: SweepDeps;
   /** The sweep's `now`: window and misfire decisions use it; message delays use the clock at each send. */

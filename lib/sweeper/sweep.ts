@@ -4,7 +4,7 @@
  */
 import { sweepShardBuckets } from './bucket-sweep.ts';
 import type { SweepContext, SweepCounters } from './context.ts';
-import { recordFailure } from './context.ts';
+import { emptyCounters, recordFailure } from './context.ts';
 import { CursorBook } from './cursor-book.ts';
 import { sweepShardLane } from './lane-sweep.ts';
 import { validateSweepConfig } from './sweep-config.ts';
@@ -42,7 +42,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   const untilMs = nowMs + config.lookaheadSec * 1000;
   const budgetEndMs = nowMs + DEFAULT_SWEEP_BUDGET_MS;
   const remainingTimeMs = deps.remainingTimeMs ?? (() => budgetEndMs - clock.nowMs());
-  const counters: SweepCounters = { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 };
+  const counters: SweepCounters = emptyCounters();
   const failures: SweepFailure[] = [];
   const report = (flags: Pick<SweepReport, 'skipped' | 'continued' | 'leaseLost'>): SweepReport => ({
     ...flags,
