@@ -10,7 +10,7 @@ import { schedulerClient } from '../lib/aws-clients.ts';
 import { dispatchControlFromEnv, dispatchStatus, pauseDispatch, resumeDispatch } from '../lib/sweeper/dispatch-control.ts';
 import type { JobState } from '../lib/store/types.ts';
 
-const USAGE = `Usage: sundial <command> [options]
+const USAGE = `Usage: sundial <command> [options]      (the CLI of the npm package sundial-scheduler)
 
 Commands
   dev [--workers file.ts ...]                 start the local stack with your task modules (Ctrl-C stops it)

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { Scheduler, defineTask } from 'sundial';
+ * import { Scheduler, defineTask } from 'sundial-scheduler';
  * const scheduler = Scheduler.fromEnv();
  * await scheduler.enqueue('send-email', { to: 'ada@example.com' }, { in: '10m' });
  * ```

@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { startLocalStack } from 'sundial/infra/local/index.ts';
+ * import { startLocalStack } from 'sundial-scheduler/local';
  * const stack = await startLocalStack({ workers: ['./tasks.ts'] });
  * ```
  */
