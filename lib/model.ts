@@ -28,6 +28,8 @@ export interface Job<P = unknown, R = unknown> {
   readonly startedAt?: Date;
   readonly finishedAt?: Date;
   readonly result?: R;
+  /** Set instead of `result` when the task's return value could not be stored (too large for the item, or not JSON). */
+  readonly resultDropped?: string;
   readonly lastError?: StoredError;
   readonly uniqueKey?: string;
   readonly scheduleId?: string;
@@ -91,6 +93,7 @@ export function toJob<P = unknown, R = unknown>(record: JobRecord): Job<P, R> {
     startedAt: date(record.startedAtMs),
     finishedAt: date(record.finishedAtMs),
     result: record.result === undefined ? undefined : (JSON.parse(record.result) as R),
+    ...(record.resultDropped === undefined ? {} : { resultDropped: record.resultDropped }),
     lastError: record.lastError,
     uniqueKey: record.uniqueKey,
     scheduleId: record.scheduleId,

@@ -33,6 +33,11 @@ const PENDING_OCCURRENCE_LOOKBACK_MS = 60_000;
 const MAX_PENDING_OCCURRENCES = 1000;
 /** DynamoDB's limit on the actions of one transaction. */
 const MAX_TRANSACTION_ACTIONS = 100;
+/**
+ * `enqueueMany` sends and writes in slices of this many jobs: a message never waits for its job's write longer than one
+ * slice takes to write (about half a second), however large the call — well inside the consumer's orphan grace.
+ */
+export const ENQUEUE_SLICE_SIZE = 1_000;
 const JOB_STATES: readonly JobState[] = ['scheduled', 'running', 'retrying', 'completed', 'failed', 'cancelled'];
 
 /** Settings shared by both ways of building a `Scheduler`. */
@@ -221,24 +226,8 @@ export class Scheduler {
         }
       }),
     );
-    const direct = plain.filter((p) => p.record.placement === 'none');
-    const unsent = new Map<string, Error>();
-    try {
-      await dispatch(this.queue, direct.map((p) => p.record), nowMs);
-    } catch (error) {
-      // Ids whose message did not go out are not written either: a recorded job must have its message.
-      const failed = (error as { failedIds?: readonly string[] }).failedIds ?? direct.map((p) => p.record.id);
-      for (const id of failed) unsent.set(id, error as Error);
-    }
-    const toWrite = plain.filter((p) => !unsent.has(p.record.id));
-    const writeErrors = await this.store.createJobs(toWrite.map((p) => p.record));
-    toWrite.forEach((p, i) => {
-      const error = writeErrors[i];
-      results[p.index] = error ? { ok: false, error } : { ok: true, job: toJob(p.record) };
-    });
-    for (const p of plain) {
-      const error = unsent.get(p.record.id);
-      if (error) results[p.index] = { ok: false, error };
+    for (let start = 0; start < plain.length; start += ENQUEUE_SLICE_SIZE) {
+      await this.sendThenWrite(plain.slice(start, start + ENQUEUE_SLICE_SIZE), results, nowMs);
     }
     return results;
   }
@@ -538,6 +527,32 @@ export class Scheduler {
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
     if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
     return (await this.store.createJob(record)).job;
+  }
+
+  /**
+   * One slice of `enqueueMany`: the near-due jobs' messages, then every job's write (send-then-put, as `write` does;
+   * docs/architecture.md, "Two dispatch paths").
+   */
+  private async sendThenWrite(slice: ReadonlyArray<{ index: number; record: JobRecord }>, results: EnqueueManyResult[], nowMs: number): Promise<void> {
+    const direct = slice.filter((p) => p.record.placement === 'none');
+    const unsent = new Map<string, Error>();
+    try {
+      await dispatch(this.queue, direct.map((p) => p.record), nowMs);
+    } catch (error) {
+      // Ids whose message did not go out are not written either: a recorded job must have its message.
+      const failed = (error as { failedIds?: readonly string[] }).failedIds ?? direct.map((p) => p.record.id);
+      for (const id of failed) unsent.set(id, error as Error);
+    }
+    const toWrite = slice.filter((p) => !unsent.has(p.record.id));
+    const writeErrors = await this.store.createJobs(toWrite.map((p) => p.record));
+    toWrite.forEach((p, i) => {
+      const error = writeErrors[i];
+      results[p.index] = error ? { ok: false, error } : { ok: true, job: toJob(p.record) };
+    });
+    for (const p of slice) {
+      const error = unsent.get(p.record.id);
+      if (error) results[p.index] = { ok: false, error };
+    }
   }
 
   private idFor(v: ValidatedEnqueue, nowMs: number): string {

@@ -119,3 +119,19 @@ export class TaskTimeoutError extends SundialError {
     this.name = 'TaskTimeoutError';
   }
 }
+
+/**
+ * A write would make an item larger than DynamoDB's 400 KB limit; nothing was written.
+ *
+ * @example
+ * ```ts
+ * throw new ItemTooLargeError('job "j_1"', 412_000);
+ * ```
+ */
+export class ItemTooLargeError extends SundialError {
+  constructor(what: string, sizeBytes?: number, options?: { cause?: unknown }) {
+    const size = sizeBytes === undefined ? '' : ` (${sizeBytes} bytes)`;
+    super(`The write to ${what} was refused: the item would exceed DynamoDB's 400 KB item limit${size}. Store large data in S3 and keep its key.`, options);
+    this.name = 'ItemTooLargeError';
+  }
+}

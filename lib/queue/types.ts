@@ -9,8 +9,19 @@ export interface JobMessage {
   readonly id: string;
   /** The due time this message is for; the claim matches it against the job's. */
   readonly dueAtMs: number;
-  /** When the message was handed to SQS (used to drop orphans of enqueue calls that never finished). */
+  /**
+   * When the sender handed the message to SQS, on the sender's clock. Kept for diagnostics; the consumer judges a
+   * message's age by SQS's own `SentTimestamp` (see `MessageReceipt`), which no writer's clock skew can move.
+   */
   readonly sentAtMs: number;
+}
+
+/** What SQS itself says about one delivery of a message (the record's `attributes`). */
+export interface MessageReceipt {
+  /** SQS's `SentTimestamp`: when SQS accepted the message, on SQS's clock. */
+  readonly sqsSentAtMs?: number;
+  /** SQS's `ApproximateReceiveCount`: 1 on the first delivery. */
+  readonly receiveCount?: number;
 }
 
 /** One message to send, with the delay SQS should hold it for (0–900 s, whole seconds). */

@@ -268,6 +268,7 @@ export function finishUpdate(id: string, outcome: AttemptOutcome, shards: number
           finishedAtMs: outcome.nowMs,
           updatedAtMs: outcome.nowMs,
           result: outcome.result,
+          resultDropped: outcome.resultDropped,
           maxAttempts: outcome.maxAttempts,
           [TTL]: outcome.expiresAtEpochSec,
         },

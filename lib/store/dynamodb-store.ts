@@ -17,7 +17,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { documentClient } from '../aws-clients.ts';
 import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
-import { NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
+import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
 import {
   acquireSweepCondition,
@@ -493,6 +493,7 @@ export class DynamoDbJobStore implements JobStore {
       );
       return { ok: true, item: response.Attributes ?? {} };
     } catch (error) {
+      if (isItemSizeRefusal(error)) throw new ItemTooLargeError(`item "${key.pk}/${key.sk}"`, undefined, { cause: error });
       if (!isConditionFailure(error)) throw error;
       const current = conditionFailure(error);
       return current === undefined ? { ok: false } : { ok: false, current };
@@ -607,4 +608,9 @@ function isLostTransaction(error: unknown): boolean {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** DynamoDB's refusal of a write that would make an item exceed 400 KB (a `ValidationException` naming the item size). */
+function isItemSizeRefusal(error: unknown): boolean {
+  return (error as Error)?.name === 'ValidationException' && /item size/i.test((error as Error).message);
 }

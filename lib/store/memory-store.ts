@@ -3,7 +3,8 @@
  * It keeps the same items as the DynamoDB table and applies the same conditions and updates (`dynamodb-items.ts`),
  * so it behaves like `DynamoDbJobStore` in everything the contract suite checks.
  */
-import { NotFoundError, ValidationError } from '../core/errors.ts';
+import { ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
 import {
   acquireSweepCondition,
@@ -315,6 +316,7 @@ export class MemoryJobStore implements JobStore {
       return current === undefined ? { ok: false } : { ok: false, current: structuredClone(current) };
     }
     const stored = structuredClone(item) as unknown as Item;
+    assertFits(stored);
     this.items.set(itemId(item), stored);
     return { ok: true, item: structuredClone(stored) };
   }
@@ -326,6 +328,7 @@ export class MemoryJobStore implements JobStore {
       return current === undefined ? { ok: false } : { ok: false, current: structuredClone(current) };
     }
     const next = applyUpdate(current, { pk: key.pk, sk: key.sk }, update);
+    assertFits(next);
     this.items.set(itemId(key), next);
     return { ok: true, item: structuredClone(next) };
   }
@@ -356,6 +359,12 @@ export class MemoryJobStore implements JobStore {
       .slice(0, limit);
     return { items, more: items.length === limit };
   }
+}
+
+/** DynamoDB refuses a write that makes an item larger than 400 KB; so does this store. */
+function assertFits(item: Item): void {
+  const size = itemSizeBytes(item);
+  if (size > MAX_ITEM_BYTES) throw new ItemTooLargeError(`item "${String(item.pk)}/${String(item.sk)}"`, size);
 }
 
 function itemId(key: ItemKey): string {

@@ -65,6 +65,8 @@ export interface JobRecord {
   readonly lastError?: StoredError;
   /** The task's return value as a JSON string, when the job asked for `storeResult`. */
   readonly result?: string;
+  /** Why a result the job asked to store was not stored (too large for the item, or not JSON). */
+  readonly resultDropped?: string;
   /** TTL: set when the job ends (retention). */
   readonly expiresAtEpochSec?: number;
   /**
@@ -106,7 +108,15 @@ export type ClaimResult =
  * definition supplied for a job that inherited it.
  */
 export type AttemptOutcome =
-  | { readonly state: 'completed'; readonly nowMs: number; readonly result?: string; readonly expiresAtEpochSec: number; readonly maxAttempts?: number }
+  | {
+      readonly state: 'completed';
+      readonly nowMs: number;
+      readonly result?: string;
+      /** Why the result was not stored; see `JobRecord.resultDropped`. */
+      readonly resultDropped?: string;
+      readonly expiresAtEpochSec: number;
+      readonly maxAttempts?: number;
+    }
   | {
       readonly state: 'retrying';
       readonly nowMs: number;

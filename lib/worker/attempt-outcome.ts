@@ -5,14 +5,20 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { backoffDelayMs } from '../core/backoff.ts';
+import { ItemTooLargeError } from '../core/errors.ts';
 import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
+import { toJobItem } from '../store/dynamodb-items.ts';
+import { itemSizeBytes, MAX_ITEM_BYTES } from '../store/item-size.ts';
 import type { JobRecord, StoredError } from '../store/types.ts';
 import { WORKER_METRICS, type WorkerDeps } from './deps.ts';
 
 /** Stored error messages are cut here, so a huge message cannot push the item over DynamoDB's 400 KB. */
 export const MAX_ERROR_MESSAGE_CHARS = 4_000;
-/** Larger results are not stored (the item limit is 400 KB, shared with the payload). */
-export const MAX_RESULT_CHARS = 256 * 1024;
+/**
+ * Bytes kept free beside the claimed item when sizing a result: the completion write adds `finishedAtMs`, the TTL and
+ * a longer state name, and number sizes are estimates.
+ */
+export const RESULT_SIZE_RESERVE_BYTES = 512;
 
 /** How the outcome write went. `lease-lost`: another consumer took the job over after this attempt's lease ended. */
 export type RecordedOutcome = 'completed' | 'retrying' | 'failed' | 'lease-lost';
@@ -33,14 +39,16 @@ export function toStoredError(error: unknown): StoredError {
 }
 
 /**
- * A task's return value as stored JSON, or why it cannot be stored.
+ * A task's return value as stored JSON, or why it cannot be stored. `capacityBytes` is what the job's item can still
+ * hold (see `resultCapacityBytes`); the JSON is measured in UTF-8 bytes, as DynamoDB measures it.
  *
  * @example
  * ```ts
- * serializeResult({ sent: 3 }); // { result: '{"sent":3}' }
+ * serializeResult({ sent: 3 }, 10_000); // { result: '{"sent":3}' }
+ * serializeResult('€'.repeat(250_000), 300_000).problem; // 'the result is 750002 bytes of JSON; …'
  * ```
  */
-export function serializeResult(value: unknown): { result?: string; problem?: string } {
+export function serializeResult(value: unknown, capacityBytes: number): { result?: string; problem?: string } {
   if (value === undefined) return {};
   let json: string | undefined;
   try {
@@ -49,10 +57,28 @@ export function serializeResult(value: unknown): { result?: string; problem?: st
     return { problem: `the result is not JSON-serializable (${toStoredError(error).message})` };
   }
   if (json === undefined) return { problem: `a ${typeof value} result has no JSON form` };
-  if (json.length > MAX_RESULT_CHARS) {
-    return { problem: `the result is ${json.length} characters of JSON; at most ${MAX_RESULT_CHARS} are stored` };
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > capacityBytes) {
+    return {
+      problem:
+        `the result is ${bytes} bytes of JSON; the job's item could hold ${Math.max(0, capacityBytes)} more bytes ` +
+        `(DynamoDB's 400 KB item limit, shared with the payload): store large results in S3 and return their key`,
+    };
   }
   return { result: json };
+}
+
+/**
+ * Bytes a result may take on the claimed job's item: DynamoDB's 400 KB less the item as it is (payload, last error,
+ * every other attribute) less a reserve for the completion write's own attributes.
+ *
+ * @example
+ * ```ts
+ * resultCapacityBytes(claimedJob, 8); // ≈ 409,600 − payload bytes − ~700
+ * ```
+ */
+export function resultCapacityBytes(job: JobRecord, shards: number): number {
+  return MAX_ITEM_BYTES - itemSizeBytes(toJobItem(job, shards)) - 'result'.length - RESULT_SIZE_RESERVE_BYTES;
 }
 
 /** Epoch seconds at which an ended job expires. */
@@ -70,20 +96,30 @@ function expiresAt(nowMs: number, retentionDays: number): number {
  */
 export async function recordSuccess(job: JobRecord, value: unknown, deps: WorkerDeps, log: Logger): Promise<RecordedOutcome> {
   const nowMs = deps.clock.nowMs();
-  let result: string | undefined;
+  let stored: { result?: string; problem?: string } = {};
   if (job.storeResult) {
-    const serialized = serializeResult(value);
-    if (serialized.problem) log.warn(`Result not stored: ${serialized.problem}`);
-    result = serialized.result;
+    stored = serializeResult(value, resultCapacityBytes(job, deps.store.shards));
+    if (stored.problem) log.warn(`Result not stored: ${stored.problem}`);
   }
-  const written = await deps.store.finishAttempt(job.id, job.attempt, {
-    state: 'completed',
+  const completion = (result: { result?: string; problem?: string }) => ({
+    state: 'completed' as const,
     nowMs,
     // The budget that applied (a job may have inherited it from its task's definition), for `get` to show.
     maxAttempts: job.maxAttempts,
-    ...(result === undefined ? {} : { result }),
+    ...(result.result === undefined ? {} : { result: result.result }),
+    ...(result.problem === undefined ? {} : { resultDropped: result.problem }),
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
   });
+  let written: boolean;
+  try {
+    written = await deps.store.finishAttempt(job.id, job.attempt, completion(stored));
+  } catch (error) {
+    // The estimate is conservative, but the task has run: never let its result turn success into a re-run.
+    if (!(error instanceof ItemTooLargeError) || stored.result === undefined) throw error;
+    const problem = `the result (${Buffer.byteLength(stored.result, 'utf8')} bytes of JSON) did not fit in the job's item (DynamoDB's 400 KB limit, shared with the payload)`;
+    log.warn(`Result not stored: ${problem}`);
+    written = await deps.store.finishAttempt(job.id, job.attempt, completion({ problem }));
+  }
   if (!written) return leaseLost(log);
   deps.metrics.addMetric(WORKER_METRICS.completed, MetricUnit.Count, 1);
   log.info('Job completed', { durationMs: nowMs - (job.startedAtMs ?? nowMs) });

@@ -8,6 +8,7 @@ import type { WorkerDeps } from './deps.ts';
 import { handleJobMessage } from './handle-job-message.ts';
 import { MessageDeferredError } from './errors.ts';
 import { parseJobMessage } from './message.ts';
+import type { MessageReceipt } from '../queue/types.ts';
 
 /**
  * Builds the consumer handler. Records of one batch are handled in parallel, each waiting for its own due time. A
@@ -28,7 +29,7 @@ export function createConsumerHandler(deps: WorkerDeps): (event: SQSEvent, conte
     const processor = new BatchProcessor(EventType.SQS);
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       try {
-        await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs });
+        await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs }, receiptOf(record));
       } catch (error) {
         deps.logger.error('Message returned to the queue', { messageId: record.messageId, error });
         if (error instanceof MessageDeferredError && error.retryAfterSec !== undefined && deps.changeVisibility) {
@@ -47,5 +48,15 @@ export function createConsumerHandler(deps: WorkerDeps): (event: SQSEvent, conte
     } finally {
       if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
     }
+  };
+}
+
+/** SQS's own view of a delivery; absent or malformed attributes are left out (the consumer then falls back). */
+function receiptOf(record: SQSRecord): MessageReceipt {
+  const sqsSentAtMs = Number(record.attributes?.SentTimestamp);
+  const receiveCount = Number(record.attributes?.ApproximateReceiveCount);
+  return {
+    ...(Number.isSafeInteger(sqsSentAtMs) && sqsSentAtMs > 0 ? { sqsSentAtMs } : {}),
+    ...(Number.isSafeInteger(receiveCount) && receiveCount > 0 ? { receiveCount } : {}),
   };
 }

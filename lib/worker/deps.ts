@@ -30,9 +30,9 @@ export interface WorkerDeps {
   /** Powertools Metrics (EMF); published once per invocation by the consumer handler. */
   readonly metrics: Metrics;
   /**
-   * A message whose job does not exist is retried while it is younger than this (the direct path's put may still be
-   * in flight), then dropped as an orphan of an enqueue call that never finished.
-   * @default ORPHAN_GRACE_MS (2 minutes)
+   * A message whose job does not exist is retried while it is younger than this by SQS's `SentTimestamp` (the direct
+   * path's put may still be in flight), then dropped as an orphan of an enqueue call that never finished.
+   * @default ORPHAN_GRACE_MS (8 minutes)
    */
   readonly orphanGraceMs?: number;
   /**
@@ -56,8 +56,19 @@ export interface InvocationLimits {
 export const INVOCATION_SAFETY_MARGIN_MS = 5_000;
 /** A claim's lease lasts the task's timeout plus this, to cover the outcome write. */
 export const LEASE_MARGIN_MS = 5_000;
-/** See `WorkerDeps.orphanGraceMs`. The direct path's put follows its send within seconds, even with SDK retries. */
-export const ORPHAN_GRACE_MS = 120_000;
+/**
+ * See `WorkerDeps.orphanGraceMs`. The direct path's put follows its send within about a second (`enqueueMany` sends and
+ * writes slice by slice); 8 minutes covers SDK retries under heavy throttling many times over.
+ */
+export const ORPHAN_GRACE_MS = 8 * 60_000;
+/**
+ * How long a message whose job does not exist yet stays invisible before its next receive, by its receive count
+ * (1-based; later receives use the last value). With the queue's default `maxReceiveCount` of 5, the fifth receive
+ * comes at least 620 s after the send, past `ORPHAN_GRACE_MS`: an orphan is dropped there instead of reaching the DLQ,
+ * and a job whose write lagged up to the grace still runs. A smaller `maxReceiveCount` moves such a message to the DLQ
+ * earlier (it can be redriven; nothing is dropped silently).
+ */
+export const MISSING_JOB_RETRY_AFTER_SEC: readonly number[] = [2, 30, 120, 450];
 /**
  * The most a consumer waits for a due time before claiming. Messages arrive up to 1 s early (delays are whole
  * seconds, rounded down); a message much earlier than that is sent again with a delay rather than held in a Lambda.

@@ -5,7 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { dispatch } from '../dispatch.ts';
-import type { JobMessage } from '../queue/types.ts';
+import type { JobMessage, MessageReceipt } from '../queue/types.ts';
 import type { JobRecord } from '../store/types.ts';
 import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskContext } from '../tasks/registry.ts';
 import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
@@ -46,7 +46,12 @@ export const MIN_TASK_TIME_MS = 1_000;
  * const outcome = await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs: nowMs + context.getRemainingTimeInMillis() });
  * ```
  */
-export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, limits: InvocationLimits): Promise<MessageOutcome> {
+export async function handleJobMessage(
+  message: JobMessage,
+  deps: WorkerDeps,
+  limits: InvocationLimits,
+  receipt: MessageReceipt = {},
+): Promise<MessageOutcome> {
   const log = deps.logger.createChild({ persistentKeys: { jobId: message.id, dueAt: new Date(message.dueAtMs).toISOString() } });
   const earlyMs = message.dueAtMs - deps.clock.nowMs();
   if (earlyMs > MAX_EARLY_WAIT_MS) {
@@ -77,7 +82,7 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
     });
     if (claim.claimed) return runAttempt(claim.job, deps, log, limits);
 
-    const decision = decideLostClaim(message, claim.current, nowMs, orphanGraceMs);
+    const decision = decideLostClaim(message, claim.current, nowMs, orphanGraceMs, receipt);
     switch (decision.action) {
       case 'acknowledge':
         log.info(`Message acknowledged without running: ${decision.reason}`);
@@ -93,9 +98,10 @@ export async function handleJobMessage(message: JobMessage, deps: WorkerDeps, li
         throw new MessageDeferredError(message.id, decision.reason);
       case 'wait-for-job':
         // The enqueue sends before it writes, and under load the write can trail the message: wait for it here, then
-        // claim again. Only if it is still missing does the message go back to the queue (for a second).
+        // claim again. Only if it is still missing does the message go back to the queue, for a delay that grows with
+        // its receive count so that it outlives the orphan grace before the redrive policy's maxReceiveCount.
         if (tries > 0 || !(await waitForJob(message.id, deps, limits))) {
-          throw new MessageDeferredError(message.id, decision.reason, { retryAfterSec: 1 });
+          throw new MessageDeferredError(message.id, decision.reason, { retryAfterSec: decision.retryAfterSec });
         }
         break;
     }

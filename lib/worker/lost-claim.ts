@@ -2,7 +2,8 @@
  * What to do with a message whose claim failed. The claim's condition failed for a reason the job's current item
  * tells (docs/architecture.md, "Job states and writes"); this is the pure decision, `handleJobMessage` acts on it.
  */
-import type { JobMessage } from '../queue/types.ts';
+import type { JobMessage, MessageReceipt } from '../queue/types.ts';
+import { MISSING_JOB_RETRY_AFTER_SEC } from './deps.ts';
 import type { JobRecord } from '../store/types.ts';
 
 export type LostClaimDecision =
@@ -13,20 +14,24 @@ export type LostClaimDecision =
    * retry write and its send): send one for the job's due time, then acknowledge.
    */
   | { readonly action: 'resend'; readonly job: JobRecord; readonly reason: string }
-  /** No job yet, and the message is young: the enqueue's put may still be in flight. Try again shortly. */
-  | { readonly action: 'wait-for-job'; readonly reason: string }
+  /**
+   * No job yet, and the message is young: the enqueue's put may still be in flight. Wait for it, then let SQS deliver
+   * the message again after `retryAfterSec`.
+   */
+  | { readonly action: 'wait-for-job'; readonly reason: string; readonly retryAfterSec: number }
   /** No job, and the message is older than the grace: an orphan of an enqueue that never finished. Drop it. */
   | { readonly action: 'drop'; readonly reason: string }
   /** A race with another writer left the job claimable-looking: let SQS deliver the message again later. */
   | { readonly action: 'retry-later'; readonly reason: string };
 
 /**
- * Decides what a failed claim means.
+ * Decides what a failed claim means. A missing job's message is judged by SQS's own clock and receive count
+ * (`receipt`), never by the sender's `sentAtMs` alone: a writer's skewed clock cannot make a young message look old.
  *
  * @example
  * ```ts
  * const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, nowMs, leaseUntilMs });
- * if (!claim.claimed) decideLostClaim(message, claim.current, nowMs, ORPHAN_GRACE_MS); // → { action: 'acknowledge', … }
+ * if (!claim.claimed) decideLostClaim(message, claim.current, nowMs, ORPHAN_GRACE_MS, { sqsSentAtMs, receiveCount }); // → { action: 'acknowledge', … }
  * ```
  */
 export function decideLostClaim(
@@ -34,12 +39,16 @@ export function decideLostClaim(
   current: JobRecord | undefined,
   nowMs: number,
   orphanGraceMs: number,
+  receipt: MessageReceipt = {},
 ): LostClaimDecision {
   if (current === undefined) {
-    const ageMs = nowMs - message.sentAtMs;
-    return ageMs > orphanGraceMs
-      ? { action: 'drop', reason: `no such job ${ageMs} ms after the message was sent (grace ${orphanGraceMs} ms): an orphan of an enqueue that did not finish, or a job past its retention` }
-      : { action: 'wait-for-job', reason: `no such job yet, ${ageMs} ms after the message was sent` };
+    const ageMs = nowMs - (receipt.sqsSentAtMs ?? message.sentAtMs);
+    if (ageMs > orphanGraceMs) {
+      return { action: 'drop', reason: `no such job ${ageMs} ms after SQS accepted the message (grace ${orphanGraceMs} ms): an orphan of an enqueue that did not finish, or a job past its retention` };
+    }
+    const receive = Math.max(1, receipt.receiveCount ?? 1);
+    const retryAfterSec = MISSING_JOB_RETRY_AFTER_SEC[Math.min(receive, MISSING_JOB_RETRY_AFTER_SEC.length) - 1]!;
+    return { action: 'wait-for-job', reason: `no such job yet, ${ageMs} ms after SQS accepted the message (receive ${receive})`, retryAfterSec };
   }
   if (current.state === 'cancelled' || current.state === 'completed' || current.state === 'failed') {
     return { action: 'acknowledge', reason: `the job is ${current.state}` };

@@ -1,6 +1,7 @@
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createConsumerHandler } from '../../lib/worker/consumer-handler.ts';
+import { MISSING_JOB_RETRY_AFTER_SEC } from '../../lib/worker/deps.ts';
 import { T0, createHarness, defineTestTask, jobRecord, lambdaContext, messageFor } from './harness.ts';
 
 function record(messageId: string, body: string): SQSRecord {
@@ -44,7 +45,7 @@ afterEach(() => {
 });
 
 describe('createConsumerHandler', () => {
-  it('returns a message whose job is not written yet after 1 s, not after the whole visibility timeout', async () => {
+  it('returns a message whose job is not written yet after a short delay, not after the whole visibility timeout', async () => {
     const h = createHarness();
     const changed: Array<[string, number]> = [];
     const handler = createConsumerHandler({ ...h.deps, changeVisibility: async (r, sec) => void changed.push([r.messageId, sec]) });
@@ -52,7 +53,7 @@ describe('createConsumerHandler', () => {
     const missing = jobRecord(defineTestTask(() => 1));
     const response = await handler({ Records: [record('m-early', JSON.stringify(messageFor(missing, T0)))] }, lambdaContext());
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'm-early' }]);
-    expect(changed).toEqual([['m-early', 1]]);
+    expect(changed).toEqual([['m-early', MISSING_JOB_RETRY_AFTER_SEC[0]]]);
   });
 
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageDeferredError } from '../../lib/worker/errors.ts';
 import { handleJobMessage } from '../../lib/worker/handle-job-message.ts';
 import type { TaskContext } from '../../lib/tasks/registry.ts';
-import { MISSING_JOB_POLL_MS, MISSING_JOB_WAIT_MS, ORPHAN_GRACE_MS } from '../../lib/worker/deps.ts';
+import { MISSING_JOB_POLL_MS, MISSING_JOB_RETRY_AFTER_SEC, MISSING_JOB_WAIT_MS, ORPHAN_GRACE_MS } from '../../lib/worker/deps.ts';
 import { T0, createHarness, defineTestTask, jobRecord, messageFor, storedMetrics } from './harness.ts';
 
 const minute = { deadlineMs: T0 + 15 * 60_000 };
@@ -335,7 +335,7 @@ describe('handleJobMessage: crash repair and orphans', () => {
     const orphan = { v: 1 as const, id: 'never-written', dueAtMs: T0, sentAtMs: T0 - 1_000 };
     const deferred = await handleJobMessage(orphan, h.deps, limits()).catch((e: unknown) => e);
     expect(deferred).toBeInstanceOf(MessageDeferredError);
-    expect((deferred as MessageDeferredError).retryAfterSec).toBe(1);
+    expect((deferred as MessageDeferredError).retryAfterSec).toBe(MISSING_JOB_RETRY_AFTER_SEC[0]);
     expect(h.time.sleeps).toEqual(Array(MISSING_JOB_WAIT_MS / MISSING_JOB_POLL_MS).fill(MISSING_JOB_POLL_MS));
 
     h.time.now = orphan.sentAtMs + ORPHAN_GRACE_MS + 1;
