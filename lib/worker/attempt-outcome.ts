@@ -7,6 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { backoffDelayMs } from '../core/backoff.ts';
 import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
 import type { JobRecord, StoredError } from '../store/types.ts';
+import { withAttempt } from './attempt-history.ts';
 import { WORKER_METRICS, type WorkerDeps } from './deps.ts';
 
 /** Stored error messages are cut here, so a huge message cannot push the item over DynamoDB's 400 KB. */
@@ -81,6 +82,7 @@ export async function recordSuccess(job: JobRecord, value: unknown, deps: Worker
     nowMs,
     // The budget that applied (a job may have inherited it from its task's definition), for `get` to show.
     maxAttempts: job.maxAttempts,
+    attempts: withAttempt(job, 'completed', nowMs),
     ...(result === undefined ? {} : { result }),
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
   });
@@ -115,7 +117,9 @@ export async function recordFailure(
     const delayMs = backoffDelayMs(job.backoff, job.attempt, deps.random);
     const dueAtMs = nowMs + delayMs;
     const placement = delayMs < DIRECT_HORIZON_MS ? 'none' : 'bucket';
-    const written = await deps.store.finishAttempt(job.id, job.attempt, { state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts });
+    const written = await deps.store.finishAttempt(job.id, job.attempt, {
+      state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts, attempts: withAttempt(job, 'retrying', nowMs, error),
+    });
     if (!written) return leaseLost(log);
     if (placement === 'none') await dispatch(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
     deps.metrics.addMetric(WORKER_METRICS.retried, MetricUnit.Count, 1);
@@ -127,6 +131,7 @@ export async function recordFailure(
     nowMs,
     lastError,
     maxAttempts: job.maxAttempts,
+    attempts: withAttempt(job, 'failed', nowMs, error),
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
   });
   if (!written) return leaseLost(log);
