@@ -24,11 +24,12 @@ Commands
   retry <failed-job-id>
   dispatch pause|resume|status                pause or resume ALL dispatch (the sweeper's EventBridge Scheduler trigger)
   next-runs (--cron expr [--timezone tz] | --every 5m) [--count n] [--from ISO]
+  dashboard [--port n] [--read-only]          serve the dashboard on 127.0.0.1 for the deployment the environment names
 
 The deployment comes from the environment: SUNDIAL_TABLE_NAME, SUNDIAL_QUEUES (JSON), AWS_REGION, credentials,
 and AWS_ENDPOINT_URL for LocalStack or the local stack. Output is JSON.`;
 
-const COMMANDS = new Set(['dispatch', 'dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs']);
+const COMMANDS = new Set(['dispatch', 'dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs', 'dashboard']);
 
 /**
  * Runs one CLI command and resolves with the process exit code.
@@ -47,7 +48,7 @@ export async function main(argv: string[], out: (line: string) => void = console
       'max-attempts': { type: 'string' }, cron: { type: 'string' }, timezone: { type: 'string' }, every: { type: 'string' },
       misfire: { type: 'string' }, overlap: { type: 'string' }, state: { type: 'string' }, task: { type: 'string' },
       limit: { type: 'string' }, cursor: { type: 'string' }, count: { type: 'string' }, from: { type: 'string' },
-      workers: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string', multiple: true }, port: { type: 'string' }, 'read-only': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
   });
   const [command, ...args] = positionals;
@@ -82,6 +83,11 @@ export async function main(argv: string[], out: (line: string) => void = console
       case 'dev': {
         const { runDev } = await import('./dev.ts');
         await runDev(values.workers ?? [], out);
+        return 0;
+      }
+      case 'dashboard': {
+        const { serveDashboardUntilSignal } = await import('../dashboard/server/serve.ts');
+        await serveDashboardUntilSignal(Scheduler.fromEnv(), { port: number(values.port), readOnly: values['read-only'] ?? false }, out);
         return 0;
       }
     }

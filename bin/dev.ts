@@ -17,9 +17,8 @@ export async function runDev(workers: string[], out: (line: string) => void): Pr
   const stack = await startLocalStack({ ...(workers.length ? { workers: workers.map((w) => resolve(w)) } : {}) });
   out('sundial local stack is up. To use it from another shell:');
   for (const [key, value] of Object.entries(stack.env)) out(`export ${key}='${value}'`);
-  await new Promise<void>((done) => {
-    const stop = () => void stack.stop().then(done);
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  const { serveDashboardUntilSignal } = await import('../dashboard/server/serve.ts');
+  const { Scheduler } = await import('../lib/scheduler.ts');
+  await serveDashboardUntilSignal(Scheduler.fromEnv(stack.env), { env: stack.env }, out);
+  await stack.stop();
 }

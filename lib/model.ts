@@ -2,7 +2,7 @@
  * The public shapes of jobs and schedules, and their mapping from the storage records. Callers see `Date`s and parsed
  * payloads; the store keeps epoch milliseconds and JSON strings.
  */
-import type { JobRecord, JobState, MisfirePolicy, OverlapPolicy, ScheduleRecord, StoredError } from './store/types.ts';
+import type { AttemptEntry, JobRecord, JobState, MisfirePolicy, OverlapPolicy, ScheduleRecord, StoredError } from './store/types.ts';
 
 /**
  * A job as `enqueue`, `get` and `list` return it.
@@ -25,8 +25,12 @@ export interface Job<P = unknown, R = unknown> {
   readonly maxAttempts: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** When the message for the current due time was handed to SQS, if known. */
+  readonly sentAt?: Date;
   readonly startedAt?: Date;
   readonly finishedAt?: Date;
+  /** The last few attempts (epoch ms), newest last: due, started, ended, outcome and error. */
+  readonly attempts?: readonly AttemptEntry[];
   readonly result?: R;
   /** Set instead of `result` when the task's return value could not be stored (too large for the item, or not JSON). */
   readonly resultDropped?: string;
@@ -90,8 +94,10 @@ export function toJob<P = unknown, R = unknown>(record: JobRecord): Job<P, R> {
     maxAttempts: record.maxAttempts,
     createdAt: new Date(record.createdAtMs),
     updatedAt: new Date(record.updatedAtMs),
+    sentAt: date(record.sentAtMs),
     startedAt: date(record.startedAtMs),
     finishedAt: date(record.finishedAtMs),
+    attempts: record.attempts,
     result: record.result === undefined ? undefined : (JSON.parse(record.result) as R),
     ...(record.resultDropped === undefined ? {} : { resultDropped: record.resultDropped }),
     lastError: record.lastError,

@@ -74,6 +74,19 @@ export interface JobRecord {
    * sundial's defaults, and the worker replaces them with the task definition's when it runs the job.
    */
   readonly inherits?: readonly InheritedOption[];
+  /** The last few attempts, newest last (bounded: `lib/worker/attempt-history.ts`). */
+  readonly attempts?: readonly AttemptEntry[];
+}
+
+/** One attempt of a job, as its outcome write records it. */
+export interface AttemptEntry {
+  readonly attempt: number;
+  /** The due time the attempt ran for: its lateness is `startedAtMs − dueAtMs`. */
+  readonly dueAtMs: number;
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+  readonly outcome: 'completed' | 'retrying' | 'failed';
+  readonly error?: { readonly name: string; readonly message: string; readonly stackHead?: string };
 }
 
 export type CreateJobResult =
@@ -107,7 +120,7 @@ export type ClaimResult =
  * How an attempt ended, as written by the worker runtime. `maxAttempts`, when given, records the budget the task's
  * definition supplied for a job that inherited it.
  */
-export type AttemptOutcome =
+export type AttemptOutcome = (
   | {
       readonly state: 'completed';
       readonly nowMs: number;
@@ -126,7 +139,11 @@ export type AttemptOutcome =
       readonly placement: Exclude<Placement, 'lane'>;
       readonly maxAttempts?: number;
     }
-  | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number; readonly maxAttempts?: number };
+  | { readonly state: 'failed'; readonly nowMs: number; readonly lastError: StoredError; readonly expiresAtEpochSec: number; readonly maxAttempts?: number }
+) & {
+  /** The job's attempt history including this attempt, stored in the same write. */
+  readonly attempts?: readonly AttemptEntry[];
+};
 
 
 export type OverlapPolicy = 'allow' | 'skip';

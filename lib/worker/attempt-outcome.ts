@@ -10,6 +10,7 @@ import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
 import { toJobItem } from '../store/dynamodb-items.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from '../store/item-size.ts';
 import type { JobRecord, StoredError } from '../store/types.ts';
+import { withAttempt } from './attempt-history.ts';
 import { WORKER_METRICS, type WorkerDeps } from './deps.ts';
 
 /** Stored error messages are cut here, so a huge message cannot push the item over DynamoDB's 400 KB. */
@@ -96,9 +97,11 @@ function expiresAt(nowMs: number, retentionDays: number): number {
  */
 export async function recordSuccess(job: JobRecord, value: unknown, deps: WorkerDeps, log: Logger): Promise<RecordedOutcome> {
   const nowMs = deps.clock.nowMs();
+  const attempts = withAttempt(job, 'completed', nowMs);
   let stored: { result?: string; problem?: string } = {};
   if (job.storeResult) {
-    stored = serializeResult(value, resultCapacityBytes(job, deps.store.shards));
+    // Sized against the item as the completion writes it, attempt history included.
+    stored = serializeResult(value, resultCapacityBytes({ ...job, attempts }, deps.store.shards));
     if (stored.problem) log.warn(`Result not stored: ${stored.problem}`);
   }
   const completion = (result: { result?: string; problem?: string }) => ({
@@ -106,6 +109,7 @@ export async function recordSuccess(job: JobRecord, value: unknown, deps: Worker
     nowMs,
     // The budget that applied (a job may have inherited it from its task's definition), for `get` to show.
     maxAttempts: job.maxAttempts,
+    attempts,
     ...(result.result === undefined ? {} : { result: result.result }),
     ...(result.problem === undefined ? {} : { resultDropped: result.problem }),
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
@@ -151,7 +155,9 @@ export async function recordFailure(
     const delayMs = backoffDelayMs(job.backoff, job.attempt, deps.random);
     const dueAtMs = nowMs + delayMs;
     const placement = delayMs < DIRECT_HORIZON_MS ? 'none' : 'bucket';
-    const written = await deps.store.finishAttempt(job.id, job.attempt, { state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts });
+    const written = await deps.store.finishAttempt(job.id, job.attempt, {
+      state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts, attempts: withAttempt(job, 'retrying', nowMs, error),
+    });
     if (!written) return leaseLost(log);
     if (placement === 'none') await dispatch(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
     deps.metrics.addMetric(WORKER_METRICS.retried, MetricUnit.Count, 1);
@@ -163,6 +169,7 @@ export async function recordFailure(
     nowMs,
     lastError,
     maxAttempts: job.maxAttempts,
+    attempts: withAttempt(job, 'failed', nowMs, error),
     expiresAtEpochSec: expiresAt(nowMs, deps.retentionDays),
   });
   if (!written) return leaseLost(log);
