@@ -8,6 +8,7 @@ import type { WorkerDeps } from './deps.ts';
 import { handleJobMessage } from './handle-job-message.ts';
 import { MessageDeferredError } from './errors.ts';
 import { parseJobMessage } from './message.ts';
+import { handleEventMessage, parseEventMessage } from './event-message.ts';
 
 /**
  * Builds the consumer handler. Records of one batch are handled in parallel, each waiting for its own due time. A
@@ -28,7 +29,9 @@ export function createConsumerHandler(deps: WorkerDeps): (event: SQSEvent, conte
     const processor = new BatchProcessor(EventType.SQS);
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       try {
-        await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs });
+        // EventBridge targets put event messages into the same queues (event-message.ts).
+        const event = parseEventMessage(record.body);
+        await (event ? handleEventMessage(event, deps, { deadlineMs }) : handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs }));
       } catch (error) {
         deps.logger.error('Message returned to the queue', { messageId: record.messageId, error });
         if (error instanceof MessageDeferredError && error.retryAfterSec !== undefined && deps.changeVisibility) {
