@@ -15,7 +15,7 @@ const USAGE = `Usage: sundial <command> [options]      (the CLI of the npm packa
 Commands
   dev [--workers file.ts ...]                 start the local stack with your task modules (Ctrl-C stops it)
   enqueue <task> [payload-json] [--in 5m | --at ISO] [--unique key] [--queue q] [--max-attempts n]
-  schedule <id> <task> [payload-json] (--cron "0 9 * * MON" [--timezone Area/City] | --every 5m)
+  schedule <id> <task> [payload-json] (--cron "0 9 * * MON" | "cron(0 9 ? * MON *)" [--timezone Area/City] | --every 5m | "rate(5 minutes)")
                                               [--misfire skip|once|all] [--overlap allow|skip]
   list [--state s] [--task t] [--limit n] [--cursor c]
   get <job-id>

@@ -514,6 +514,26 @@ export class Scheduler {
     return { items: page.items.map((s) => toSchedule(s)), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
+  /**
+   * Records a job that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event through
+   * `unique`. It is written only if no job ever had that id, ended or not, so a redelivered event never runs twice
+   * (`created: false` returns the job there is). `held`: the caller holds the event's SQS message and runs the job
+   * itself, so nothing is sent; otherwise the job is dispatched as `enqueue` would.
+   *
+   * @example
+   * ```ts
+   * const { job, created } = await scheduler.recordEventJob('announce', event, { unique: `eventbridge:${event.id}` }, { held: true });
+   * ```
+   */
+  async recordEventJob(task: string, payload: unknown, options: EnqueueOptions & { unique: string }, how: { held: boolean }): Promise<{ job: JobRecord; created: boolean }> {
+    const nowMs = this.clock.nowMs();
+    const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
+    const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'batch');
+    if (how.held) return this.store.createJob({ ...record, placement: 'none', sentAtMs: nowMs }, { replaceEnded: false });
+    if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
+    return this.store.createJob(record, { replaceEnded: false });
+  }
+
   // ---- internals ----
 
   private async write(v: ValidatedEnqueue, nowMs: number): Promise<JobRecord> {

@@ -27,14 +27,24 @@ export interface CronFields {
   readonly dayOfWeekRestricted: boolean;
   /** True when the hour field steps through hours, so the schedule follows absolute time across DST changes. */
   readonly followsAbsoluteTime: boolean;
+  /** Years that match (AWS's year field), ascending; absent when every year does. */
+  readonly years?: readonly number[];
+  /**
+   * Decides the day instead of the two day sets, for day rules that depend on the month (AWS's `L`, `W`, `#`); given a
+   * wall date (UTC fields), true when it matches.
+   */
+  readonly matchesDay?: (wall: Date) => boolean;
 }
 
-interface FieldSpec {
+/** One cron field: its name in messages, its range, its names (index 0 = `min` when `min` is 1) and an example. */
+export interface FieldSpec {
   readonly name: string;
   readonly min: number;
   readonly max: number;
   readonly names?: readonly string[];
   readonly example: string;
+  /** Day of week 0–7 where 7 is Sunday again (Vixie); `*` then means 0–6. */
+  readonly sundayIsSeven?: boolean;
 }
 
 const SECOND: FieldSpec = { name: 'second', min: 0, max: 59, example: '0, */10, 0-30' };
@@ -43,7 +53,7 @@ const FIELDS: readonly FieldSpec[] = [
   { name: 'hour', min: 0, max: 23, example: '9, */2, 9-17' },
   { name: 'day of month', min: 1, max: 31, example: '1, 15, 1-7, */2' },
   { name: 'month', min: 1, max: 12, example: '1, JAN, JAN-MAR, */3', names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
-  { name: 'day of week', min: 0, max: 7, example: '1, MON, MON-FRI, 0 or 7 = Sunday', names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+  { name: 'day of week', min: 0, max: 7, example: '1, MON, MON-FRI, 0 or 7 = Sunday', names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], sundayIsSeven: true },
 ];
 const MACROS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
@@ -60,7 +70,7 @@ const FORM = 'expected 5 fields "minute hour day-of-month month day-of-week" (or
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function parseValue(text: string, spec: FieldSpec): number | undefined {
-  if (/^\d{1,2}$/.test(text)) {
+  if (/^\d+$/.test(text) && text.length <= String(spec.max).length) {
     const value = Number(text);
     return value >= spec.min && value <= spec.max ? value : undefined;
   }
@@ -68,8 +78,16 @@ function parseValue(text: string, spec: FieldSpec): number | undefined {
   return index < 0 ? undefined : index + (spec.min === 1 ? 1 : 0);
 }
 
-/** Expands one field; problems quote the expression, the field and the allowed form. */
-function expandField(text: string, spec: FieldSpec, expression: string): { values: Set<number>; problems: string[] } {
+/**
+ * Expands one field (values, names, `*`, `?`, lists, ranges, steps); problems quote the expression, the field and the
+ * allowed form. Shared with AWS schedule expressions, which add their own day rules around it.
+ *
+ * @example
+ * ```ts
+ * expandField('*\/15', { name: 'minute', min: 0, max: 59, example: '0' }, '*\/15 * * * *').values; // Set {0, 15, 30, 45}
+ * ```
+ */
+export function expandField(text: string, spec: FieldSpec, expression: string): { values: Set<number>; problems: string[] } {
   const values = new Set<number>();
   const problems: string[] = [];
   const where = `cron ${describeValue(expression)}, ${spec.name} field ${describeValue(text)}`;
@@ -80,7 +98,7 @@ function expandField(text: string, spec: FieldSpec, expression: string): { value
     let from: number | undefined;
     let to: number | undefined;
     if (base === '*' || base === '?') {
-      [from, to] = [spec.min, spec.max === 7 ? 6 : spec.max];
+      [from, to] = [spec.min, spec.sundayIsSeven ? 6 : spec.max];
     } else if (base.includes('-')) {
       const [a = '', b = '', ...rest] = base.split('-');
       from = parseValue(a, spec);
@@ -101,7 +119,7 @@ function expandField(text: string, spec: FieldSpec, expression: string): { value
         continue;
       }
       // `5/15` means from 5 to the end in steps of 15, as in cron-parser and Quartz.
-      to = stepText === undefined ? from : spec.max === 7 ? 6 : spec.max;
+      to = stepText === undefined ? from : spec.sundayIsSeven ? 6 : spec.max;
     }
     let step = 1;
     if (stepText !== undefined) {
@@ -111,7 +129,7 @@ function expandField(text: string, spec: FieldSpec, expression: string): { value
         continue;
       }
     }
-    for (let v = from; v <= to; v += step) values.add(spec.max === 7 && v === 7 ? 0 : v);
+    for (let v = from; v <= to; v += step) values.add(spec.sundayIsSeven && v === 7 ? 0 : v);
   }
   return { values, problems };
 }
@@ -144,17 +162,40 @@ function expand(expression: unknown, field: string): { fields?: CronFields; prob
   const dayParts = parts.slice(-3);
   const dayOfMonthRestricted = !/^[*?]/.test(dayParts[0]!);
   const dayOfWeekRestricted = !/^[*?]/.test(dayParts[2]!);
-  const hourText = parts.at(-4)!;
   const fields: CronFields = {
     seconds, minutes, hours, daysOfMonth, months, daysOfWeek, dayOfMonthRestricted, dayOfWeekRestricted,
-    followsAbsoluteTime: /^[*?]|\//.test(hourText) || hours.length === 24,
+    followsAbsoluteTime: followsAbsoluteTime(parts.at(-4)!, hours),
   };
   // Only day-of-month can make an expression impossible (day-of-week matches some day of every month).
-  const possible = dayOfWeekRestricted || months.some((m) => daysOfMonth.some((d) => d <= MONTH_DAYS[m - 1]!));
-  if (!possible) {
-    return { problems: [`\`${field}\`: cron ${describeValue(expression)} never matches: no month given has day ${daysOfMonth.join(',')}; fix the day-of-month or month field`] };
-  }
-  return { fields, problems: [] };
+  const impossible = dayOfWeekRestricted ? undefined : impossibleDayProblem(months, daysOfMonth, expression, field);
+  return impossible ? { problems: [impossible] } : { fields, problems: [] };
+}
+
+/**
+ * The DST policy's split (docs/scheduling.md): an hour field that steps through the hours (`*`, `?`, a step, or all
+ * 24 hours) follows absolute time; one that lists fixed hours fires once per local time.
+ *
+ * @example
+ * ```ts
+ * followsAbsoluteTime('*\/2', [0, 2, 4]); // true
+ * followsAbsoluteTime('9', [9]);          // false
+ * ```
+ */
+export function followsAbsoluteTime(hourText: string, hours: readonly number[]): boolean {
+  return /^[*?]|\//.test(hourText) || hours.length === 24;
+}
+
+/**
+ * The problem when no month given has any of the days of month given (`0 0 30 2 *`); `undefined` when some does.
+ *
+ * @example
+ * ```ts
+ * impossibleDayProblem([2], [30, 31], '0 0 30,31 2 *', 'cron'); // '`cron`: cron "0 0 30,31 2 *" never matches: ...'
+ * ```
+ */
+export function impossibleDayProblem(months: readonly number[], daysOfMonth: readonly number[], expression: string, field: string): string | undefined {
+  if (months.some((m) => daysOfMonth.some((d) => d <= MONTH_DAYS[m - 1]!))) return undefined;
+  return `\`${field}\`: cron ${describeValue(expression)} never matches: no month given has day ${daysOfMonth.join(',')}; fix the day-of-month or month field`;
 }
 
 /**
@@ -187,6 +228,7 @@ export function parseCron(expression: string, field = 'cron'): CronFields {
 }
 
 function dayMatches(fields: CronFields, wall: Date): boolean {
+  if (fields.matchesDay) return fields.matchesDay(wall);
   const dom = fields.daysOfMonth.includes(wall.getUTCDate());
   const dow = fields.daysOfWeek.includes(wall.getUTCDay());
   // Vixie cron: when both day fields are restricted, a day matching either one matches; otherwise both must match
@@ -204,11 +246,16 @@ function dayMatches(fields: CronFields, wall: Date): boolean {
  */
 export function nextWallMatch(fields: CronFields, wallMs: number): number {
   let t = Math.ceil(wallMs / 1000) * 1000;
-  // Terminates: validation guarantees a matching day within 8 years (29 February across a non-leap century year).
+  // Terminates: validation guarantees a matching day within 8 years (29 February across a non-leap century year), or
+  // 28 years for AWS day rules such as the fifth Monday of February; past the last year of a year field: +Infinity.
   for (;;) {
     const d = new Date(t);
     const [y, mo, day, h, mi, s] = [d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
-    if (!fields.months.includes(mo + 1)) t = Date.UTC(y, mo + 1, 1);
+    if (fields.years && !fields.years.includes(y)) {
+      const year = fields.years.find((v) => v > y);
+      if (year === undefined) return Number.POSITIVE_INFINITY;
+      t = Date.UTC(year, 0, 1);
+    } else if (!fields.months.includes(mo + 1)) t = Date.UTC(y, mo + 1, 1);
     else if (!dayMatches(fields, d)) t = Date.UTC(y, mo, day + 1);
     else if (!fields.hours.includes(h)) t = Date.UTC(y, mo, day, h + 1);
     else if (!fields.minutes.includes(mi)) t = Date.UTC(y, mo, day, h, mi + 1);
@@ -232,13 +279,25 @@ function fallBackAround(timezone: string, ms: number): number {
 
 /** The instants a matching wall time fires at, under the DST policy. */
 function firingsOf(fields: CronFields, timezone: string, wallMs: number): number[] {
-  const instants = instantsAtWallTime(timezone, wallMs);
-  if (fields.followsAbsoluteTime) return instants;
-  return instants.length === 0 ? [gapEndMs(timezone, wallMs)] : [instants[0]!];
+  return fields.followsAbsoluteTime ? instantsAtWallTime(timezone, wallMs) : [fixedWallTimeInstant(timezone, wallMs)];
 }
 
 /**
- * The first instant strictly after `afterMs` at which the expression fires in `timezone`, under the DST policy.
+ * When a fixed local time happens, under the DST policy: its first pass in a repeated hour, the gap's end in a
+ * spring-forward gap.
+ *
+ * @example
+ * ```ts
+ * fixedWallTimeInstant('America/New_York', Date.UTC(2026, 2, 8, 2, 30)); // Date.parse('2026-03-08T07:00:00Z')
+ * ```
+ */
+export function fixedWallTimeInstant(timezone: string, wallMs: number): number {
+  return instantsAtWallTime(timezone, wallMs)[0] ?? gapEndMs(timezone, wallMs);
+}
+
+/**
+ * The first instant strictly after `afterMs` at which the expression fires in `timezone`, under the DST policy;
+ * `+Infinity` when it never fires again (a year field that has run out).
  *
  * @example
  * ```ts
@@ -253,6 +312,7 @@ export function nextCronMs(fields: CronFields, timezone: string, afterMs: number
   let wall = nextWallMatch(fields, afterMs + offsetMs(timezone, afterMs) + 1 - fallBackAround(timezone, afterMs));
   let best = Number.POSITIVE_INFINITY;
   for (;;) {
+    if (wall === Number.POSITIVE_INFINITY) return best;
     for (const instant of firingsOf(fields, timezone, wall)) if (instant > afterMs && instant < best) best = instant;
     if (best !== Number.POSITIVE_INFINITY && wall >= best + offsetMs(timezone, best) + fallBackAround(timezone, best)) return best;
     wall = nextWallMatch(fields, wall + 1000);

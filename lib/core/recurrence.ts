@@ -1,7 +1,8 @@
 /**
  * Recurring schedules: a cron expression in an IANA time zone, or a fixed interval anchored at its first slot.
  */
-import { nextCronMs, parseCron, cronProblems } from './cron.ts';
+import { awsCronProblems, awsExpressionKind, parseAwsCron, rateProblems, rateSeconds } from './aws-schedule-expression.ts';
+import { fixedWallTimeInstant, nextCronMs, parseCron, cronProblems } from './cron.ts';
 import type { CronFields } from './cron.ts';
 import { durationProblems, parseDurationMs } from './duration.ts';
 import type { DurationInput } from './duration.ts';
@@ -12,7 +13,10 @@ import { assertValid, describeValue } from './validation.ts';
 /** The stored rule of a schedule: cron in a zone, or an interval in whole seconds. */
 export type RecurrenceRule = { readonly cron: string; readonly timezone: string } | { readonly everySec: number };
 
-/** A recurring spec as callers write it: exactly one of `cron` (with optional `timezone`, default UTC) and `every`. */
+/**
+ * A recurring spec as callers write it: exactly one of `cron` (with optional `timezone`, default UTC) and `every`.
+ * `cron` also takes AWS's `cron(…)` and `rate(…)` expressions, and `every` a `rate(…)`, as EventBridge writes them.
+ */
 export interface RecurringSpec {
   cron?: string;
   timezone?: string;
@@ -44,7 +48,7 @@ function fieldsOf(cron: string): CronFields {
   if (!fields) {
     // Schedules repeat the same few expressions; the bound only guards against unbounded growth.
     if (cache.size >= 1000) cache.clear();
-    fields = parseCron(cron);
+    fields = awsExpressionKind(cron) === 'cron' ? parseAwsCron(cron)! : parseCron(cron);
     cache.set(cron, fields);
   }
   return fields;
@@ -59,17 +63,27 @@ function specProblems(spec: unknown): string[] {
   if ((cron === undefined) === (every === undefined)) {
     problems.push(`give exactly one of \`cron\` and \`every\` (received ${cron === undefined ? 'neither' : 'both'}), such as { cron: '0 9 * * *' } or { every: '5m' }`);
   }
-  if (cron !== undefined) problems.push(...cronProblems(cron));
+  const cronKind = awsExpressionKind(cron);
+  if (cronKind === 'at' || awsExpressionKind(every) === 'at') {
+    problems.push(`received ${describeValue(cron ?? every)}, a one-time AWS schedule: enqueue a job with { at: '2026-12-01T09:00:00Z' } instead`);
+  } else if (cronKind === 'rate') problems.push(...rateProblems(cron, 'cron'));
+  else if (cronKind === 'cron') problems.push(...awsCronProblems(cron));
+  else if (cron !== undefined) problems.push(...cronProblems(cron));
+  const interval = cronKind === 'rate' || every !== undefined;
   if (timezone !== undefined) {
     problems.push(...timezoneProblems(timezone));
-    if (every !== undefined) problems.push('`timezone` applies only to `cron`: an `every` interval is absolute time; remove `timezone`');
+    if (interval) problems.push('`timezone` applies only to `cron`: an `every` interval (or a rate expression) is absolute time; remove `timezone`');
   }
-  if (every !== undefined) {
-    const found = durationProblems(every, 'every');
+  const rate = [cron, every].find((text) => awsExpressionKind(text) === 'rate');
+  const everyKind = awsExpressionKind(every);
+  if (everyKind === 'rate') problems.push(...rateProblems(every));
+  if (everyKind === 'cron') problems.push(`\`every\`: received ${describeValue(every)}, a cron expression; pass it as \`cron\``);
+  if (interval && (everyKind === undefined || everyKind === 'rate')) {
+    const found = rate !== undefined ? [] : durationProblems(every, 'every');
     problems.push(...found);
-    const ms = found.length === 0 ? parseDurationMs(every, 'every') : 1000;
+    const ms = rate !== undefined ? (rateSeconds(rate as string) ?? 1) * 1000 : found.length === 0 ? parseDurationMs(every, 'every') : 1000;
     if (ms % 1000 !== 0 || ms < 1000 || ms > MAX_EVERY_SEC * 1000) {
-      problems.push(`\`every\`: received ${describeValue(every)}; expected whole seconds from 1 s to ${MAX_EVERY_SEC} s (366 days), such as 300 or '5m'`);
+      problems.push(`\`every\`: received ${describeValue(rate ?? every)}; expected whole seconds from 1 s to ${MAX_EVERY_SEC} s (366 days), such as 300 or '5m'`);
     }
   }
   const startProblems = startAt === undefined ? [] : instantProblems(startAt, 'startAt');
@@ -98,15 +112,32 @@ function specProblems(spec: unknown): string[] {
  */
 export function parseRecurrence(spec: RecurringSpec): NormalizedRecurrence {
   assertValid(specProblems(spec));
+  const rate = [spec.cron, spec.every].find((text) => awsExpressionKind(text) === 'rate') as string | undefined;
   const rule: RecurrenceRule =
-    spec.cron !== undefined
-      ? { cron: spec.cron.trim(), timezone: spec.timezone ?? DEFAULT_TIMEZONE }
-      : { everySec: parseDurationMs(spec.every, 'every') / 1000 };
+    rate !== undefined
+      ? { everySec: rateSeconds(rate)! }
+      : spec.cron !== undefined
+        ? { cron: spec.cron.trim(), timezone: spec.timezone ?? DEFAULT_TIMEZONE }
+        : { everySec: parseDurationMs(spec.every, 'every') / 1000 };
   const normalized: NormalizedRecurrence = { rule };
   if (spec.startAt !== undefined) normalized.startAtMs = parseInstantMs(spec.startAt, 'startAt');
-  if (spec.endAt !== undefined) normalized.endAtMs = parseInstantMs(spec.endAt, 'endAt');
+  const endAtMs = Math.min(
+    spec.endAt === undefined ? Number.POSITIVE_INFINITY : parseInstantMs(spec.endAt, 'endAt'),
+    'cron' in rule ? yearFieldEndMs(rule) : Number.POSITIVE_INFINITY,
+  );
+  if (endAtMs !== Number.POSITIVE_INFINITY) normalized.endAtMs = endAtMs;
   if (spec.maxRuns !== undefined) normalized.maxRuns = spec.maxRuns;
   return normalized;
+}
+
+/**
+ * Where an AWS year field runs out: the first instant of the year after its last one, in the rule's zone. Stored as
+ * the schedule's end, so a schedule ends (rather than searching forever) once its years are over.
+ */
+function yearFieldEndMs(rule: { cron: string; timezone: string }): number {
+  const lastYear = fieldsOf(rule.cron).years?.at(-1);
+  if (lastYear === undefined) return Number.POSITIVE_INFINITY;
+  return fixedWallTimeInstant(rule.timezone, Date.UTC(lastYear + 1, 0, 1));
 }
 
 /**

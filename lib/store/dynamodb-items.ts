@@ -196,15 +196,16 @@ export function fromScheduleItem(item: ScheduleItem): ScheduleRecord {
 // ---- conditions and updates, one pair per write (docs/architecture.md, "Job states and writes") ----
 
 /**
- * `createJob`: the id is free, or its job has ended (a `unique` job may run again once the previous one ended).
+ * `createJob`: the id is free, or its job has ended (a `unique` job may run again once the previous one ended); with
+ * `replaceEnded: false`, only a free id (a job keyed by an EventBridge event must never run again).
  *
  * @example
  * ```ts
  * new ExpressionBuilder().condition(createJobCondition()); // (attribute_not_exists(#n0)) OR (#n1 IN (:v0, :v1, :v2))
  * ```
  */
-export function createJobCondition(): Condition {
-  return or(notExists(PK), isIn('state', ENDED_STATES));
+export function createJobCondition(replaceEnded = true): Condition {
+  return replaceEnded ? or(notExists(PK), isIn('state', ENDED_STATES)) : notExists(PK);
 }
 
 /**

@@ -138,9 +138,9 @@ export class DynamoDbJobStore implements JobStore {
   // ---- jobs ----
 
   /** @inheritdoc */
-  async createJob(job: JobRecord): Promise<CreateJobResult> {
+  async createJob(job: JobRecord, options: { readonly replaceEnded?: boolean } = {}): Promise<CreateJobResult> {
     const builder = new ExpressionBuilder();
-    const ConditionExpression = builder.condition(createJobCondition());
+    const ConditionExpression = builder.condition(createJobCondition(options.replaceEnded));
     const item = toJobItem(job, this.shards);
     try {
       await this.send(

@@ -120,9 +120,9 @@ export class MemoryJobStore implements JobStore {
 
   // ---- jobs ----
 
-  createJob(job: JobRecord): Promise<CreateJobResult> {
+  createJob(job: JobRecord, options: { readonly replaceEnded?: boolean } = {}): Promise<CreateJobResult> {
     return this.run('createJob', () => {
-      const write = this.put(toJobItem(job, this.shards), createJobCondition());
+      const write = this.put(toJobItem(job, this.shards), createJobCondition(options.replaceEnded));
       return write.ok
         ? { created: true, job: jobOf(write.item) }
         : { created: false, job: jobOf(write.current) };

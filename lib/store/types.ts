@@ -234,9 +234,10 @@ export interface JobStore {
   /**
    * Writes a new job (state `scheduled`) at `job.placement`. When a job with the same id exists and is live, nothing is
    * written and the existing job is returned (`created: false`): that is how `unique` keys work, since a unique job's
-   * id is derived from its key. An ended job with that id is replaced.
+   * id is derived from its key. An ended job with that id is replaced, unless `replaceEnded` is false (then any job
+   * with that id is returned instead).
    */
-  createJob(job: JobRecord): Promise<CreateJobResult>;
+  createJob(job: JobRecord, options?: { readonly replaceEnded?: boolean }): Promise<CreateJobResult>;
   /**
    * Writes many new jobs with batched writes (retrying unprocessed items). No uniqueness check: ids must be fresh.
    * Resolves with one result per input, in order: `undefined` when written, else the error that stopped it.

@@ -9,6 +9,7 @@ import { handleJobMessage } from './handle-job-message.ts';
 import { MessageDeferredError } from './errors.ts';
 import { parseJobMessage } from './message.ts';
 import type { MessageReceipt } from '../queue/types.ts';
+import { handleEventMessage, parseEventMessage } from './event-message.ts';
 
 /**
  * Builds the consumer handler. Records of one batch are handled in parallel, each waiting for its own due time. A
@@ -29,7 +30,12 @@ export function createConsumerHandler(deps: WorkerDeps): (event: SQSEvent, conte
     const processor = new BatchProcessor(EventType.SQS);
     const handleRecord = async (record: SQSRecord): Promise<void> => {
       try {
-        await handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs }, receiptOf(record));
+        // EventBridge targets put event messages into the same queues (event-message.ts).
+        const event = parseEventMessage(record.body);
+        const receipt = receiptOf(record);
+        await (event
+          ? handleEventMessage(event, deps, { deadlineMs }, receipt)
+          : handleJobMessage(parseJobMessage(record.body), deps, { deadlineMs }, receipt));
       } catch (error) {
         deps.logger.error('Message returned to the queue', { messageId: record.messageId, error });
         if (error instanceof MessageDeferredError && error.retryAfterSec !== undefined && deps.changeVisibility) {

@@ -23,6 +23,16 @@ describe('sundial CLI', () => {
     expect(JSON.parse(out)).toEqual(['2027-03-14T07:00:00.000Z', '2027-03-15T06:30:00.000Z']);
   });
 
+  it('takes AWS schedule expressions pasted unchanged (cron with ? and #, rate)', async () => {
+    const cron = await run(['next-runs', '--cron', 'cron(0 9 ? * 2#1 *)', '--timezone', 'Europe/Rome', '--from', '2027-01-01T00:00:00Z', '--count', '2']);
+    expect(JSON.parse(cron.out)).toEqual(['2027-01-04T08:00:00.000Z', '2027-02-01T08:00:00.000Z']);
+    const rate = await run(['next-runs', '--every', 'rate(5 minutes)', '--from', '2027-01-01T00:00:00Z', '--count', '2']);
+    expect(JSON.parse(rate.out)).toEqual(['2027-01-01T00:05:00.000Z', '2027-01-01T00:10:00.000Z']);
+    const bad = await run(['next-runs', '--cron', 'cron(0 9 * * MON-FRI *)']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/exactly one of the two must be \?/);
+  });
+
   it('prints usage for --help and fails on an unknown command', async () => {
     expect((await run(['--help'])).out).toMatch(/Usage: sundial .*sundial-scheduler/);
     const unknown = await run(['explode']);

@@ -200,6 +200,13 @@ export function describeJobStoreContract(
         await expect(store.getJob('j_again')).resolves.toEqual(fresh);
       });
 
+      it.each(['completed', 'failed'] as const)('with replaceEnded: false keeps an ended (%s) job (an event delivered again)', async (state) => {
+        const ended = await jobIn('j_event', state);
+        await expect(store.createJob(jobRecord({ id: 'j_event' }), { replaceEnded: false })).resolves.toEqual({ created: false, job: ended });
+        const fresh = jobRecord({ id: 'j_event_2' });
+        await expect(store.createJob(fresh, { replaceEnded: false })).resolves.toEqual({ created: true, job: fresh });
+      });
+
       it('replaces a cancelled job with the same id', async () => {
         await store.createJob(jobRecord({ id: 'j_c' }));
         await store.cancelJob('j_c', T0, 99);
