@@ -106,6 +106,11 @@ export class LocalFunction {
     return this.environments.map((e) => e.process.pid!).filter((pid) => pid !== undefined);
   }
 
+  /** Pids of the environments running an invocation now (the ones a crash would hit mid-work). */
+  get busyPids(): number[] {
+    return this.environments.filter((e) => e.pending !== undefined).map((e) => e.process.pid!).filter((pid) => pid !== undefined);
+  }
+
   /**
    * Invokes the function with `event`; waits for a free environment when `maxConcurrency` are busy. Never rejects:
    * a thrown error, a crash or a timeout is an `ok: false` result.

@@ -41,6 +41,13 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Concurrency of functions that no event source mapping limits. @default 4 */
   readonly defaultConcurrency?: number;
+  /** Variables added to every function's environment (e.g. where a test's own observer table lives). @default - none */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Puts something in front of the emulators' endpoint (a fault-injecting proxy): given the endpoint, returns the one
+   * the functions, the event sources and `env` use instead. Not applied to an external `endpoint`. @default - none
+   */
+  readonly wrapEndpoint?: (endpoint: string) => Promise<{ readonly endpoint: string; stop(): Promise<void> }>;
 }
 
 /** A running local stack. */
@@ -62,6 +69,11 @@ export interface LocalStack {
   readonly ports: readonly number[];
   /** Invokes a function (by logical id, construct id or physical name) directly, like `aws lambda invoke`. */
   invoke(function_: string, event: unknown): Promise<InvokeResult>;
+  /**
+   * Restarts the SQS emulator's server, `downMs` after closing it; its messages survive (see `SqsLocal.restart`).
+   * Rejects with an external endpoint.
+   */
+  restartSqs(downMs: number): Promise<void>;
   /** Stops firing scheduled functions (the local equivalent of disabling the schedule). */
   pauseDispatch(): void;
   resumeDispatch(): void;
@@ -97,7 +109,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     emulators?.catch(() => undefined);
     const { assemblyDir, template, stackName } = await assemblyFor(options, cleanups);
     const running = await emulators;
-    const endpoint = running?.router.endpoint ?? external!;
+    const wrapped = running && options.wrapEndpoint ? await options.wrapEndpoint(running.router.endpoint) : undefined;
+    if (wrapped) cleanups.push(() => wrapped.stop());
+    const endpoint = wrapped?.endpoint ?? running?.router.endpoint ?? external!;
     const credentials =
       external === undefined
         ? LOCAL_CREDENTIALS
@@ -139,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions.set(
         definition.logicalId,
         new LocalFunction(definition, {
-          baseEnv: awsEnv,
+          baseEnv: { ...awsEnv, ...options.functionEnvironment },
           maxConcurrency,
           ...(options.onLog ? { onLog: options.onLog } : {}),
         }),
@@ -224,6 +238,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           );
         }
         return await fn.invoke(event);
+      },
+      restartSqs: async (downMs) => {
+        if (!running) throw new ConfigurationError('restartSqs() needs the local emulators; this stack uses an external endpoint.');
+        await running.sqs.restart(downMs);
       },
       pauseDispatch: () => setDispatch(false),
       resumeDispatch: () => setDispatch(true),

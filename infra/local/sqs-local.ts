@@ -18,6 +18,12 @@ export interface SqsLocal {
    * URL `CreateQueue` and `GetQueueUrl` return (the emulator looks queues up by their exact URL).
    */
   queueUrl(name: string): string;
+  /**
+   * Restarts the emulator's server on the same port, `downMs` after closing it: clients meet refused connections
+   * meanwhile. The message store survives, as SQS's storage survives an outage of its endpoint (fauxqs keeps messages
+   * only in memory, so restarting its process would lose them: a failure SQS does not have).
+   */
+  restart(downMs: number): Promise<void>;
   /** Closes the server and its connections; pending long polls end. Idempotent. */
   stop(): Promise<void>;
 }
@@ -71,11 +77,10 @@ export async function startSqsLocal(options: { region?: string } = {}): Promise<
   };
   const sqsStore = new SqsStore();
   sqsStore.host = '';
-  const app = fauxqs.buildApp({
-    logger: false,
-    ...(options.region === undefined ? {} : { defaultRegion: options.region }),
-    stores: { sqsStore, snsStore: new SnsStore(), s3Store: new S3Store() },
-  });
+  const stores = { sqsStore, snsStore: new SnsStore(), s3Store: new S3Store() };
+  const build = () =>
+    fauxqs.buildApp({ logger: false, ...(options.region === undefined ? {} : { defaultRegion: options.region }), stores });
+  let app = build();
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = (app as unknown as { server: import('node:net').Server }).server.address();
   if (address === null || typeof address !== 'object') throw new Error('fauxqs did not report a TCP address');
@@ -86,6 +91,14 @@ export async function startSqsLocal(options: { region?: string } = {}): Promise<
     endpoint,
     port,
     queueUrl: (name) => `${endpoint}/${SQS_LOCAL_ACCOUNT_ID}/${name}`,
+    restart: async (downMs) => {
+      await app.close();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      if (stopping) return;
+      // A new server on the old store: its queues and their messages, delayed and in flight, are still there.
+      app = build();
+      await app.listen({ host: '127.0.0.1', port });
+    },
     stop: () => (stopping ??= app.close()),
   };
 }

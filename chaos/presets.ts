@@ -1,0 +1,63 @@
+/**
+ * The chaos run's sizes: `full` (`npm run chaos`), `quick` (`npm run chaos -- --quick`, under 4 minutes here) and
+ * `small` (the `npm test` version). All share the same faults; they differ in jobs, spread and windows.
+ *
+ * Settings that every size shares, and why:
+ * - writers' clocks at −120 s, 0 and +120 s;
+ * - `directHorizon` 200 s with `lookahead` 60 s: the sweeper's cursor tolerates horizon − lookahead = 140 s of writer
+ *   skew, more than the 120 s injected (production: 900 − 90 = 810 s);
+ * - 5 % of calls refused (throttling, 500, 503), three sweepers every 2 s, sweepers and consumers SIGKILLed.
+ */
+import type { ChaosConfig } from './run.ts';
+
+const SHARED = {
+  skewsSec: [-120, 0, 120],
+  directHorizonSec: 200,
+  lookaheadSec: 60,
+} as const;
+
+const MIX = { swept: 0.15, transact: 0.08, 'transact-items': 0.07, retried: 0.1, large: 0.02 } as const;
+
+/**
+ * A preset, with `jobs` and `seed` overridable from the command line.
+ *
+ * @example
+ * ```ts
+ * const config = chaosPreset('quick', { seed: 7 });
+ * ```
+ */
+export function chaosPreset(size: 'full' | 'quick' | 'small', overrides: { jobs?: number; seed?: number; log?: (line: string) => void } = {}): ChaosConfig {
+  const seed = overrides.seed ?? 1;
+  const log = overrides.log ? { log: overrides.log } : {};
+  if (size === 'small') {
+    return {
+      workload: { ...SHARED, jobs: overrides.jobs ?? 150, schedules: 2, everySec: 5, spanSec: 40, mix: MIX, sweptMaxSkewSec: -120, seed, skewsSec: [-120, 0] },
+      faults: { errorRate: 0.05 },
+      disruptions: { consumerKillEverySec: 8, sweeperKillEverySec: 8, extraSweepers: 2, sweepEverySec: 2, sqsOutage: { atSec: 20, downMs: 8_000 } },
+      recoveryWindowSec: 60,
+      writeConcurrency: 6,
+      ...log,
+    };
+  }
+  // The quick and full runs also hold back 1 % of the writers' job writes by 40 s (an `enqueueMany` under load) and
+  // write jobs whose result does not fit in the item: both are defects of the issue this suite guards.
+  const defects = { mix: { ...MIX, oversize: 0.01 }, faults: { errorRate: 0.05, lagRate: 0.01, lagMs: 40_000 } };
+  if (size === 'quick') {
+    return {
+      workload: { ...SHARED, jobs: overrides.jobs ?? 500, schedules: 3, everySec: 10, spanSec: 40, mix: defects.mix, sweptMaxSkewSec: -120, seed },
+      faults: defects.faults,
+      disruptions: { consumerKillEverySec: 6, sweeperKillEverySec: 8, extraSweepers: 2, sweepEverySec: 2, sqsOutage: { atSec: 40, downMs: 15_000 } },
+      recoveryWindowSec: 90,
+      writeConcurrency: 8,
+      ...log,
+    };
+  }
+  return {
+    workload: { ...SHARED, jobs: overrides.jobs ?? 10_000, schedules: 10, everySec: 10, spanSec: 180, mix: defects.mix, seed },
+    faults: defects.faults,
+    disruptions: { consumerKillEverySec: 5, sweeperKillEverySec: 10, extraSweepers: 2, sweepEverySec: 2, sqsOutage: { atSec: 90, downMs: 20_000 } },
+    recoveryWindowSec: 180,
+    writeConcurrency: 8,
+    ...log,
+  };
+}
