@@ -1,6 +1,8 @@
 /**
  * Every job and schedule command against the local stack, for people (text, tables, cards) and for scripts (--json).
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootTestStack, eventually, type TestStack } from '../integration/support.ts';
 import { ANSI, json, runCli } from './support.ts';
@@ -137,4 +139,35 @@ describe('retry and dispatch', () => {
     expect(json(await runCli(['dispatch', 'resume', '--json'], { env }))).toMatchObject({ state: 'running' });
     expect((await runCli(['dispatch', 'sideways'], { env })).code).toBe(2);
   });
+});
+
+describe('--stack: the deployment from the CloudFormation stack outputs', () => {
+  /** The endpoint, region and credentials only: every SUNDIAL_* setting must come from the stack. */
+  const awsOnly = () => Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('AWS_')));
+
+  it('reads table, queues, shards and the sweep schedule from DescribeStacks (--stack or SUNDIAL_STACK)', async () => {
+    const { id } = json(await runCli(['enqueue', 'record', '{}', '--in', '1h', '--stack', 'Sundial', '--json'], { env: awsOnly() }));
+    expect(json(await runCli(['get', id, '--json'], { env }))).toMatchObject({ id, state: 'scheduled' });
+    const listed = json(await runCli(['list', '--task', 'record', '--limit', '1000', '--json'], { env: { ...awsOnly(), SUNDIAL_STACK: 'Sundial' } }));
+    expect(listed.items.map((j: { id: string }) => j.id)).toContain(id);
+    expect((await runCli(['dispatch', 'status', '--stack', 'Sundial'], { env: awsOnly() })).out).toMatch(/^Dispatch is running/);
+  });
+
+  it('reports an unknown stack in one line naming the region (exit 2)', async () => {
+    const run = await runCli(['list', '--stack', 'NoSuchStack', '--region', 'us-east-1'], { env: awsOnly() });
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(
+      'sundial: ConfigurationError: Stack "NoSuchStack" does not exist in region us-east-1: check the name (aws cloudformation list-stacks) and --region. (run `sundial --help` for usage)',
+    );
+  });
+
+  it('answers the aws CLI too, with every SUNDIAL_* output', async () => {
+    const { stdout } = await promisify(execFile)('aws', ['cloudformation', 'describe-stacks', '--stack-name', 'Sundial', '--endpoint-url', env.AWS_ENDPOINT_URL!, '--region', 'us-east-1', '--output', 'json'], {
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME!, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    });
+    const [stack] = JSON.parse(stdout).Stacks;
+    const outputs = Object.fromEntries(stack.Outputs.map((o: { OutputKey: string; OutputValue: string }) => [o.OutputKey, o.OutputValue]));
+    expect(outputs).toMatchObject({ TableName: env.SUNDIAL_TABLE_NAME, QueueUrls: env.SUNDIAL_QUEUES, Shards: env.SUNDIAL_SHARDS, SweepScheduleName: env.SUNDIAL_SWEEP_SCHEDULE });
+    expect(JSON.parse(outputs.DeadLetterQueueUrls).default).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  }, 30_000);
 });
