@@ -4,6 +4,7 @@
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { STACK_OUTPUT_VARIABLES } from './stack-outputs.ts';
 import { SundialScheduler, type SundialSchedulerProps } from './sundial-scheduler.ts';
 
 /** Properties of `SundialStack`. */
@@ -17,9 +18,10 @@ export interface SundialStackProps extends StackProps {
 }
 
 /**
- * A stack holding one `SundialScheduler` (construct id `Sundial`) and outputs named after the environment variables
- * they fill: `TableName` (SUNDIAL_TABLE_NAME), `QueueUrls` (SUNDIAL_QUEUES), `DeadLetterQueueUrls` (SUNDIAL_DLQS),
- * `SweepScheduleName` (SUNDIAL_SWEEP_SCHEDULE).
+ * A stack holding one `SundialScheduler` (construct id `Sundial`) and one output per setting the library reads, named
+ * in `STACK_OUTPUT_VARIABLES`: `TableName` (SUNDIAL_TABLE_NAME), `QueueUrls` (SUNDIAL_QUEUES), `DeadLetterQueueUrls`
+ * (SUNDIAL_DLQS), `SweepScheduleName` (SUNDIAL_SWEEP_SCHEDULE), `Shards`, `LookaheadSeconds`, `DirectHorizonSeconds`,
+ * `RetentionDays`.
  *
  * @example
  * ```ts
@@ -37,14 +39,11 @@ export class SundialStack extends Stack {
     super(scope, id, { description: 'sundial: serverless job scheduler (DynamoDB + SQS + Lambda)', ...stackProps });
     this.scheduler = new SundialScheduler(this, 'Sundial', scheduler);
     const env = this.scheduler.environment;
+    const deadLetterUrls = this.toJsonString(Object.fromEntries(Object.entries(this.scheduler.deadLetterQueues).map(([n, q]) => [n, q.queueUrl])));
     // Outputs live in the stack, not the construct, so their keys stay plain (no path hash) and a stack holding two
-    // schedulers can name its own.
-    new CfnOutput(this, 'TableName', { value: env.SUNDIAL_TABLE_NAME!, description: 'SUNDIAL_TABLE_NAME' });
-    new CfnOutput(this, 'QueueUrls', { value: env.SUNDIAL_QUEUES!, description: 'SUNDIAL_QUEUES: queue name → URL' });
-    new CfnOutput(this, 'DeadLetterQueueUrls', {
-      value: this.toJsonString(Object.fromEntries(Object.entries(this.scheduler.deadLetterQueues).map(([n, q]) => [n, q.queueUrl]))),
-      description: 'SUNDIAL_DLQS: queue name → dead-letter queue URL',
-    });
-    new CfnOutput(this, 'SweepScheduleName', { value: env.SUNDIAL_SWEEP_SCHEDULE!, description: 'SUNDIAL_SWEEP_SCHEDULE' });
+    // schedulers can name its own. `sundial --stack NAME` reads them back (infra/stack-outputs.ts).
+    for (const [key, variable] of Object.entries(STACK_OUTPUT_VARIABLES)) {
+      new CfnOutput(this, key, { value: variable === 'SUNDIAL_DLQS' ? deadLetterUrls : env[variable]!, description: variable });
+    }
   }
 }

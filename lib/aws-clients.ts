@@ -10,7 +10,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 type Env = Record<string, string | undefined>;
 
 /**
- * Client settings taken from `env` (endpoint, region, static credentials). The SDK reads `process.env` by itself; this
+ * Client settings taken from `env` (endpoint, region, static credentials or a named profile). The SDK reads `process.env` by itself; this
  * makes an explicit environment — e.g. the `env` of `startLocalStack` — work without touching `process.env`.
  *
  * @example
@@ -18,7 +18,7 @@ type Env = Record<string, string | undefined>;
  * new DynamoDBClient(clientConfigFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_REGION: 'us-east-1' }));
  * ```
  */
-export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER') {
+export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER' | 'CLOUDFORMATION') {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const credentials =
@@ -29,7 +29,14 @@ export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCH
           ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
         }
       : undefined;
-  return { ...(endpoint ? { endpoint } : {}), ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) };
+  // A named profile (the CLI's --profile) is read by the SDK's own credential chain.
+  const profile = credentials ? undefined : env.AWS_PROFILE;
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(profile ? { profile } : {}),
+  };
 }
 
 /**

@@ -5,17 +5,18 @@ import type { Scheduler } from '../../lib/scheduler.ts';
 import { startDashboard } from './http-server.ts';
 
 /**
- * Serves the dashboard until SIGINT/SIGTERM.
+ * Serves the dashboard until `until` aborts (the CLI passes its Ctrl-C signal).
  *
  * @example
  * ```ts
- * await serveDashboardUntilSignal(Scheduler.fromEnv(), { readOnly: true }, console.log);
+ * await serveDashboardUntil(Scheduler.fromEnv(), { readOnly: true }, console.log, AbortSignal.timeout(60_000));
  * ```
  */
-export async function serveDashboardUntilSignal(
+export async function serveDashboardUntil(
   scheduler: Scheduler,
   options: { port?: number | undefined; readOnly?: boolean; env?: Record<string, string | undefined> },
   out: (line: string) => void,
+  until: AbortSignal,
 ): Promise<void> {
   const dashboard = await startDashboard({
     scheduler,
@@ -24,9 +25,9 @@ export async function serveDashboardUntilSignal(
     ...(options.env ? { env: options.env } : {}),
   });
   out(`sundial dashboard: ${dashboard.url}${options.readOnly ? ' (read-only)' : ''}  (Ctrl-C stops it)`);
-  await new Promise<void>((done) => {
-    process.once('SIGINT', done);
-    process.once('SIGTERM', done);
-  });
-  await dashboard.stop();
+  try {
+    if (!until.aborted) await new Promise((done) => until.addEventListener('abort', done, { once: true }));
+  } finally {
+    await dashboard.stop();
+  }
 }

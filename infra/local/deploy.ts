@@ -19,6 +19,8 @@ import { resolveIntrinsics, type ResolutionScope } from './intrinsics.ts';
 export interface CfnTemplate {
   readonly Resources: Record<string, CfnResource>;
   readonly Parameters?: Record<string, { Default?: unknown }>;
+  readonly Outputs?: Record<string, { Value: unknown; Description?: string }>;
+  readonly Description?: string;
 }
 
 export interface CfnResource {
@@ -88,6 +90,8 @@ export interface DeployedStack {
   readonly functions: readonly FunctionDefinition[];
   readonly eventSourceMappings: readonly EventSourceMappingDefinition[];
   readonly schedules: readonly ScheduleDefinition[];
+  /** The template's outputs, resolved against what was created (what `DescribeStacks` returns). */
+  readonly outputs: readonly { readonly key: string; readonly value: string; readonly description?: string }[];
 }
 
 export interface DeployOptions {
@@ -219,7 +223,12 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       });
     }
   }
-  return { tables, queues, functions, eventSourceMappings, schedules };
+  const outputs = Object.entries(template.Outputs ?? {}).map(([key, output]) => ({
+    key,
+    value: String(resolveIntrinsics(output.Value, scope, `Outputs.${key}`)),
+    ...(output.Description === undefined ? {} : { description: output.Description }),
+  }));
+  return { tables, queues, functions, eventSourceMappings, schedules, outputs };
 }
 
 function physicalName(prefix: string, given: unknown, logicalId: string, maxLength: number): string {

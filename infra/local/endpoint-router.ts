@@ -6,6 +6,7 @@
  */
 import { createServer, request, type Server } from 'node:http';
 import { listenOnLoopback, type LoopbackServer } from './processes.ts';
+import type { LocalCloudFormationApi } from './cloudformation-api.ts';
 import type { LocalSchedulerApi } from './scheduler-api.ts';
 
 /** A running router. */
@@ -24,13 +25,14 @@ export async function startEndpointRouter(targets: {
   dynamodbPort: number;
   sqsPort: number;
   schedulerApi?: LocalSchedulerApi;
+  cloudFormationApi?: LocalCloudFormationApi;
 }): Promise<EndpointRouter> {
   const server: Server = createServer((incoming, outgoing) => {
-    const api = targets.schedulerApi;
-    if (api?.handles(incoming)) {
+    const api = [targets.schedulerApi, targets.cloudFormationApi].find((a) => a?.handles(incoming));
+    if (api) {
       api.handle(incoming, outgoing).catch((error: Error) => {
         if (!outgoing.headersSent) outgoing.writeHead(500, { 'content-type': 'text/plain' });
-        outgoing.end(`local scheduler api: ${error.message}`);
+        outgoing.end(`local api: ${error.message}`);
       });
       return;
     }

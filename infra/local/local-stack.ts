@@ -17,6 +17,7 @@ import { LocalFunction, type InvokeResult, type LogSink } from './lambda-runtime
 import { DEFAULT_MAX_CONCURRENCY, SqsEventSource } from './sqs-event-source.ts';
 import { ScheduledTrigger } from './scheduled-trigger.ts';
 import { LocalSchedulerApi } from './scheduler-api.ts';
+import { LocalCloudFormationApi } from './cloudformation-api.ts';
 import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.ts';
 
 /** Options of {@link startLocalStack}. */
@@ -204,6 +205,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       triggers.forEach((t) => (t.paused = !enabled));
       localSchedules.forEach((s) => (s.enabled = enabled));
     };
+    running?.cloudFormationApi.register({
+      stackName,
+      stackId: `arn:aws:cloudformation:${region}:${SQS_LOCAL_ACCOUNT_ID}:stack/${stackName}/local`,
+      ...(template.Description === undefined ? {} : { description: template.Description }),
+      createdAt: new Date(startedAt),
+      outputs: deployed.outputs,
+    });
     for (const poller of pollers) poller.start();
     for (const trigger of triggers) trigger.start();
 
@@ -256,16 +264,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 async function startEmulators(
   region: string,
   cleanups: (() => Promise<void> | void)[],
-): Promise<{ ddb: DynamoDbLocal; sqs: SqsLocal; router: EndpointRouter; schedulerApi: LocalSchedulerApi }> {
+): Promise<{
+  ddb: DynamoDbLocal;
+  sqs: SqsLocal;
+  router: EndpointRouter;
+  schedulerApi: LocalSchedulerApi;
+  cloudFormationApi: LocalCloudFormationApi;
+}> {
   const [ddb, sqs] = await Promise.allSettled([startDynamoDbLocal(), startSqsLocal({ region })]);
   if (ddb.status === 'fulfilled') cleanups.push(() => ddb.value.stop());
   if (sqs.status === 'fulfilled') cleanups.push(() => sqs.value.stop());
   if (ddb.status === 'rejected') throw ddb.reason;
   if (sqs.status === 'rejected') throw sqs.reason;
   const schedulerApi = new LocalSchedulerApi();
-  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port, schedulerApi });
+  const cloudFormationApi = new LocalCloudFormationApi();
+  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port, schedulerApi, cloudFormationApi });
   cleanups.push(() => router.stop());
-  return { ddb: ddb.value, sqs: sqs.value, router, schedulerApi };
+  return { ddb: ddb.value, sqs: sqs.value, router, schedulerApi, cloudFormationApi };
 }
 
 async function assemblyFor(

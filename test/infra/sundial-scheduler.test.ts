@@ -245,10 +245,13 @@ describe('SundialScheduler alarms, metrics and outputs', () => {
     expect(() => stack.scheduler.metricDlqDepth('nope')).toThrow(/received queue "nope"; expected one of "default"/);
   });
 
-  it('outputs the table name, the queue and DLQ URLs and the sweep schedule name', () => {
+  it('outputs every setting the library reads: table, queue and DLQ URLs, sweep schedule, shards and horizons', () => {
     const { stack, template } = buildStack();
     const outputs = template.findOutputs('*');
-    expect(Object.keys(outputs).sort()).toEqual(['DeadLetterQueueUrls', 'QueueUrls', 'SweepScheduleName', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'DeadLetterQueueUrls', 'DirectHorizonSeconds', 'LookaheadSeconds', 'QueueUrls', 'RetentionDays', 'Shards', 'SweepScheduleName', 'TableName',
+    ]);
+    expect(outputs.Shards!.Value).toBe(stack.scheduler.environment.SUNDIAL_SHARDS);
     expect(outputs.TableName!.Value).toEqual({ Ref: logicalId(stack.scheduler.table) });
     expect(JSON.stringify(outputs.QueueUrls!.Value)).toContain(logicalId(stack.scheduler.queues.default!));
     expect(outputs.SweepScheduleName!.Value).toBe(stack.scheduler.environment.SUNDIAL_SWEEP_SCHEDULE);

@@ -33,7 +33,7 @@ it('pauses and resumes the sweeper through the Scheduler API, from the library a
   const saved = process.env;
   process.env = { ...saved, ...t.stack.env };
   try {
-    expect(await main(['dispatch', 'status'], (l) => out.push(l))).toBe(0);
+    expect(await main(['dispatch', 'status', '--json'], { out: (l) => out.push(l), env: process.env })).toBe(0);
     expect(JSON.parse(out.join('\n'))).toMatchObject({ state: 'paused' });
   } finally {
     process.env = saved;

@@ -1,0 +1,31 @@
+/**
+ * Every CLI command, in the order `sundial --help` lists them. Adding a command: a module in this folder and one line
+ * here.
+ */
+import type { Command } from '../command.ts';
+import { cancelCommand } from './cancel.ts';
+import { dashboardCommand } from './dashboard.ts';
+import { devCommand } from './dev.ts';
+import { dispatchCommand } from './dispatch.ts';
+import { enqueueCommand } from './enqueue.ts';
+import { getCommand } from './get.ts';
+import { listCommand } from './list.ts';
+import { nextRunsCommand } from './next-runs.ts';
+import { retryCommand } from './retry.ts';
+import { scheduleCommand } from './schedule.ts';
+import { pauseCommand, resumeCommand } from './schedule-control.ts';
+
+export const COMMANDS: readonly Command[] = [
+  devCommand,
+  enqueueCommand,
+  scheduleCommand,
+  listCommand,
+  getCommand,
+  cancelCommand,
+  pauseCommand,
+  resumeCommand,
+  retryCommand,
+  nextRunsCommand,
+  dispatchCommand,
+  dashboardCommand,
+];
