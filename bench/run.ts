@@ -181,7 +181,7 @@ try {
     swept = excluding(await open.finish(), [idle.usage, ...inner.map((w) => w.usage)]);
     for (const run of later) inner.push(await run());
   }
-  const fixed = fixedCost(idle.usage, idle.sweeps);
+  const fixed = fixedCost(idle.usage, idle.sweeps, bench.functions, bench.customMetrics.size);
   const byPath = (path: string) => inner.find((w) => w.path === path)!;
   const [direct, transactional, retried, recurring] = (['direct', 'transactional', 'retried', 'recurring'] as const).map(byPath) as [Window, Window, Window, Window];
 
@@ -192,12 +192,15 @@ try {
     latenessBreakdown('direct', direct.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency, quietFromMs: direct.createEndedAtMs }),
     latenessBreakdown('swept', swept.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency }),
   ];
-  const costs = windows.map((w) => pathCost(w, fixed, bench.sweeperId, bench.consumerId));
+  const costs = windows.map((w) => pathCost(w, fixed, bench.functions));
   const results: BenchResults = {
     startedAt: new Date(startedAt).toISOString(),
     mode: quick ? 'quick' : 'full',
     machine: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
-    settings: { ...SETTINGS, sizes: SIZES, sweptJobs, consumerConcurrency: bench.consumerConcurrency, scale: SCALE },
+    settings: {
+      ...SETTINGS, sizes: SIZES, sweptJobs, consumerConcurrency: bench.consumerConcurrency, scale: SCALE,
+      memoryMb: { sweeper: bench.functions.sweeper.memoryMb, consumer: bench.functions.consumer.memoryMb },
+    },
     precision: { paths, sweeperJitter: triggerJitter(bench.sweeps), breakdown },
     cost: { paths: costs, fixed },
     scale,
