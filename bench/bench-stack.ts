@@ -37,6 +37,8 @@ export interface BenchStackProps {
   readonly directHorizon: Duration;
   /** Per-queue options (`maxConcurrency`, `batchSize`), as the construct takes them. */
   readonly queues?: Readonly<Record<string, { readonly maxConcurrency?: number; readonly batchSize?: number }>>;
+  readonly precision?: 'millisecond' | 'second';
+  readonly consumerMemorySize?: number;
 }
 
 /** A running bench stack. */
@@ -121,7 +123,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
     const sweeperId = ids.find((id) => /sweeper/i.test(id)) ?? '';
     const consumerId = ids.find((id) => /consumer/i.test(id)) ?? '';
     const sweeps: SweepFiring[] = [];
-    const trace = new DeliveryTrace();
+    const trace = new DeliveryTrace(options.props.precision);
     for (const [id, fn] of stack.functions) {
       const invoke = fn.invoke.bind(fn);
       // Count every invocation (the event source's and the trigger's); for the sweeper, keep its timing too, and for
@@ -131,7 +133,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
         const invokedAtMs = Date.now();
         if (id === consumerId) trace.record(event as SQSEvent, invokedAtMs);
         const result = await invoke(event);
-        meter.recordBilledDuration(id, result.billedDurationMs ?? 0);
+        meter.recordBilledDuration(id, result.billedDurationMs ?? 0, result.maxMemoryUsedMb);
         if (id === consumerId) trace.recordSpan(invokedAtMs, Date.now());
         const time = (event as { time?: string } | undefined)?.time;
         if (id === sweeperId && result.ok && time !== undefined) {
@@ -163,6 +165,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
       shards: config.shards,
       retentionDays: config.retentionDays,
       directHorizonSec,
+      precision: config.precision,
     };
     return {
       stack,

@@ -36,6 +36,8 @@ export interface MeterSnapshot {
   readonly invocations: Record<string, number>;
   /** Billed Lambda milliseconds per function logical id (each invocation's duration rounded up to 1 ms, as AWS bills). */
   readonly billedMs: Record<string, number>;
+  /** Peak `Max Memory Used` (MB) each function's environments reported (a maximum: `diff` keeps the later value). */
+  readonly maxMemoryUsedMb?: Record<string, number>;
   /** Bytes each function wrote to its log (stdout and stderr, one newline per line), what CloudWatch Logs ingests. */
   readonly logBytes: Record<string, number>;
 }
@@ -68,6 +70,7 @@ export class Meter {
   private readonly invocations = new Map<string, number>();
   private readonly billedMs = new Map<string, number>();
   private readonly logBytes = new Map<string, number>();
+  private readonly maxMemoryUsedMb = new Map<string, number>();
   private writeUnits = 0;
   private sweeperStateWriteUnits = 0;
   private readUnits = 0;
@@ -118,9 +121,12 @@ export class Meter {
     add(this.invocations, functionId, 1);
   }
 
-  /** Adds an ended invocation's billed duration. */
-  recordBilledDuration(functionId: string, billedMs: number): void {
+  /** Adds an ended invocation's billed duration, and keeps the peak memory its environment reported. */
+  recordBilledDuration(functionId: string, billedMs: number, maxMemoryUsedMb?: number): void {
     add(this.billedMs, functionId, billedMs);
+    if (maxMemoryUsedMb !== undefined) {
+      this.maxMemoryUsedMb.set(functionId, Math.max(this.maxMemoryUsedMb.get(functionId) ?? 0, maxMemoryUsedMb));
+    }
   }
 
   /** Counts one line a function logged (its UTF-8 bytes and the newline). */
@@ -140,6 +146,7 @@ export class Meter {
       invocations: Object.fromEntries(this.invocations),
       billedMs: Object.fromEntries(this.billedMs),
       logBytes: Object.fromEntries(this.logBytes),
+      maxMemoryUsedMb: Object.fromEntries(this.maxMemoryUsedMb),
     };
   }
 }
@@ -165,6 +172,7 @@ export function diff(after: MeterSnapshot, before: MeterSnapshot): MeterSnapshot
     invocations: diffRecord(after.invocations, before.invocations),
     billedMs: diffRecord(after.billedMs ?? {}, before.billedMs ?? {}),
     logBytes: diffRecord(after.logBytes ?? {}, before.logBytes ?? {}),
+    maxMemoryUsedMb: { ...(after.maxMemoryUsedMb ?? {}) },
   };
 }
 

@@ -114,6 +114,10 @@ export function renderTables(r: BenchResults): string {
     ]),
   ));
   const memory = r.settings.memoryMb as { sweeper?: number; consumer?: number } | undefined;
+  const used = r.settings.maxMemoryUsedMb as Record<string, number> | undefined;
+  if (used && Object.keys(used).length > 0) {
+    lines.push('', `Max memory used (peak resident set of the local environments): ${Object.entries(used).map(([fn, mb]) => `${fn} ${mb} MB`).join(', ')}${r.settings.precision ? `; precision '${String(r.settings.precision)}'` : ''}.`);
+  }
   lines.push('', `Where the money goes ($ per million jobs${memory ? `, consumer at ${memory.consumer} MB, sweeper at ${memory.sweeper} MB` : ''}):`, '');
   lines.push(table(
     ['path', 'DynamoDB', 'SQS', 'Lambda requests', 'Lambda duration', 'CloudWatch Logs', 'total'],

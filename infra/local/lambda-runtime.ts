@@ -43,6 +43,8 @@ export const consoleLogSink: LogSink = (entry) => {
 export interface InvocationTiming {
   readonly durationMs: number;
   readonly billedDurationMs: number;
+  /** REPORT's `Max Memory Used`: the environment's peak resident memory, when the environment reported it. */
+  readonly maxMemoryUsedMb?: number;
 }
 
 /** The outcome of one invocation. */
@@ -198,12 +200,15 @@ export class LocalFunction {
       );
     }
     const environment: Environment = { process: child, busy: false };
-    child.on('message', (message: { type: string; id?: string; ok?: boolean; value?: unknown; error?: any; durationMs?: number }) => {
+    child.on('message', (message: { type: string; id?: string; ok?: boolean; value?: unknown; error?: any; durationMs?: number; maxMemoryUsedMb?: number }) => {
       const pending = environment.pending;
       if (message.type !== 'result' || pending === undefined || pending.id !== message.id) return;
       environment.pending = undefined;
       clearTimeout(pending.timer);
-      const timing = invocationTiming(message.durationMs ?? Date.now() - pending.startedAtMs);
+      const timing = {
+        ...invocationTiming(message.durationMs ?? Date.now() - pending.startedAtMs),
+        ...(message.maxMemoryUsedMb === undefined ? {} : { maxMemoryUsedMb: message.maxMemoryUsedMb }),
+      };
       pending.resolve(
         message.ok
           ? { ok: true, value: message.value, requestId: pending.id, ...timing }

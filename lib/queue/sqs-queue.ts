@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
 import { SendCoalescer, type BatchOutcome, type CoalescerTimer } from './send-coalescer.ts';
-import type { JobMessage, JobQueue, OutgoingMessage } from './types.ts';
+import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
 
 /** SQS's own ceiling for `DelaySeconds` (15 minutes). Some emulators accept more; AWS rejects it. */
 export const MAX_DELAY_SEC = 900;
@@ -48,6 +48,8 @@ export interface SqsJobQueueOptions {
   readonly coalesceWaitMs?: number;
   /** Timers of the coalescing wait; injected by tests. @default the real timers */
   readonly timer?: CoalescerTimer;
+  /** How delays are rounded (`SUNDIAL_PRECISION`). @default 'millisecond' */
+  readonly precision?: Precision;
 }
 
 /**
@@ -61,6 +63,7 @@ export interface SqsJobQueueOptions {
  */
 export class SqsJobQueue implements JobQueue {
   readonly queueNames: readonly string[];
+  readonly precision: Precision;
   private readonly client: SQSClient;
   private readonly queueUrls: Readonly<Record<string, string>>;
   private readonly deadLetterUrls: Readonly<Record<string, string>>;
@@ -81,6 +84,7 @@ export class SqsJobQueue implements JobQueue {
       ]);
     }
     this.coalesceWaitMs = coalesceWaitMs;
+    this.precision = options.precision ?? 'millisecond';
     this.timer = options.timer;
     this.client = options.client;
     this.queueUrls = options.queueUrls;

@@ -40,6 +40,7 @@ describe('LocalFunction', () => {
         expect(result.ok).toBe(true);
         expect(result.durationMs).toBeGreaterThanOrEqual(49);
         expect(result.billedDurationMs).toBe(Math.ceil(result.durationMs!));
+        expect(result.maxMemoryUsedMb).toBeGreaterThan(0);
       }
     } finally {
       await fn.stop();
