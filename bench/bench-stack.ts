@@ -12,7 +12,9 @@ import { startDynamoDbLocal, startLocalStack, startSqsLocal, type InvokeResult, 
 import { startEndpointRouter } from '../infra/local/endpoint-router.ts';
 import { readConfig, type SundialConfig } from '../lib/config.ts';
 import { Scheduler } from '../lib/scheduler.ts';
+import { emfMetrics } from './emf.ts';
 import { Meter } from './meter.ts';
+import type { SchedulerFunctions } from './cost.ts';
 import { meterDynamoDb, meterSqs } from './metering.ts';
 import { startMeteringProxy } from './metering-proxy.ts';
 import { DeliveryTrace } from './trace.ts';
@@ -35,6 +37,8 @@ export interface BenchStackProps {
   readonly directHorizon: Duration;
   /** Per-queue options (`maxConcurrency`, `batchSize`), as the construct takes them. */
   readonly queues?: Readonly<Record<string, { readonly maxConcurrency?: number; readonly batchSize?: number }>>;
+  readonly precision?: 'millisecond' | 'second';
+  readonly consumerMemorySize?: number;
 }
 
 /** A running bench stack. */
@@ -59,6 +63,10 @@ export interface BenchStack {
   readonly consumerConcurrency: number;
   readonly sweeperId: string;
   readonly consumerId: string;
+  /** Both functions with their deployed memory, for the cost model. */
+  readonly functions: SchedulerFunctions;
+  /** Distinct custom metrics (namespace, name, dimension values) the functions published through EMF so far. */
+  readonly customMetrics: ReadonlySet<string>;
   /** The direct horizon of the bench's schedulers: jobs due sooner take the direct path. */
   readonly directHorizonSec: number;
   /** What the deployed functions were given (`SUNDIAL_DIRECT_HORIZON_SECONDS`, 900 when the construct lacks the prop). */
@@ -87,6 +95,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
     const router = await startEndpointRouter({ dynamodbPort: ddb.port, sqsPort: sqsLocal.port });
     cleanups.push(() => router.stop());
     const meter = new Meter();
+    const customMetrics = new Set<string>();
     const proxy = await startMeteringProxy(router.endpoint, meter);
     cleanups.push(() => proxy.stop());
 
@@ -99,7 +108,11 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
       workers: [BENCH_TASKS],
       sweepEverySeconds: options.sweepEverySeconds,
       props: { ...options.props },
+      // Every line a function prints is what CloudWatch Logs would ingest at the deployed log level; EMF lines are
+      // also where the custom metrics come from.
       onLog: ({ logicalId, line }) => {
+        meter.recordLogLine(logicalId, line);
+        for (const metric of emfMetrics(line)) customMetrics.add(metric);
         if (!options.quiet && /"level":"(ERROR|WARN)"|Error/.test(line)) console.error(`[${logicalId}] ${line}`);
       },
     });
@@ -110,7 +123,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
     const sweeperId = ids.find((id) => /sweeper/i.test(id)) ?? '';
     const consumerId = ids.find((id) => /consumer/i.test(id)) ?? '';
     const sweeps: SweepFiring[] = [];
-    const trace = new DeliveryTrace();
+    const trace = new DeliveryTrace(options.props.precision);
     for (const [id, fn] of stack.functions) {
       const invoke = fn.invoke.bind(fn);
       // Count every invocation (the event source's and the trigger's); for the sweeper, keep its timing too, and for
@@ -120,6 +133,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
         const invokedAtMs = Date.now();
         if (id === consumerId) trace.record(event as SQSEvent, invokedAtMs);
         const result = await invoke(event);
+        meter.recordBilledDuration(id, result.billedDurationMs ?? 0, result.maxMemoryUsedMb);
         if (id === consumerId) trace.recordSpan(invokedAtMs, Date.now());
         const time = (event as { time?: string } | undefined)?.time;
         if (id === sweeperId && result.ok && time !== undefined) {
@@ -151,6 +165,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
       shards: config.shards,
       retentionDays: config.retentionDays,
       directHorizonSec,
+      precision: config.precision,
     };
     return {
       stack,
@@ -166,6 +181,11 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
       consumerConcurrency: stack.functions.get(consumerId)?.maxConcurrency ?? 1,
       sweeperId,
       consumerId,
+      functions: {
+        sweeper: { id: sweeperId, memoryMb: stack.functions.get(sweeperId)?.definition.memoryMb ?? 0 },
+        consumer: { id: consumerId, memoryMb: stack.functions.get(consumerId)?.definition.memoryMb ?? 0 },
+      },
+      customMetrics,
       directHorizonSec,
       deployedDirectHorizonSec: config.directHorizonSec,
       stop: stopAll,

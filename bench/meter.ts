@@ -34,6 +34,12 @@ export interface MeterSnapshot {
   readonly emptyReceives: number;
   /** Lambda invocations per function logical id. */
   readonly invocations: Record<string, number>;
+  /** Billed Lambda milliseconds per function logical id (each invocation's duration rounded up to 1 ms, as AWS bills). */
+  readonly billedMs: Record<string, number>;
+  /** Peak `Max Memory Used` (MB) each function's environments reported (a maximum: `diff` keeps the later value). */
+  readonly maxMemoryUsedMb?: Record<string, number>;
+  /** Bytes each function wrote to its log (stdout and stderr, one newline per line), what CloudWatch Logs ingests. */
+  readonly logBytes: Record<string, number>;
 }
 
 /** One DynamoDB request as seen by the middleware or the proxy. */
@@ -62,6 +68,9 @@ export class Meter {
   private readonly requests = new Map<string, number>();
   private readonly capacityByTarget = new Map<string, number>();
   private readonly invocations = new Map<string, number>();
+  private readonly billedMs = new Map<string, number>();
+  private readonly logBytes = new Map<string, number>();
+  private readonly maxMemoryUsedMb = new Map<string, number>();
   private writeUnits = 0;
   private sweeperStateWriteUnits = 0;
   private readUnits = 0;
@@ -107,9 +116,22 @@ export class Meter {
     add(this.requests, `${service}.${operation}`, 1);
   }
 
-  /** Counts one Lambda invocation. */
+  /** Counts one Lambda invocation; `billedMs` once it has ended (AWS's billed duration). */
   recordInvocation(functionId: string): void {
     add(this.invocations, functionId, 1);
+  }
+
+  /** Adds an ended invocation's billed duration, and keeps the peak memory its environment reported. */
+  recordBilledDuration(functionId: string, billedMs: number, maxMemoryUsedMb?: number): void {
+    add(this.billedMs, functionId, billedMs);
+    if (maxMemoryUsedMb !== undefined) {
+      this.maxMemoryUsedMb.set(functionId, Math.max(this.maxMemoryUsedMb.get(functionId) ?? 0, maxMemoryUsedMb));
+    }
+  }
+
+  /** Counts one line a function logged (its UTF-8 bytes and the newline). */
+  recordLogLine(functionId: string, line: string): void {
+    add(this.logBytes, functionId, Buffer.byteLength(line, 'utf8') + 1);
   }
 
   snapshot(): MeterSnapshot {
@@ -122,6 +144,9 @@ export class Meter {
       capacityByTarget: Object.fromEntries(this.capacityByTarget),
       emptyReceives: this.emptyReceives,
       invocations: Object.fromEntries(this.invocations),
+      billedMs: Object.fromEntries(this.billedMs),
+      logBytes: Object.fromEntries(this.logBytes),
+      maxMemoryUsedMb: Object.fromEntries(this.maxMemoryUsedMb),
     };
   }
 }
@@ -145,6 +170,9 @@ export function diff(after: MeterSnapshot, before: MeterSnapshot): MeterSnapshot
     capacityByTarget: diffRecord(after.capacityByTarget, before.capacityByTarget),
     emptyReceives: after.emptyReceives - before.emptyReceives,
     invocations: diffRecord(after.invocations, before.invocations),
+    billedMs: diffRecord(after.billedMs ?? {}, before.billedMs ?? {}),
+    logBytes: diffRecord(after.logBytes ?? {}, before.logBytes ?? {}),
+    maxMemoryUsedMb: { ...(after.maxMemoryUsedMb ?? {}) },
   };
 }
 

@@ -5,9 +5,25 @@
 
 /** A price in US dollars, with where it comes from. */
 export interface Price {
+  /** Dollars per unit (one request, one byte, one GB-second). */
   readonly usd: number;
+  /** Units AWS quotes the price for (a million requests, a GB): how `per` reads. */
+  readonly quotedFor: number;
   readonly per: string;
   readonly source: string;
+}
+
+/**
+ * A price as AWS quotes it, e.g. "$0.400 per million SQS standard requests".
+ *
+ * @example
+ * ```ts
+ * quotedPrice(PRICES.sqsRequest); // '$0.400 per million SQS standard request (…)'
+ * ```
+ */
+export function quotedPrice(price: Price): string {
+  const usd = price.usd * price.quotedFor;
+  return `$${usd < 0.001 ? usd.toPrecision(6) : usd.toFixed(3)} per ${price.quotedFor === 1e6 ? 'million ' : ''}${price.per}`;
 }
 
 /**
@@ -21,23 +37,46 @@ export interface Price {
 export const PRICES = {
   dynamodbWriteUnit: {
     usd: 0.625 / 1e6,
+    quotedFor: 1e6,
     per: 'write request unit (on-demand, 1 KB; a transactional write is 2)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
   dynamodbReadUnit: {
     usd: 0.125 / 1e6,
+    quotedFor: 1e6,
     per: 'read request unit (on-demand, 4 KB strongly consistent, or 2 × 4 KB eventually consistent)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
   sqsRequest: {
     usd: 0.4 / 1e6,
+    quotedFor: 1e6,
     per: 'SQS standard request (each 64 KB chunk; a batch of 10 is one request)',
     source: 'https://aws.amazon.com/sqs/pricing/',
   },
   lambdaRequest: {
     usd: 0.2 / 1e6,
-    per: 'Lambda invocation (duration billed apart: it depends on your task code)',
+    quotedFor: 1e6,
+    per: 'Lambda invocation',
     source: 'https://aws.amazon.com/lambda/pricing/',
+  },
+  lambdaGbSecond: {
+    // The construct deploys both functions on arm64 (Graviton); x86_64 costs $0.0000166667.
+    usd: 0.0000133334,
+    quotedFor: 1,
+    per: 'Lambda GB-second on arm64 (billed duration rounded up to 1 ms × configured memory; INIT billed since Aug 2025)',
+    source: 'https://aws.amazon.com/lambda/pricing/ ; https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/',
+  },
+  logsIngested: {
+    usd: 0.5 / 2 ** 30,
+    quotedFor: 2 ** 30,
+    per: 'GB ingested by CloudWatch Logs (standard class; Lambda logs are tiered down from there past 10 TB)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
+  },
+  customMetricMonth: {
+    usd: 0.3,
+    quotedFor: 1,
+    per: 'custom metric-month (each namespace + name + dimension values published through EMF, first 10,000)',
+    source: 'https://aws.amazon.com/cloudwatch/pricing/',
   },
 } as const satisfies Record<string, Price>;
 

@@ -1,7 +1,7 @@
 /**
  * The benchmark's output: the targets judged met or not, the stdout tables and the markdown of docs/performance.md.
  */
-import { ANCHORS, PRICES } from './prices.ts';
+import { ANCHORS, PRICES, quotedPrice } from './prices.ts';
 import type { FixedCost, PathCost } from './cost.ts';
 import type { PathLateness } from './precision.ts';
 import type { ScaleResult } from './scale.ts';
@@ -106,15 +106,32 @@ export function renderTables(r: BenchResults): string {
   if (r.precision.breakdown?.length) lines.push('', ...renderBreakdown(r.precision.breakdown));
   lines.push('', `### Cost per job (AWS billing rules applied to what the local stack counted)`, '');
   lines.push(table(
-    ['path', 'jobs', 'WCU', 'RCU (billed)', 'RCU (reported)', 'SQS requests', 'Lambda invocations', '$ per million'],
-    r.cost.paths.map((c) => [c.path, c.jobs, c.writeUnits, c.readUnits, c.reportedReadUnits, c.sqsRequests, c.lambdaInvocations, `$${c.usdPerMillion.toFixed(2)}`]),
+    ['path', 'jobs', 'WCU', 'RCU (billed)', 'RCU (reported)', 'SQS requests', 'Lambda invocations', 'billed ms (consumer + sweeper)', 'log bytes', '$ per million', '$ per million, consumer at 128 MB'],
+    r.cost.paths.map((c) => [
+      c.path, c.jobs, c.writeUnits, c.readUnits, c.reportedReadUnits, c.sqsRequests, c.lambdaInvocations,
+      c.billedMs ? `${c.billedMs.consumer} + ${c.billedMs.sweeper}` : '', c.logBytes ?? '', `$${c.usdPerMillion.toFixed(2)}`,
+      c.usdPerMillionAt128Mb === undefined ? '' : `$${c.usdPerMillionAt128Mb.toFixed(2)}`,
+    ]),
+  ));
+  const memory = r.settings.memoryMb as { sweeper?: number; consumer?: number } | undefined;
+  const used = r.settings.maxMemoryUsedMb as Record<string, number> | undefined;
+  if (used && Object.keys(used).length > 0) {
+    lines.push('', `Max memory used (peak resident set of the local environments): ${Object.entries(used).map(([fn, mb]) => `${fn} ${mb} MB`).join(', ')}${r.settings.precision ? `; precision '${String(r.settings.precision)}'` : ''}.`);
+  }
+  lines.push('', `Where the money goes ($ per million jobs${memory ? `, consumer at ${memory.consumer} MB, sweeper at ${memory.sweeper} MB` : ''}):`, '');
+  lines.push(table(
+    ['path', 'DynamoDB', 'SQS', 'Lambda requests', 'Lambda duration', 'CloudWatch Logs', 'total'],
+    r.cost.paths.filter((c) => c.split).map((c) => [
+      c.path, ...Object.values(c.split).map((usd) => `$${usd.toFixed(3)}`), `$${c.usdPerMillion.toFixed(3)}`,
+    ]),
   ));
   lines.push('', 'Requests per job by operation:', '');
   lines.push(table(
     ['path', 'requests per job'],
     r.cost.paths.map((c) => [c.path, Object.entries(c.requests).map(([k, n]) => `${k} ${n}`).join(', ')]),
   ));
-  lines.push('', `Fixed cost: one idle sweep = ${round(r.cost.fixed.perSweep.writeUnits)} WCU + ${round(r.cost.fixed.perSweep.readUnits)} RCU + 1 Lambda request ⇒ $${r.cost.fixed.usdPerMonth.toFixed(3)} per month at one sweep a minute (SQS pollers' empty receives are AWS's event source mapping cost, not counted here).`);
+  const f = r.cost.fixed;
+  lines.push('', `Fixed cost: one idle sweep = ${round(f.perSweep.writeUnits)} WCU + ${round(f.perSweep.readUnits)} RCU + 1 Lambda request + ${round(f.perSweep.billedMs ?? 0)} billed ms + ${Math.round(f.perSweep.logBytes ?? 0)} log bytes ⇒ $${(f.split?.sweeps ?? f.usdPerMonth).toFixed(3)} per month at one sweep a minute; ${f.customMetrics ?? 0} custom metrics (EMF) ⇒ $${(f.split?.metrics ?? 0).toFixed(2)} per month. SQS pollers' empty receives are AWS's event source mapping cost, not counted here.`);
   lines.push('', '### Anchors ($ per million one-off jobs)', '');
   lines.push(table(['', '$ per million', 'basis'], [
     ...r.cost.paths.map((c) => [`sundial, ${c.path}`, `$${c.usdPerMillion.toFixed(2)}`, 'measured above']),
@@ -131,7 +148,7 @@ export function renderTables(r: BenchResults): string {
   ]));
   lines.push('', '### Targets', '');
   lines.push(table(['target', 'measured', 'verdict'], r.targets.map((t) => [t.target, t.measured, t.met ? 'met' : 'NOT MET'])));
-  lines.push('', `Prices (us-east-1): ${Object.values(PRICES).map((p) => `$${(p.usd * 1e6).toFixed(3)} per million ${p.per}`).join('; ')}.`);
+  lines.push('', `Prices (us-east-1): ${Object.values(PRICES).map(quotedPrice).join('; ')}.`);
   return lines.join('\n');
 }
 

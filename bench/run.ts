@@ -30,8 +30,14 @@ const sweptJobsOverride = wholeNumberArg('--swept-jobs', 'e.g. --swept-jobs=400'
  * local runtime's default — the experiment behind the lateness analysis of docs/performance.md. Own results file too.
  */
 const consumerConcurrency = wholeNumberArg('--consumer-concurrency', 'at least 2, e.g. --consumer-concurrency=8');
+/** `--precision=second`: the construct's `precision: 'second'` (delays rounded up, no in-function wait). */
+const precision = process.argv.includes('--precision=second') ? ('second' as const) : undefined;
+/** `--consumer-memory=N`: the construct's `consumerMemorySize` (MB), which prices the consumer's billed time. */
+const consumerMemory = wholeNumberArg('--consumer-memory', 'in MB, e.g. --consumer-memory=128');
 /** What a run with options writes its results under, so it never replaces the reference run's file or docs. */
 const variant = [
+  precision === undefined ? '' : '-precision-second',
+  consumerMemory === undefined ? '' : `-memory${consumerMemory}`,
   sweptJobsOverride === undefined ? '' : `-swept${sweptJobsOverride}`,
   consumerConcurrency === undefined ? '' : `-concurrency${consumerConcurrency}`,
 ].join('');
@@ -60,6 +66,8 @@ const bench = await startBenchStack({
     lookahead: Duration.seconds(SETTINGS.lookaheadSec),
     directHorizon: Duration.seconds(SETTINGS.directHorizonSec),
     ...(consumerConcurrency === undefined ? {} : { queues: { default: { maxConcurrency: consumerConcurrency } } }),
+    ...(precision === undefined ? {} : { precision }),
+    ...(consumerMemory === undefined ? {} : { consumerMemorySize: consumerMemory }),
   },
 });
 let exitCode = 0;
@@ -181,7 +189,7 @@ try {
     swept = excluding(await open.finish(), [idle.usage, ...inner.map((w) => w.usage)]);
     for (const run of later) inner.push(await run());
   }
-  const fixed = fixedCost(idle.usage, idle.sweeps);
+  const fixed = fixedCost(idle.usage, idle.sweeps, bench.functions, bench.customMetrics.size);
   const byPath = (path: string) => inner.find((w) => w.path === path)!;
   const [direct, transactional, retried, recurring] = (['direct', 'transactional', 'retried', 'recurring'] as const).map(byPath) as [Window, Window, Window, Window];
 
@@ -192,12 +200,17 @@ try {
     latenessBreakdown('direct', direct.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency, quietFromMs: direct.createEndedAtMs }),
     latenessBreakdown('swept', swept.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency }),
   ];
-  const costs = windows.map((w) => pathCost(w, fixed, bench.sweeperId, bench.consumerId));
+  const costs = windows.map((w) => pathCost(w, fixed, bench.functions));
   const results: BenchResults = {
     startedAt: new Date(startedAt).toISOString(),
     mode: quick ? 'quick' : 'full',
     machine: { node: process.version, cpus: cpus().length, platform: `${process.platform}-${process.arch}` },
-    settings: { ...SETTINGS, sizes: SIZES, sweptJobs, consumerConcurrency: bench.consumerConcurrency, scale: SCALE },
+    settings: {
+      ...SETTINGS, sizes: SIZES, sweptJobs, consumerConcurrency: bench.consumerConcurrency, scale: SCALE,
+      memoryMb: { sweeper: bench.functions.sweeper.memoryMb, consumer: bench.functions.consumer.memoryMb },
+      maxMemoryUsedMb: bench.meter.snapshot().maxMemoryUsedMb,
+      precision: bench.config.precision,
+    },
     precision: { paths, sweeperJitter: triggerJitter(bench.sweeps), breakdown },
     cost: { paths: costs, fixed },
     scale,

@@ -8,6 +8,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { delaySecFor } from '../lib/dispatch.ts';
 import type { Job } from '../lib/model.ts';
+import type { Precision } from '../lib/queue/types.ts';
 import { parseJobMessage } from '../lib/worker/message.ts';
 import type { StartedAt } from './fixtures/tasks.ts';
 import { distribution, type Distribution } from './stats.ts';
@@ -38,6 +39,9 @@ export class DeliveryTrace {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly spans: Array<readonly [number, number]> = [];
 
+  /** `precision` is the deployment's: it decides how dispatch rounded each message's delay. */
+  constructor(private readonly precision: Precision = 'millisecond') {}
+
   /** Keeps the first delivery of each (job, due time): a retry is another message for another due time. */
   record(event: SQSEvent, invokedAtMs: number): void {
     for (const record of event.Records ?? []) {
@@ -53,7 +57,7 @@ export class DeliveryTrace {
       this.deliveries.set(key, {
         jobId: message.id,
         dueAtMs: message.dueAtMs,
-        visibleAtMs: sentMs + delaySecFor(message.dueAtMs, message.sentAtMs) * 1000,
+        visibleAtMs: sentMs + delaySecFor(message.dueAtMs, message.sentAtMs, this.precision) * 1000,
         firstReceiveMs: Number(record.attributes.ApproximateFirstReceiveTimestamp),
         invokedAtMs,
       });

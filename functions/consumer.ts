@@ -20,7 +20,7 @@ const sqs = sqsClient(process.env);
 
 export const handler = createConsumerHandler({
   store: new DynamoDbJobStore({ tableName: config.tableName, client: dynamodbClient(process.env), shards: config.shards }),
-  queue: new SqsJobQueue({ client: sqs, queueUrls: config.queueUrls, deadLetterUrls: config.deadLetterUrls }),
+  queue: new SqsJobQueue({ client: sqs, queueUrls: config.queueUrls, deadLetterUrls: config.deadLetterUrls, precision: config.precision }),
   changeVisibility: sqsVisibilityChanger(sqs, Object.values(config.queueUrls)),
   clock: systemClock,
   random: Math.random,

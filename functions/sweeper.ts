@@ -16,7 +16,7 @@ const config = readConfig(process.env);
 
 export const handler = createSweeperHandler({
   store: new DynamoDbJobStore({ tableName: config.tableName, client: dynamodbClient(process.env), shards: config.shards }),
-  queue: new SqsJobQueue({ client: sqsClient(process.env), queueUrls: config.queueUrls }),
+  queue: new SqsJobQueue({ client: sqsClient(process.env), queueUrls: config.queueUrls, precision: config.precision }),
   clock: systemClock,
   config: sweepConfigFrom(config),
   logger: new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'sundial-sweeper' }),

@@ -125,6 +125,16 @@ export interface SundialSchedulerProps {
    */
   readonly directHorizon?: Duration;
   /**
+   * How precisely jobs fire (`SUNDIAL_PRECISION`, read by the functions and by `Scheduler.fromEnv()`). `'millisecond'`:
+   * messages arrive up to a second early and the consumer waits the rest in the function, billed. `'second'`: delays
+   * are rounded up, so jobs start up to a second late (about half a second on average) and the consumer never waits —
+   * cheaper in billed Lambda time (docs/performance.md compares both). Writers built without `fromEnv` pass the same
+   * `precision` to `new Scheduler(...)`.
+   *
+   * @default 'millisecond'
+   */
+  readonly precision?: 'millisecond' | 'second';
+  /**
    * How long ended jobs (completed, failed, cancelled) are kept before DynamoDB's TTL deletes them (whole days).
    *
    * @default Duration.days(7)
@@ -293,6 +303,7 @@ export class SundialScheduler extends Construct {
       SUNDIAL_DIRECT_HORIZON_SECONDS: String(resolved.directHorizon.toSeconds()),
       SUNDIAL_RETENTION_DAYS: String(resolved.retention.toDays()),
       SUNDIAL_SWEEP_SCHEDULE: sweepScheduleName,
+      SUNDIAL_PRECISION: props.precision ?? 'millisecond',
     };
     const powertools = {
       // Stack traces of the minified bundles point at our sources (bundling.sourceMap).

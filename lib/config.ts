@@ -3,6 +3,7 @@
  * it. Used by `Scheduler.fromEnv()`, the Lambda handlers and the CLI (docs/architecture.md lists the variables).
  */
 import { ConfigurationError } from './core/errors.ts';
+import type { Precision } from './queue/types.ts';
 
 export interface SundialConfig {
   readonly tableName: string;
@@ -18,6 +19,8 @@ export interface SundialConfig {
    * `directHorizonSec − lookaheadSec` is what the sweeper's cursor tolerates of writer clock skew and index lag.
    */
   readonly directHorizonSec: number;
+  /** `SUNDIAL_PRECISION`: how delays are rounded and whether the consumer waits the sub-second rest. */
+  readonly precision: Precision;
 }
 
 export const DEFAULT_SHARDS = 8;
@@ -49,6 +52,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const lookaheadSec = integer(env, 'SUNDIAL_LOOKAHEAD_SECONDS', DEFAULT_LOOKAHEAD_SEC, 1, MAX_LOOKAHEAD_SEC, problems);
   const retentionDays = integer(env, 'SUNDIAL_RETENTION_DAYS', DEFAULT_RETENTION_DAYS, 1, 3650, problems);
   const directHorizonSec = integer(env, 'SUNDIAL_DIRECT_HORIZON_SECONDS', DEFAULT_DIRECT_HORIZON_SEC, 2, DEFAULT_DIRECT_HORIZON_SEC, problems);
+  const precision = (env.SUNDIAL_PRECISION || 'millisecond') as Precision;
+  if (precision !== 'millisecond' && precision !== 'second') {
+    problems.push(`SUNDIAL_PRECISION is ${JSON.stringify(env.SUNDIAL_PRECISION)}: set it to "millisecond" (the default) or "second".`);
+  }
   if (directHorizonSec <= lookaheadSec) {
     problems.push(
       `SUNDIAL_DIRECT_HORIZON_SECONDS (${directHorizonSec}) must exceed SUNDIAL_LOOKAHEAD_SECONDS (${lookaheadSec}): a job written behind the sweeper's cursor would never be sent`,
@@ -57,7 +64,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (problems.length > 0) {
     throw new ConfigurationError(`sundial is not configured:\n- ${problems.join('\n- ')}`);
   }
-  return { tableName, queueUrls: queueUrls!, deadLetterUrls, shards, lookaheadSec, retentionDays, directHorizonSec };
+  return { tableName, queueUrls: queueUrls!, deadLetterUrls, shards, lookaheadSec, retentionDays, directHorizonSec, precision };
 }
 
 function jsonMap(

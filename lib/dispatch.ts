@@ -3,7 +3,7 @@
  * horizon is sent at enqueue) and the sweeper (jobs read from buckets and lanes). Keeping it in one place keeps the
  * message body and the delay rule identical on both paths, which is what the consumer's claim relies on.
  */
-import type { JobMessage, JobQueue, OutgoingMessage } from './queue/types.ts';
+import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './queue/types.ts';
 import { DispatchError, ValidationError } from './core/errors.ts';
 
 /** The longest `DelaySeconds` SQS accepts. */
@@ -33,17 +33,20 @@ export interface DispatchableJob {
 }
 
 /**
- * Whole seconds SQS should hold a message for a job due at `dueAtMs`, rounded down so the message is never late: the
- * consumer waits the sub-second rest itself. Past due times give 0.
+ * Whole seconds SQS should hold a message for a job due at `dueAtMs`. With `'millisecond'` precision they are rounded
+ * down, so the message is never late: the consumer waits the sub-second rest itself. With `'second'` they are rounded
+ * up, so the message is never early and the consumer does not wait. Past due times give 0.
  *
  * @example
  * ```ts
  * delaySecFor(10_999, 0); // 10 — the consumer waits the remaining 999 ms
+ * delaySecFor(10_001, 0, 'second'); // 11 — delivered 999 ms after the due time, no wait
  * delaySecFor(5_000, 9_000); // 0 — already due
  * ```
  */
-export function delaySecFor(dueAtMs: number, nowMs: number): number {
-  return Math.min(SQS_MAX_DELAY_SEC, Math.max(0, Math.floor((dueAtMs - nowMs) / 1000)));
+export function delaySecFor(dueAtMs: number, nowMs: number, precision: Precision = 'millisecond'): number {
+  const seconds = (dueAtMs - nowMs) / 1000;
+  return Math.min(SQS_MAX_DELAY_SEC, Math.max(0, precision === 'second' ? Math.ceil(seconds) : Math.floor(seconds)));
 }
 
 /**
@@ -77,7 +80,7 @@ export async function dispatch(queue: JobQueue, jobs: readonly DispatchableJob[]
     for (let i = 0; i < group.length; i += BATCH_SIZE) {
       const messages = group.slice(i, i + BATCH_SIZE).map((job) => ({
         message: { v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: nowMs } satisfies JobMessage,
-        delaySec: delaySecFor(job.dueAtMs, nowMs),
+        delaySec: delaySecFor(job.dueAtMs, nowMs, queue.precision),
       }));
       batches.push({ queue: queueName, messages });
     }

@@ -21,7 +21,7 @@ import { dispatch } from './dispatch.ts';
 import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
 import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
 import { SqsJobQueue } from './queue/sqs-queue.ts';
-import type { JobQueue } from './queue/types.ts';
+import type { JobQueue, Precision } from './queue/types.ts';
 import { jobPutTransactItem, type DocumentTransactPut } from './store/dynamodb-items.ts';
 import { DynamoDbJobStore } from './store/dynamodb-store.ts';
 import { getTaskDefinition } from './tasks/registry.ts';
@@ -71,6 +71,8 @@ export interface AwsSchedulerOptions extends CommonOptions {
   readonly sqs?: SQSClient;
   /** Write shards; must match the deployment's `SUNDIAL_SHARDS`. @default 8 */
   readonly shards?: number;
+  /** Must match the deployment's `SUNDIAL_PRECISION` (the construct's `precision`). @default 'millisecond' */
+  readonly precision?: Precision;
 }
 
 /** Build on any store and queue (tests, embedding: `MemoryJobStore` + `MemoryJobQueue`). */
@@ -148,7 +150,7 @@ export class Scheduler {
     const doc = documentClient(options.dynamodb ?? new DynamoDBClient({}));
     this.aws = { tableName: options.tableName, doc, shards };
     this.store = new DynamoDbJobStore({ tableName: options.tableName, client: doc, shards });
-    this.queue = new SqsJobQueue({ client: options.sqs ?? sqsClient(), queueUrls });
+    this.queue = new SqsJobQueue({ client: options.sqs ?? sqsClient(), queueUrls, ...(options.precision ? { precision: options.precision } : {}) });
   }
 
   /**
@@ -169,6 +171,7 @@ export class Scheduler {
       retentionDays: config.retentionDays,
       directHorizonSec: config.directHorizonSec,
       lookaheadSec: config.lookaheadSec,
+      precision: config.precision,
       dynamodb: dynamodbClient(env),
       sqs: sqsClient(env),
       ...options,

@@ -52,6 +52,12 @@ function handler() {
 process.on('message', async (message) => {
   if (message.type !== 'invoke') return;
   const { id, event, context: base } = message;
+  // Lambda bills from the moment the handler is called until it returns: the same span, measured here in the
+  // environment so the IPC to the parent is not part of it.
+  const startedAt = performance.now();
+  const durationMs = () => performance.now() - startedAt;
+  // REPORT's `Max Memory Used`: the environment's peak resident set so far (maxRSS is in KiB).
+  const maxMemoryUsedMb = () => Math.ceil(process.resourceUsage().maxRSS / 1024);
   const context = {
     ...base,
     callbackWaitsForEmptyEventLoop: true,
@@ -69,10 +75,10 @@ process.on('message', async (message) => {
             if (result && typeof result.then === 'function') result.then(resolve, reject);
           })
         : await fn(event, context);
-    process.send({ type: 'result', id, ok: true, value: value === undefined ? null : value });
+    process.send({ type: 'result', id, ok: true, value: value === undefined ? null : value, durationMs: durationMs(), maxMemoryUsedMb: maxMemoryUsedMb() });
   } catch (error) {
     console.error(error);
-    process.send({ type: 'result', id, ok: false, error: serializeError(error) });
+    process.send({ type: 'result', id, ok: false, error: serializeError(error), durationMs: durationMs(), maxMemoryUsedMb: maxMemoryUsedMb() });
   }
 });
 

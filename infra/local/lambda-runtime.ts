@@ -35,20 +35,46 @@ export const consoleLogSink: LogSink = (entry) => {
   (entry.stream === 'stderr' ? console.error : console.log)(`[${entry.logicalId}] ${entry.line}`);
 };
 
+/**
+ * How long an invocation ran, as Lambda reports it on its REPORT line: from the handler's call to its return (the
+ * first invocation of an environment includes loading the bundle, the INIT phase AWS bills since August 2025), and
+ * that duration rounded up to the next millisecond, which is what AWS bills.
+ */
+export interface InvocationTiming {
+  readonly durationMs: number;
+  readonly billedDurationMs: number;
+  /** REPORT's `Max Memory Used`: the environment's peak resident memory, when the environment reported it. */
+  readonly maxMemoryUsedMb?: number;
+}
+
 /** The outcome of one invocation. */
-export type InvokeResult =
+export type InvokeResult = (
   | { readonly ok: true; readonly value: unknown; readonly requestId: string }
   | {
       readonly ok: false;
       readonly requestId: string;
       readonly timedOut: boolean;
       readonly error: { readonly errorType: string; readonly errorMessage: string };
-    };
+    }
+) &
+  Partial<InvocationTiming>;
+
+/**
+ * The timing Lambda reports for a duration in milliseconds: billed duration is rounded up to the next millisecond.
+ *
+ * @example
+ * ```ts
+ * invocationTiming(12.01); // { durationMs: 12.01, billedDurationMs: 13 }
+ * ```
+ */
+export function invocationTiming(durationMs: number): InvocationTiming {
+  return { durationMs, billedDurationMs: Math.ceil(durationMs) };
+}
 
 interface Environment {
   readonly process: ChildProcess;
   busy: boolean;
-  pending?: { id: string; resolve: (result: InvokeResult) => void; timer: NodeJS.Timeout };
+  pending?: { id: string; resolve: (result: InvokeResult) => void; timer: NodeJS.Timeout; startedAtMs: number };
 }
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
@@ -179,15 +205,19 @@ export class LocalFunction {
       );
     }
     const environment: Environment = { process: child, busy: false };
-    child.on('message', (message: { type: string; id?: string; ok?: boolean; value?: unknown; error?: any }) => {
+    child.on('message', (message: { type: string; id?: string; ok?: boolean; value?: unknown; error?: any; durationMs?: number; maxMemoryUsedMb?: number }) => {
       const pending = environment.pending;
       if (message.type !== 'result' || pending === undefined || pending.id !== message.id) return;
       environment.pending = undefined;
       clearTimeout(pending.timer);
+      const timing = {
+        ...invocationTiming(message.durationMs ?? Date.now() - pending.startedAtMs),
+        ...(message.maxMemoryUsedMb === undefined ? {} : { maxMemoryUsedMb: message.maxMemoryUsedMb }),
+      };
       pending.resolve(
         message.ok
-          ? { ok: true, value: message.value, requestId: pending.id }
-          : { ok: false, timedOut: false, requestId: pending.id, error: message.error },
+          ? { ok: true, value: message.value, requestId: pending.id, ...timing }
+          : { ok: false, timedOut: false, requestId: pending.id, error: message.error, ...timing },
       );
     });
     child.once('exit', (code, signal) => {
@@ -201,6 +231,7 @@ export class LocalFunction {
         timedOut: false,
         requestId: pending.id,
         error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited (code ${code}, signal ${signal})` },
+        ...invocationTiming(Date.now() - pending.startedAtMs),
       });
     });
     this.environments.push(environment);
@@ -233,9 +264,10 @@ export class LocalFunction {
           timedOut: true,
           requestId,
           error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${fn.timeoutSec} seconds` },
+          ...invocationTiming(timeoutMs),
         });
       }, timeoutMs);
-      environment.pending = { id: requestId, resolve, timer };
+      environment.pending = { id: requestId, resolve, timer, startedAtMs: Date.now() };
       environment.process.send({
         type: 'invoke',
         id: requestId,

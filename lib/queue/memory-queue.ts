@@ -1,4 +1,4 @@
-import type { JobMessage, JobQueue, OutgoingMessage } from './types.ts';
+import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
 import { ConfigurationError } from '../core/errors.ts';
 
 /** A message as the memory queue recorded it. */
@@ -25,8 +25,11 @@ export class MemoryJobQueue implements JobQueue {
   readonly deadLetters: Array<{ queue: string; message: JobMessage }> = [];
   private failNext = 0;
 
-  constructor(queueNames: readonly string[] = ['default']) {
+  readonly precision: Precision;
+
+  constructor(queueNames: readonly string[] = ['default'], options: { precision?: Precision } = {}) {
     this.queueNames = queueNames;
+    this.precision = options.precision ?? 'millisecond';
   }
 
   async send(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The production `JobQueue`: SQS standard queues, one per named worker queue, with `DelaySeconds` for the due time.
- * Requests are counted (and billed) per call, so messages always go out in batches of 10 and only the entries SQS
- * refused are sent again.
+ * Requests are counted (and billed) per call, so messages always go out in batches of 10, concurrent sends to one
+ * queue share batches (`SendCoalescer`), and only the entries SQS refused are sent again.
  */
 import {
   SendMessageBatchCommand,
@@ -10,12 +10,15 @@ import {
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
 import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
-import type { JobMessage, JobQueue, OutgoingMessage } from './types.ts';
+import { SendCoalescer, type BatchOutcome, type CoalescerTimer } from './send-coalescer.ts';
+import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
 
 /** SQS's own ceiling for `DelaySeconds` (15 minutes). Some emulators accept more; AWS rejects it. */
 export const MAX_DELAY_SEC = 900;
 /** SQS's ceiling for entries in one `SendMessageBatch` call. */
 export const MAX_BATCH_ENTRIES = 10;
+/** Longest a send may wait for concurrent sends to share its batch (only while another batch is in flight). */
+export const MAX_COALESCE_WAIT_MS = 10;
 
 export interface SqsJobQueueOptions {
   readonly client: SQSClient;
@@ -37,6 +40,16 @@ export interface SqsJobQueueOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** A number in [0, 1) for the jitter. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Longest a send waits for concurrent sends to the same queue to fill its batch, 1–10 ms. It waits only while
+   * another batch to that queue is in flight: a lone send goes out at once.
+   * @default 5 ms
+   */
+  readonly coalesceWaitMs?: number;
+  /** Timers of the coalescing wait; injected by tests. @default the real timers */
+  readonly timer?: CoalescerTimer;
+  /** How delays are rounded (`SUNDIAL_PRECISION`). @default 'millisecond' */
+  readonly precision?: Precision;
 }
 
 /**
@@ -50,6 +63,7 @@ export interface SqsJobQueueOptions {
  */
 export class SqsJobQueue implements JobQueue {
   readonly queueNames: readonly string[];
+  readonly precision: Precision;
   private readonly client: SQSClient;
   private readonly queueUrls: Readonly<Record<string, string>>;
   private readonly deadLetterUrls: Readonly<Record<string, string>>;
@@ -57,8 +71,21 @@ export class SqsJobQueue implements JobQueue {
   private readonly retryBaseDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly coalesceWaitMs: number;
+  private readonly timer: CoalescerTimer | undefined;
+  private readonly coalescers = new Map<string, SendCoalescer<OutgoingMessage>>();
 
   constructor(options: SqsJobQueueOptions) {
+    const coalesceWaitMs = options.coalesceWaitMs ?? 5;
+    if (!Number.isInteger(coalesceWaitMs) || coalesceWaitMs < 1 || coalesceWaitMs > MAX_COALESCE_WAIT_MS) {
+      throw new ValidationError([
+        `coalesceWaitMs: received ${String(coalesceWaitMs)}; expected a whole number of milliseconds from 1 to ` +
+          `${MAX_COALESCE_WAIT_MS} (longer waits add that much to every concurrent enqueue).`,
+      ]);
+    }
+    this.coalesceWaitMs = coalesceWaitMs;
+    this.precision = options.precision ?? 'millisecond';
+    this.timer = options.timer;
     this.client = options.client;
     this.queueUrls = options.queueUrls;
     this.deadLetterUrls = options.deadLetterUrls ?? {};
@@ -72,23 +99,32 @@ export class SqsJobQueue implements JobQueue {
   async send(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
     const url = this.urlOf(queue, this.queueUrls, 'SUNDIAL_QUEUES');
     validateDelays(messages);
-    const failed: string[] = [];
-    const causes: unknown[] = [];
-    for (let start = 0; start < messages.length; start += MAX_BATCH_ENTRIES) {
-      const chunk = messages.slice(start, start + MAX_BATCH_ENTRIES);
-      const outcome = await this.sendBatch(url, chunk);
-      failed.push(...outcome.failedIds);
-      if (outcome.cause !== undefined) causes.push(outcome.cause);
-    }
-    if (failed.length > 0) {
+    const outcome = await this.coalescerOf(url).submit(messages);
+    if (outcome.failedIndexes.length > 0) {
+      const failed = outcome.failedIndexes.map((index) => messages[index]!.message.id);
       throw new DispatchError(
         `${failed.length} of ${messages.length} messages were not accepted by queue "${queue}" (${url}) after ` +
-          `${this.maxAttempts} attempts: ${describeCause(causes[0])}. The jobs are recorded; send them again ` +
+          `${this.maxAttempts} attempts: ${describeCause(outcome.cause)}. The jobs are recorded; send them again ` +
           '(the consumer drops duplicates).',
         failed,
-        { cause: causes[0] },
+        { cause: outcome.cause },
       );
     }
+  }
+
+  /** One coalescer per queue URL: sends to one queue share batches, sends to different queues cannot. */
+  private coalescerOf(url: string): SendCoalescer<OutgoingMessage> {
+    let coalescer = this.coalescers.get(url);
+    if (coalescer === undefined) {
+      coalescer = new SendCoalescer({
+        flush: (entries) => this.sendBatch(url, entries),
+        maxEntries: MAX_BATCH_ENTRIES,
+        maxWaitMs: this.coalesceWaitMs,
+        ...(this.timer ? { timer: this.timer } : {}),
+      });
+      this.coalescers.set(url, coalescer);
+    }
+    return coalescer;
   }
 
   async sendToDeadLetter(queue: string, message: JobMessage): Promise<void> {
@@ -112,11 +148,8 @@ export class SqsJobQueue implements JobQueue {
   }
 
   /** Sends up to 10 messages, re-sending only the entries SQS refused for a reason that may pass. */
-  private async sendBatch(
-    url: string,
-    chunk: readonly OutgoingMessage[],
-  ): Promise<{ failedIds: string[]; cause?: unknown }> {
-    // Entry ids only need to be unique within the call; the index maps a refused entry back to its job.
+  private async sendBatch(url: string, chunk: readonly OutgoingMessage[]): Promise<BatchOutcome> {
+    // Entry ids only need to be unique within the call; the index maps a refused entry back to its sender.
     let pending = chunk.map((m, index): SendMessageBatchRequestEntry => ({
       Id: String(index),
       MessageBody: JSON.stringify(m.message),
@@ -144,9 +177,8 @@ export class SqsJobQueue implements JobQueue {
         if (!isTransient(error)) break;
       }
     }
-    const failedIndexes = [...permanent, ...pending.map((e) => e.Id!)];
-    const failedIds = failedIndexes.map((index) => chunk[Number(index)]!.message.id);
-    return failedIds.length > 0 ? { failedIds, cause } : { failedIds };
+    const failedIndexes = [...permanent, ...pending.map((e) => e.Id!)].map(Number);
+    return failedIndexes.length > 0 ? { failedIndexes, cause } : { failedIndexes };
   }
 
   private pause(retry: number): Promise<void> {

@@ -3,6 +3,14 @@
  * `DelaySeconds`); `MemoryJobQueue` records messages for logic tests of the sweeper and the API.
  */
 
+/**
+ * How precisely jobs fire. `'millisecond'` (the default): messages are delayed whole seconds rounded down, so they
+ * arrive up to a second early and the consumer waits the rest in the function — on time to the millisecond, at the
+ * price of that wait in billed Lambda time. `'second'`: delays are rounded up, so a message arrives at or after its
+ * due time and the consumer never waits — up to a second late (half a second on average), with no billed wait.
+ */
+export type Precision = 'millisecond' | 'second';
+
 /** The body of every message sundial puts on a worker queue (JSON, versioned). */
 export interface JobMessage {
   readonly v: 1;
@@ -39,6 +47,11 @@ export interface OutgoingMessage {
 export interface JobQueue {
   /** Names of the worker queues this queue adapter knows. */
   readonly queueNames: readonly string[];
+  /**
+   * How `dispatch` rounds the delays of the messages sent through this queue, and whether the consumer waits for the
+   * sub-second rest (`Precision` in dispatch.ts). Absent means `'millisecond'`.
+   */
+  readonly precision?: Precision;
   /**
    * Sends messages to the named worker queue in batches of 10, retrying throttled or failed entries. Rejects (with a
    * `DispatchError` naming the failed ids) only when some could not be sent after retries; the rest were sent.

@@ -61,7 +61,16 @@ export async function handleJobMessage(
       retryAfterSec: Math.ceil(earlyMs / 1000),
     });
   }
-  if (earlyMs > 0) await deps.sleep(earlyMs);
+  if (earlyMs > 0) {
+    // With 'second' precision senders round delays up, so only a sender that rounded down (or a skewed clock) gets
+    // here: the message goes back to the queue for the rest, rather than holding a billed Lambda while it waits.
+    if (deps.queue.precision === 'second') {
+      throw new MessageDeferredError(message.id, `it arrived ${earlyMs} ms before its due time`, {
+        retryAfterSec: Math.ceil(earlyMs / 1000),
+      });
+    }
+    await deps.sleep(earlyMs);
+  }
 
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   for (let tries = 0; ; tries++) {

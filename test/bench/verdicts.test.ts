@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../lib/model.ts';
-import { fixedCost, pathCost, type PathCost } from '../../bench/cost.ts';
+import { PLATFORM_LOG_BYTES_PER_INVOCATION, fixedCost, pathCost, type PathCost } from '../../bench/cost.ts';
 import { Meter, type MeterSnapshot } from '../../bench/meter.ts';
 import { lateness, triggerJitter, type PathLateness } from '../../bench/precision.ts';
 import { judgeTargets, renderTables, type BenchResults } from '../../bench/report.ts';
@@ -22,9 +22,11 @@ const windowOf = (jobs: Job[], u: MeterSnapshot, unfinished = 0): Window => ({ p
 const pathLateness = (path: string, p99: number, max: number, notCompleted = 0): PathLateness => ({
   path, notCompleted, early: 0, lateness: { count: 100, p50: 1, p90: 2, p99, max, min: 0, mean: 1 },
 });
+const FUNCTIONS = { sweeper: { id: 'Sweeper', memoryMb: 256 }, consumer: { id: 'Consumer', memoryMb: 512 } };
 const sweptCost = (over: Partial<PathCost>): PathCost => ({
   path: 'swept', jobs: 100, writeUnits: 4, readUnits: 0, reportedReadUnits: 0, sqsRequests: 0.3, lambdaInvocations: 0.1,
-  requests: {}, usdPerMillion: 2.6, ...over,
+  billedMs: { consumer: 10, sweeper: 1 }, gbSeconds: 0.005, logBytes: 300, requests: {},
+  split: { dynamodb: 2.5, sqs: 0.12, lambdaRequests: 0.02, lambdaDuration: 0.07, logs: 0.14 }, usdPerMillion: 2.6, usdPerMillionAt128Mb: 2.5, ...over,
 });
 const scale = (over: { sweepRatio?: number; dispatchRatio?: number; enqueueRatio?: number; minifiedBytes?: number } = {}): ScaleResult => ({
   sweepReads: {
@@ -59,8 +61,8 @@ describe('precision.lateness', () => {
 
 describe('cost.pathCost', () => {
   it('divides by finished jobs after taking out idle sweeps, empty receives and sweeper-state writes', () => {
-    const fixed = fixedCost(usage({ readUnits: 15, writeUnits: 9, requests: { 'dynamodb.Query': 30, 'dynamodb.UpdateItem': 3 } }), 3);
-    expect(fixed.perSweep).toEqual({ readUnits: 5, writeUnits: 3, requests: { 'dynamodb.Query': 10, 'dynamodb.UpdateItem': 1 } });
+    const fixed = fixedCost(usage({ readUnits: 15, writeUnits: 9, requests: { 'dynamodb.Query': 30, 'dynamodb.UpdateItem': 3 } }), 3, FUNCTIONS);
+    expect(fixed.perSweep).toEqual({ readUnits: 5, writeUnits: 3, requests: { 'dynamodb.Query': 10, 'dynamodb.UpdateItem': 1 }, billedMs: 0, logBytes: 0 });
     const w = windowOf(
       Array.from({ length: 11 }, (_, i) => job(`j${i}`, 'completed', 1)),
       usage({
@@ -74,7 +76,7 @@ describe('cost.pathCost', () => {
       }),
       1,
     );
-    const c = pathCost(w, fixed, 'Sweeper', 'Consumer');
+    const c = pathCost(w, fixed, FUNCTIONS);
     expect(c.jobs).toBe(10);
     expect(c.writeUnits).toBe(4);
     // 12 billed − 2 sweeps × 5 idle = 2 over 10 jobs.
@@ -86,13 +88,44 @@ describe('cost.pathCost', () => {
     expect(c.requests).toEqual({
       'sqs.SendMessageBatch': 0.2, 'sqs.ReceiveMessage': 0.3, 'sqs.DeleteMessageBatch': 0.3, 'dynamodb.Query': 0.5, 'dynamodb.PutItem': 1,
     });
-    // 4 × $0.625 + 0.2 × $0.125 + 0.8 × $0.40 + 0.3 × $0.20 per million.
-    expect(c.usdPerMillion).toBe(2.905);
+    // 4 × $0.625 + 0.2 × $0.125 + 0.8 × $0.40 + 0.3 × $0.20 per million, and Lambda's own log lines of 3 invocations.
+    const platformLogs = (3 * PLATFORM_LOG_BYTES_PER_INVOCATION / 10) * 0.5 / 2 ** 30 * 1e6;
+    expect(c.usdPerMillion).toBeCloseTo(2.905 + platformLogs, 3);
+    expect(c.split).toMatchObject({ dynamodb: 2.525, sqs: 0.32, lambdaRequests: 0.06, lambdaDuration: 0 });
   });
 
-  it('a month of idle sweeps: one Lambda request plus the sweep’s units, 43,200 times', () => {
-    const fixed = fixedCost(usage({ readUnits: 8, writeUnits: 4 }), 4);
-    expect(fixed.usdPerMonth).toBeCloseTo(43_200 * (1 * 0.625e-6 + 2 * 0.125e-6 + 0.2e-6), 9);
+  it('prices billed Lambda time at each function’s memory, net of idle sweeps, and the consumer again at 128 MB', () => {
+    // An idle sweep: 100 ms billed, 1,000 log bytes.
+    const fixed = fixedCost(usage({ billedMs: { Sweeper: 300 }, logBytes: { Sweeper: 3_000 }, invocations: { Sweeper: 3 } }), 3, FUNCTIONS);
+    expect(fixed.perSweep).toMatchObject({ billedMs: 100, logBytes: 1_000 });
+    const w = windowOf(
+      Array.from({ length: 4 }, (_, i) => job(`j${i}`, 'completed', 1)),
+      usage({
+        invocations: { Sweeper: 2, Consumer: 2 },
+        billedMs: { Sweeper: 600, Consumer: 2_000 },
+        logBytes: { Sweeper: 2_400, Consumer: 4_000 },
+      }),
+    );
+    const c = pathCost(w, fixed, FUNCTIONS);
+    // Sweeper: 600 − 2 × 100 idle = 400 ms over 4 jobs; consumer 2,000 ms over 4 jobs.
+    expect(c.billedMs).toEqual({ consumer: 500, sweeper: 100 });
+    // 0.5 s × 0.5 GB + 0.1 s × 0.25 GB.
+    expect(c.gbSeconds).toBe(0.275);
+    expect(c.split.lambdaDuration).toBeCloseTo(0.275 * 0.0000133334 * 1e6, 3);
+    // (4,000 + (2,400 − 2 × 1,000) + 2 consumer invocations' platform lines) / 4 jobs.
+    expect(c.logBytes).toBe((4_000 + 400 + 2 * PLATFORM_LOG_BYTES_PER_INVOCATION) / 4);
+    expect(c.split.logs).toBeCloseTo((c.logBytes * 0.5 * 1e6) / 2 ** 30, 3);
+    // At 128 MB the consumer's 0.5 s costs a quarter of its 512 MB price.
+    const consumerAt512 = 0.5 * 0.5 * 0.0000133334 * 1e6;
+    expect(c.usdPerMillion - c.usdPerMillionAt128Mb).toBeCloseTo(consumerAt512 * 0.75, 2);
+  });
+
+  it('a month of idle sweeps: one Lambda request plus the sweep’s units, 43,200 times, and $0.30 per custom metric', () => {
+    const fixed = fixedCost(usage({ readUnits: 8, writeUnits: 4 }), 4, FUNCTIONS, 5);
+    const platformLogs = PLATFORM_LOG_BYTES_PER_INVOCATION * 0.5 / 2 ** 30;
+    expect(fixed.split.sweeps).toBeCloseTo(43_200 * (1 * 0.625e-6 + 2 * 0.125e-6 + 0.2e-6 + platformLogs), 9);
+    expect(fixed.split.metrics).toBe(1.5);
+    expect(fixed.usdPerMonth).toBeCloseTo(fixed.split.sweeps + 1.5, 9);
   });
 });
 
@@ -142,7 +175,7 @@ describe('report.judgeTargets', () => {
     const results: BenchResults = {
       startedAt: new Date(DUE).toISOString(), mode: 'quick', machine: { node: 'v20', cpus: 2, platform: 'linux-x64' }, settings: {},
       precision: { paths: [pathLateness('direct', 239, 276)], sweeperJitter: distribution([1, 2]) },
-      cost: { paths: [sweptCost({ sqsRequests: 0.891 })], fixed: fixedCost(usage({}), 1) },
+      cost: { paths: [sweptCost({ sqsRequests: 0.891 })], fixed: fixedCost(usage({}), 1, FUNCTIONS) },
       scale: scale(), targets, durationMs: 1,
     };
     const rows = renderTables(results).split('\n').filter((line) => / (met|NOT MET) \|$/.test(line));

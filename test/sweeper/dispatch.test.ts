@@ -17,6 +17,24 @@ describe('delaySecFor', () => {
     expect(delaySecFor(NOW + dueInMs, NOW)).toBe(expected);
   });
 
+  it.each([
+    { dueInMs: 0, expected: 0 },
+    { dueInMs: 1, expected: 1 },
+    { dueInMs: 1_000, expected: 1 },
+    { dueInMs: 42_500, expected: 43 },
+    { dueInMs: -60_000, expected: 0 },
+    { dueInMs: 899_001, expected: 900 },
+    { dueInMs: 900_500, expected: 900 },
+  ])("with 'second' precision, a job due in $dueInMs ms is held $expected s (rounded up: never early)", ({ dueInMs, expected }) => {
+    expect(delaySecFor(NOW + dueInMs, NOW, 'second')).toBe(expected);
+  });
+
+  it("dispatch rounds delays the way its queue's precision says", async () => {
+    const queue = new MemoryJobQueue(['default'], { precision: 'second' });
+    await dispatch(queue, [{ id: 'j', queue: 'default', dueAtMs: NOW + 42_100 }], NOW);
+    expect(queue.sent[0]!.delaySec).toBe(43);
+  });
+
   it('the direct horizon is the SQS maximum delay', () => {
     expect(DIRECT_HORIZON_MS).toBe(SQS_MAX_DELAY_SEC * 1000);
   });

@@ -51,6 +51,26 @@ describe('handleJobMessage: claim and run', () => {
     expect((await h.store.getJob(job.id))!.startedAtMs).toBe(T0 + 400);
   });
 
+  it("with 'second' precision, returns an early message to the queue for the rest instead of waiting in the function", async () => {
+    const h = createHarness({ precision: 'second' });
+    const ran: number[] = [];
+    const job = jobRecord(defineTestTask(() => void ran.push(h.time.now)), { dueAtMs: T0 + 400 });
+    await h.store.createJob(job);
+
+    const deferred = handleJobMessage(messageFor(job), h.deps, limits());
+    await expect(deferred).rejects.toBeInstanceOf(MessageDeferredError);
+    await expect(deferred).rejects.toMatchObject({ retryAfterSec: 1 });
+    expect(h.time.sleeps).toEqual([]);
+    expect(ran).toEqual([]);
+    expect((await h.store.getJob(job.id))!.state).toBe('scheduled');
+
+    // Delivered again at or after its due time (the sender rounds delays up), it runs at once.
+    h.time.now = T0 + 1_000;
+    expect(await handleJobMessage(messageFor(job), h.deps, limits())).toBe('completed');
+    expect(ran).toEqual([T0 + 1_000]);
+    expect(h.time.sleeps).toEqual([]);
+  });
+
   it('records lateness: the time between due and start', async () => {
     const h = createHarness();
     const job = jobRecord(defineTestTask(() => undefined));

@@ -90,10 +90,10 @@ export interface Harness {
   readonly deps: WorkerDeps;
 }
 
-export function createHarness(options: { logLevel?: 'SILENT' | 'INFO' } = {}): Harness {
+export function createHarness(options: { logLevel?: 'SILENT' | 'INFO'; precision?: 'millisecond' | 'second' } = {}): Harness {
   const time = new FakeTime();
   const store = new MemoryJobStore({ shards: 4 });
-  const queue = new MemoryJobQueue(['default', 'reports']);
+  const queue = new MemoryJobQueue(['default', 'reports'], options.precision ? { precision: options.precision } : {});
   const metrics = new Metrics({ namespace: 'SundialTest', serviceName: 'consumer' });
   const logger = new Logger({ serviceName: 'consumer', logLevel: options.logLevel ?? 'SILENT' });
   const deps: WorkerDeps = {

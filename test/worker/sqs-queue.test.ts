@@ -75,6 +75,36 @@ describe('SqsJobQueue against the SQS emulator', () => {
     expect(received.find((m) => m.id === 'j7')).toEqual({ v: 1, id: 'j7', dueAtMs: 1_007, sentAtMs: 500 });
   });
 
+  it('coalesces 50 concurrent single-message sends into shared batch calls, each caller resolved', async () => {
+    const url = await createQueue('coalesced');
+    calls = [];
+    const queue = queueFor({ default: url });
+    // The first send goes out alone at once; the 49 made while it is in flight share batches of up to 10.
+    await Promise.all(outgoing(50, 0, 'c').map((m) => queue.send('default', [m])));
+    expect(calls.length).toBeLessThanOrEqual(7);
+    expect((await receiveAll(url)).map((m) => m.id).sort()).toEqual(outgoing(50, 0, 'c').map((m) => m.message.id).sort());
+  });
+
+  it('rejects only the callers whose entries SQS refused when their sends shared a batch', async () => {
+    const { QueueUrl: url } = await client.send(new CreateQueueCommand({ QueueName: 'coalesced-refusals', Attributes: { MaximumMessageSize: '1024' } }));
+    const queue = queueFor({ default: url! });
+    calls = [];
+    // A body over the queue's MaximumMessageSize is refused for that entry alone (SQS reports it per entry).
+    const tooBig = { message: { v: 1, id: 'big', dueAtMs: 1, sentAtMs: 0, pad: 'x'.repeat(2_000) } as unknown as JobMessage, delaySec: 0 };
+    const results = await Promise.allSettled([
+      queue.send('default', outgoing(1, 0, 'lead')),
+      queue.send('default', outgoing(2, 0, 'ok')),
+      queue.send('default', [tooBig]),
+      queue.send('default', outgoing(1, 0, 'after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const refused = (results[2] as PromiseRejectedResult).reason;
+    expect(refused).toBeInstanceOf(DispatchError);
+    expect((refused as DispatchError).failedIds).toEqual(['big']);
+    // The lead went alone; the three sends made while it was in flight shared one call.
+    expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand']);
+  });
+
   it('holds a message for its DelaySeconds (a 900 s delay is not receivable now)', async () => {
     const url = await createQueue('delayed');
     const queue = queueFor({ default: url });
