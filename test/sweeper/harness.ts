@@ -34,6 +34,7 @@ export class GatedQueue implements JobQueue {
   readonly queueNames: readonly string[];
   private gate: Promise<void> | undefined;
   private openGate: (() => void) | undefined;
+  private waiters: (() => void)[] = [];
   beforeSend: (() => Promise<void>) | undefined;
 
   constructor(readonly inner: MemoryJobQueue) {
@@ -50,9 +51,17 @@ export class GatedQueue implements JobQueue {
     this.gate = undefined;
   }
 
+  /** Resolves once a send is waiting at the gate: the sweep has read its page and is blocked on SQS. */
+  reached(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
   async send(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
     if (this.beforeSend) await this.beforeSend();
-    if (this.gate) await this.gate;
+    if (this.gate) {
+      for (const resolve of this.waiters.splice(0)) resolve();
+      await this.gate;
+    }
     return this.inner.send(queue, messages);
   }
 

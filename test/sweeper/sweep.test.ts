@@ -172,9 +172,10 @@ describe('sweep: concurrency and triggers', () => {
     const list = await enqueueSpread(world, 'j', 60, T0 + 20 * MINUTE, T0 + 21 * MINUTE);
     world.clock.now = T0 + 20 * MINUTE;
     world.queue.hold();
+    const blocked = world.queue.reached();
     // Its lease ends 40 s after it started; it believes it has time left (a frozen process, a skewed clock).
     const slow = world.sweep({ remainingTimeMs: () => 40_000 });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await blocked; // the slow sweep holds its lease and waits on its first send
     world.clock.advance(41_000);
     world.queue.release();
     const takeover = world.sweep({ remainingTimeMs: () => 60_000 });
