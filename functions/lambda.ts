@@ -1,0 +1,130 @@
+/**
+ * `sundial-scheduler/lambda`: the handler factories of sundial's two Lambda functions, configured from the
+ * environment the SundialScheduler construct gives them. The construct bundles them for you; write your own entry only
+ * to wrap them (three lines, below).
+ *
+ * @example
+ * ```ts
+ * // consumer.ts — a consumer entry of your own
+ * import { createConsumerHandler } from 'sundial-scheduler/lambda';
+ * import * as tasks from './tasks.ts';
+ * export const handler = createConsumerHandler({ tasks: [tasks] });
+ * ```
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamodbClient, sqsClient } from '../lib/aws-clients.ts';
+import { systemClock } from '../lib/clock.ts';
+import { DEFAULT_METRICS_NAMESPACE, readConfig } from '../lib/config.ts';
+import { ValidationError } from '../lib/core/errors.ts';
+import { SqsJobQueue } from '../lib/queue/sqs-queue.ts';
+import { sqsVisibilityChanger } from '../lib/queue/sqs-visibility.ts';
+import { DynamoDbJobStore } from '../lib/store/dynamodb-store.ts';
+import { sweepConfigFrom } from '../lib/sweeper/sweep-config.ts';
+import { createSweeperHandler as sweeperHandlerFromDeps } from '../lib/sweeper/sweeper-handler.ts';
+import type { SweepReport } from '../lib/sweeper/types.ts';
+import { registerTask, type TaskDefinition } from '../lib/tasks/registry.ts';
+import { createConsumerHandler as consumerHandlerFromDeps } from '../lib/worker/consumer-handler.ts';
+import { timerSleep } from '../lib/worker/sleep.ts';
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Tasks for the consumer: what `defineTask` returned, or whole task modules (`import * as tasks from './tasks.ts'`),
+ * whose exported tasks are taken and other exports ignored.
+ */
+export type TaskList = readonly (TaskDefinition<any, any> | Readonly<Record<string, unknown>>)[];
+
+/** Options of {@link createConsumerHandler}. */
+export interface ConsumerHandlerOptions {
+  /** The tasks this consumer runs (see `TaskList`). */
+  readonly tasks: TaskList;
+  /** Where the configuration comes from. @default process.env */
+  readonly env?: Env;
+}
+
+/**
+ * The consumer handler (SQS event source, partial batch responses), running the given tasks. Like graphile-worker's
+ * `run({ taskList })`, the tasks are passed explicitly: nothing depends on which modules happened to be imported.
+ *
+ * @example
+ * ```ts
+ * import { createConsumerHandler } from 'sundial-scheduler/lambda';
+ * import { sendEmail, rebuildReport } from './tasks.ts';
+ * export const handler = createConsumerHandler({ tasks: [sendEmail, rebuildReport] });
+ * ```
+ */
+export function createConsumerHandler(options: ConsumerHandlerOptions): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  for (const task of tasksOf(options.tasks)) registerTask(task);
+  const env = options.env ?? process.env;
+  const config = readConfig(env);
+  const sqs = sqsClient(env);
+  return consumerHandlerFromDeps({
+    store: new DynamoDbJobStore({ tableName: config.tableName, client: dynamodbClient(env), shards: config.shards }),
+    queue: new SqsJobQueue({ client: sqs, queueUrls: config.queueUrls, deadLetterUrls: config.deadLetterUrls }),
+    changeVisibility: sqsVisibilityChanger(sqs, Object.values(config.queueUrls)),
+    clock: systemClock,
+    random: Math.random,
+    sleep: timerSleep,
+    retentionDays: config.retentionDays,
+    logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'sundial-consumer' }),
+    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE }),
+  });
+}
+
+/**
+ * The sweeper handler (run every minute by the construct's EventBridge Scheduler schedule).
+ *
+ * @example
+ * ```ts
+ * import { createSweeperHandler } from 'sundial-scheduler/lambda';
+ * export const handler = createSweeperHandler();
+ * ```
+ */
+export function createSweeperHandler(options: { readonly env?: Env } = {}): (event: unknown, context: Context) => Promise<SweepReport> {
+  const env = options.env ?? process.env;
+  const config = readConfig(env);
+  return sweeperHandlerFromDeps({
+    store: new DynamoDbJobStore({ tableName: config.tableName, client: dynamodbClient(env), shards: config.shards }),
+    queue: new SqsJobQueue({ client: sqsClient(env), queueUrls: config.queueUrls }),
+    clock: systemClock,
+    config: sweepConfigFrom(config),
+    logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'sundial-sweeper' }),
+    metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE }),
+  });
+}
+
+/**
+ * The task definitions in a task list, checked by shape rather than `instanceof` (a module may come from another copy
+ * of sundial). Throws a `ValidationError` when the list holds no task at all.
+ *
+ * @example
+ * ```ts
+ * tasksOf([sendEmail, await import('./more-tasks.ts')]); // [sendEmail, …the module's tasks]
+ * ```
+ */
+export function tasksOf(list: TaskList): TaskDefinition[] {
+  const found: TaskDefinition[] = [];
+  for (const item of list) {
+    if (isTaskDefinition(item)) found.push(item);
+    else if (item && typeof item === 'object') found.push(...Object.values(item).filter(isTaskDefinition));
+  }
+  if (found.length === 0) {
+    throw new ValidationError(
+      'createConsumerHandler: `tasks` holds no task; pass what defineTask returned, or task modules (`import * as tasks from "./tasks.ts"`).',
+    );
+  }
+  return found;
+}
+
+function isTaskDefinition(value: unknown): value is TaskDefinition {
+  const candidate = value as Partial<TaskDefinition> | null | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.handler === 'function' &&
+    typeof candidate.options === 'object'
+  );
+}
