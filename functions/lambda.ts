@@ -17,24 +17,20 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { dynamodbClient, sqsClient } from '../lib/aws-clients.ts';
 import { systemClock } from '../lib/clock.ts';
 import { DEFAULT_METRICS_NAMESPACE, readConfig } from '../lib/config.ts';
-import { ValidationError } from '../lib/core/errors.ts';
 import { SqsJobQueue } from '../lib/queue/sqs-queue.ts';
 import { sqsVisibilityChanger } from '../lib/queue/sqs-visibility.ts';
 import { DynamoDbJobStore } from '../lib/store/dynamodb-store.ts';
 import { sweepConfigFrom } from '../lib/sweeper/sweep-config.ts';
 import { createSweeperHandler as sweeperHandlerFromDeps } from '../lib/sweeper/sweeper-handler.ts';
 import type { SweepReport } from '../lib/sweeper/types.ts';
-import { registerTask, type TaskDefinition } from '../lib/tasks/registry.ts';
+import { registerTask } from '../lib/tasks/registry.ts';
+import { tasksOf, type TaskList } from '../lib/tasks/task-list.ts';
 import { createConsumerHandler as consumerHandlerFromDeps } from '../lib/worker/consumer-handler.ts';
 import { timerSleep } from '../lib/worker/sleep.ts';
 
 type Env = Record<string, string | undefined>;
 
-/**
- * Tasks for the consumer: what `defineTask` returned, or whole task modules (`import * as tasks from './tasks.ts'`),
- * whose exported tasks are taken and other exports ignored.
- */
-export type TaskList = readonly (TaskDefinition<any, any> | Readonly<Record<string, unknown>>)[];
+export type { TaskList };
 
 /** Options of {@link createConsumerHandler}. */
 export interface ConsumerHandlerOptions {
@@ -93,38 +89,4 @@ export function createSweeperHandler(options: { readonly env?: Env } = {}): (eve
     logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'sundial-sweeper' }),
     metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE }),
   });
-}
-
-/**
- * The task definitions in a task list, checked by shape rather than `instanceof` (a module may come from another copy
- * of sundial). Throws a `ValidationError` when the list holds no task at all.
- *
- * @example
- * ```ts
- * tasksOf([sendEmail, await import('./more-tasks.ts')]); // [sendEmail, …the module's tasks]
- * ```
- */
-export function tasksOf(list: TaskList): TaskDefinition[] {
-  const found: TaskDefinition[] = [];
-  for (const item of list) {
-    if (isTaskDefinition(item)) found.push(item);
-    else if (item && typeof item === 'object') found.push(...Object.values(item).filter(isTaskDefinition));
-  }
-  if (found.length === 0) {
-    throw new ValidationError(
-      'createConsumerHandler: `tasks` holds no task; pass what defineTask returned, or task modules (`import * as tasks from "./tasks.ts"`).',
-    );
-  }
-  return found;
-}
-
-function isTaskDefinition(value: unknown): value is TaskDefinition {
-  const candidate = value as Partial<TaskDefinition> | null | undefined;
-  return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.handler === 'function' &&
-    typeof candidate.options === 'object'
-  );
 }
