@@ -3,7 +3,7 @@
  * project's stack: its template and the folder its assets were bundled into.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ConfigurationError } from '../../lib/core/errors.ts';
 import type { CfnTemplate } from './deploy.ts';
 
@@ -26,7 +26,8 @@ interface Manifest {
  * const { template } = readAssemblyStack('examples/app/cdk.out'); // after `npx cdk synth` there
  * ```
  */
-export function readAssemblyStack(assemblyDir: string, stackName?: string): AssemblyStack {
+export function readAssemblyStack(dir: string, stackName?: string): AssemblyStack {
+  const assemblyDir = resolve(dir);
   const manifestFile = join(assemblyDir, 'manifest.json');
   if (!existsSync(manifestFile)) {
     throw new ConfigurationError(`No cloud assembly at ${assemblyDir} (no manifest.json): run \`npx cdk synth\` in the app first.`);
