@@ -33,9 +33,9 @@ export const CONTEXT_KEYS = ['tasksEntry', 'queues', ...Object.keys(NUMBER_KEYS)
  * // -c shards=16 -c queues='{"default":{},"emails":{"maxConcurrency":5}}' → { shards: 16, queues: {...} }
  * ```
  */
-export function schedulerPropsFromContext(get: (key: string) => unknown): SundialSchedulerProps {
+export function schedulerPropsFromContext(get: (key: string) => unknown): Partial<SundialSchedulerProps> {
   const problems: string[] = [];
-  let props: SundialSchedulerProps = {};
+  let props: Partial<SundialSchedulerProps> = {};
 
   const tasks = get('tasksEntry');
   if (tasks !== undefined) {

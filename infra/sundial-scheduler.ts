@@ -3,8 +3,7 @@
  * queue, the sweeper run by EventBridge Scheduler, the consumer fed by the queues, alarms, grants and metrics.
  * docs/architecture.md explains what each piece does; this file only wires them with least privilege.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type CfnElement, Duration, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,7 +11,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,13 +18,8 @@ import { Construct, type IConstruct } from 'constructs';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { ValidationError } from '../lib/core/errors.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_METRICS_NAMESPACE, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
-import {
-  DEFAULT_TASKS_ENTRY,
-  HANDLER_ENTRIES,
-  PACKAGE_ROOT,
-  RUNTIME_PROVIDED_MODULES,
-  writeConsumerEntry,
-} from './consumer-entry.ts';
+import { BUNDLE_HANDLER, consumerCode, sweeperCode } from './handler-bundles.ts';
+import { assertRuntimeCreatable, DEFAULT_RUNTIME_NAME, nodeTargetOf } from './lambda-runtimes.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
 /** Options of one named queue. */
@@ -50,12 +43,10 @@ export interface SundialQueueOptions {
 /** Properties of `SundialScheduler`. */
 export interface SundialSchedulerProps {
   /**
-   * Paths of the task modules (files that call `defineTask`) to bundle into the consumer. Relative paths resolve
-   * from the current directory.
-   *
-   * @default - the sundial project's `examples/tasks.ts`
+   * Paths of the task modules (files that call `defineTask`) to bundle into the consumer, with sundial's consumer
+   * handler, at synth (esbuild). Relative paths resolve from the current directory.
    */
-  readonly tasksEntry?: string | string[];
+  readonly tasksEntry: string | string[];
   /**
    * Named queues; a task's `queue` option picks one. Each gets its own SQS queue, dead-letter queue, event source
    * and alarm.
@@ -83,9 +74,11 @@ export interface SundialSchedulerProps {
    */
   readonly sweeperTimeout?: Duration;
   /**
-   * Runtime of both functions. The bundles target Node 20, so any newer Node.js runtime runs them too.
+   * Runtime of both functions. The consumer is bundled for its Node major; the pre-bundled sweeper targets Node 22, so
+   * any newer Node.js runtime runs it too. A runtime AWS no longer lets you create functions on is refused
+   * (`lambda-runtimes.ts` holds AWS's dates).
    *
-   * @default Runtime.NODEJS_20_X (the Node version sundial is tested on)
+   * @default Runtime.NODEJS_22_X (the Node version sundial is tested on)
    */
   readonly runtime?: lambda.Runtime;
   /**
@@ -195,8 +188,7 @@ const WORKER_WRITE_ACTIONS = [...ENQUEUE_WRITE_ACTIONS, 'dynamodb:DeleteItem', '
  *   queues: { default: {}, emails: { maxConcurrency: 5 } },
  *   alarmActions: [new SnsAction(opsTopic)],
  * });
- * sundial.grantEnqueue(apiFunction);
- * apiFunction.addEnvironment('SUNDIAL_TABLE_NAME', sundial.table.tableName);
+ * sundial.bindTo(apiFunction); // its SUNDIAL_* environment, and the grants to enqueue
  * ```
  */
 export class SundialScheduler extends Construct {
@@ -207,9 +199,9 @@ export class SundialScheduler extends Construct {
   /** Queue name → its dead-letter queue. */
   readonly deadLetterQueues: Readonly<Record<string, sqs.Queue>>;
   /** Sends due jobs to the queues; run by `sweepSchedule`. */
-  readonly sweeper: NodejsFunction;
+  readonly sweeper: lambda.Function;
   /** Runs the tasks; fed by every queue. */
-  readonly consumer: NodejsFunction;
+  readonly consumer: lambda.Function;
   /** The EventBridge Scheduler schedule that runs the sweeper: disable it to pause all dispatch. */
   readonly sweepSchedule: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the sweeper (passed again when the schedule is updated). */
@@ -224,12 +216,12 @@ export class SundialScheduler extends Construct {
 
   private readonly encryptionKey: kms.IKey | undefined;
 
-  constructor(scope: Construct, id: string, props: SundialSchedulerProps = {}) {
+  constructor(scope: Construct, id: string, props: SundialSchedulerProps) {
     super(scope, id);
 
     const consumerTimeout = props.consumerTimeout ?? Duration.minutes(1);
     const resolved = {
-      tasksEntries: toList(props.tasksEntry ?? DEFAULT_TASKS_ENTRY).map((p) => resolve(p)),
+      tasksEntries: toList(props.tasksEntry ?? []).map((p) => resolve(p)),
       queues: props.queues ?? { default: {} },
       consumerTimeout,
       consumerMemorySize: props.consumerMemorySize ?? 512,
@@ -312,19 +304,21 @@ export class SundialScheduler extends Construct {
       POWERTOOLS_METRICS_NAMESPACE: SUNDIAL_METRICS_NAMESPACE,
     };
 
-    const runtime = props.runtime ?? lambda.Runtime.NODEJS_20_X;
-    this.sweeper = new NodejsFunction(this, 'Sweeper', {
+    const runtime = props.runtime ?? new lambda.Runtime(DEFAULT_RUNTIME_NAME, lambda.RuntimeFamily.NODEJS, { supportsInlineCode: true });
+    assertRuntimeCreatable(runtime.name, new Date());
+    const target = nodeTargetOf(runtime.name);
+    this.sweeper = new lambda.Function(this, 'Sweeper', {
       ...functionDefaults(runtime),
       description: 'sundial: sends due jobs and schedule occurrences to SQS',
-      entry: HANDLER_ENTRIES.sweeper,
+      code: sweeperCode(target),
       timeout: resolved.sweeperTimeout,
       memorySize: resolved.sweeperMemorySize,
       environment: { ...this.environment, ...powertools },
     });
-    this.consumer = new NodejsFunction(this, 'Consumer', {
+    this.consumer = new lambda.Function(this, 'Consumer', {
       ...functionDefaults(runtime),
       description: 'sundial: claims each job and runs its task',
-      entry: writeConsumerEntry(resolved.tasksEntries),
+      code: consumerCode(resolved.tasksEntries, target),
       timeout: resolved.consumerTimeout,
       memorySize: resolved.consumerMemorySize,
       environment: {
@@ -403,10 +397,27 @@ export class SundialScheduler extends Construct {
    * sundial.grantEnqueue(apiFunction);
    * ```
    */
-  grantEnqueue(grantee: iam.IGrantable): void {
-    this.grantTable(grantee, [...READ_ACTIONS, ...ENQUEUE_WRITE_ACTIONS]);
-    for (const queue of Object.values(this.queues)) queue.grantSendMessages(grantee);
+  grantEnqueue(grantee: iam.IGrantable): iam.Grant {
+    let grant = this.grantTable(grantee, [...READ_ACTIONS, ...ENQUEUE_WRITE_ACTIONS]);
+    for (const queue of Object.values(this.queues)) grant = grant.combine(queue.grantSendMessages(grantee));
     this.acknowledgeGrant(grantee);
+    return grant;
+  }
+
+  /**
+   * Makes `fn` a caller of this scheduler: sets the environment `Scheduler.fromEnv()` reads (`environment`: table,
+   * queues, shards, lookahead, retention) and grants what `enqueue`, `schedule` and `transactItems` need
+   * (`grantEnqueue`).
+   *
+   * @example
+   * ```ts
+   * const api = new NodejsFunction(this, 'Api', { entry: 'src/api.ts' });
+   * sundial.bindTo(api); // in src/api.ts: await Scheduler.fromEnv().enqueue('send-email', { to }, { in: '10m' });
+   * ```
+   */
+  bindTo(fn: lambda.Function): iam.Grant {
+    for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
+    return this.grantEnqueue(fn);
   }
 
   /**
@@ -417,9 +428,10 @@ export class SundialScheduler extends Construct {
    * sundial.grantRead(dashboardFunction);
    * ```
    */
-  grantRead(grantee: iam.IGrantable): void {
-    this.grantTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.grantTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
     this.acknowledgeGrant(grantee);
+    return grant;
   }
 
   /**
@@ -431,13 +443,12 @@ export class SundialScheduler extends Construct {
    * sundial.grantDispatchControl(opsFunction);
    * ```
    */
-  grantDispatchControl(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({
+  grantDispatchControl(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
       grantee,
       actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
       resourceArns: [this.sweepSchedule.scheduleArn],
-    });
-    this.sweepScheduleRole.grantPassRole(grantee.grantPrincipal);
+    }).combine(this.sweepScheduleRole.grantPassRole(grantee.grantPrincipal));
   }
 
   /**
@@ -506,15 +517,9 @@ export class SundialScheduler extends Construct {
         },
         {
           id: 'AwsSolutions-L1',
-          reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on Node 20 and its bundles target it, and users pick a newer runtime through the prop.`,
+          reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on ${DEFAULT_RUNTIME_NAME} and refuses runtimes AWS blocks for creation (lambda-runtimes.ts).`,
         },
       );
-      if (runtime.name === lambda.Runtime.NODEJS_20_X.name) {
-        Validations.of(fn).acknowledge({
-          id: 'CloudFormation-Validate::W2531',
-          reason: 'nodejs20.x is the runtime sundial is tested on (the `runtime` prop selects a newer one); AWS blocks creating it from 2027-02-01.',
-        });
-      }
     }
     const sweeperId = stack.getLogicalId(this.sweeper.node.defaultChild as CfnElement);
     Validations.of(sweepScheduleRole).acknowledge({
@@ -546,50 +551,17 @@ export class SundialScheduler extends Construct {
   }
 
   /** Grants item-level actions on the table and its indexes, plus the key when the table uses a customer key. */
-  private grantTable(grantee: iam.IGrantable, actions: string[]): void {
-    this.table.grant(grantee, ...actions);
+  private grantTable(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    const grant = this.table.grant(grantee, ...actions);
     const writes = actions.some((a) => !READ_ACTIONS.includes(a));
-    if (this.encryptionKey) {
-      if (writes) this.encryptionKey.grantEncryptDecrypt(grantee);
-      else this.encryptionKey.grantDecrypt(grantee);
-    }
+    if (!this.encryptionKey) return grant;
+    return grant.combine(writes ? this.encryptionKey.grantEncryptDecrypt(grantee) : this.encryptionKey.grantDecrypt(grantee));
   }
 }
 
-/** Settings shared by both functions: runtime, architecture and bundling with the local esbuild. */
-function functionDefaults(runtime: lambda.Runtime): {
-  runtime: lambda.Runtime;
-  architecture: lambda.Architecture;
-  handler: string;
-  bundling: BundlingOptions;
-  depsLockFilePath?: string;
-  projectRoot?: string;
-} {
-  const lockFile = join(PACKAGE_ROOT, 'package-lock.json');
-  return {
-    runtime,
-    architecture: lambda.Architecture.ARM_64,
-    handler: 'handler',
-    bundling: {
-      minify: true,
-      sourceMap: true,
-      target: 'node20',
-      // ESM (index.mjs) runs the same under Lambda and under a local `import()`, whatever package.json's "type" says.
-      format: OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require unless we make one.
-      banner: "import { createRequire as __sundialCreateRequire } from 'node:module'; const require = __sundialCreateRequire(import.meta.url);",
-      // Every Node.js runtime from 18 on ships AWS SDK v3 (`@aws-sdk/*` with its `@smithy/*` core; lib-dynamodb
-      // included), so the bundles leave it out, as the CDK does with its recommended flag
-      // `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages`: about 360 KB less per function, and the SDK's
-      // packages always come from one copy, never a mix of two versions. Powertools is not in the
-      // runtime and stays bundled. The local stack's runtime provides them the same way (infra/local/lambda-runtime.ts).
-      externalModules: [...RUNTIME_PROVIDED_MODULES],
-      forceDockerBundling: false,
-    },
-    // Bundle from the sundial package whatever the current directory is (cdk synth, tests, the local stack).
-    ...(existsSync(lockFile) ? { depsLockFilePath: lockFile, projectRoot: PACKAGE_ROOT } : {}),
-  };
+/** Settings shared by both functions: runtime, architecture and the bundles' handler. */
+function functionDefaults(runtime: lambda.Runtime): { runtime: lambda.Runtime; architecture: lambda.Architecture; handler: string } {
+  return { runtime, architecture: lambda.Architecture.ARM_64, handler: BUNDLE_HANDLER };
 }
 
 function toList(value: string | string[]): string[] {

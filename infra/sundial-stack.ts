@@ -9,12 +9,8 @@ import { SundialScheduler, type SundialSchedulerProps } from './sundial-schedule
 
 /** Properties of `SundialStack`. */
 export interface SundialStackProps extends StackProps {
-  /**
-   * Properties of the scheduler the stack holds.
-   *
-   * @default - the construct's defaults: one "default" queue and the project's example tasks
-   */
-  readonly scheduler?: SundialSchedulerProps;
+  /** Properties of the scheduler the stack holds (`tasksEntry` at least). */
+  readonly scheduler: SundialSchedulerProps;
 }
 
 /**
@@ -34,7 +30,7 @@ export class SundialStack extends Stack {
   /** The scheduler this stack deploys. */
   readonly scheduler: SundialScheduler;
 
-  constructor(scope: Construct, id: string, props: SundialStackProps = {}) {
+  constructor(scope: Construct, id: string, props: SundialStackProps) {
     const { scheduler, ...stackProps } = props;
     super(scope, id, { description: 'sundial: serverless job scheduler (DynamoDB + SQS + Lambda)', ...stackProps });
     this.scheduler = new SundialScheduler(this, 'Sundial', scheduler);

@@ -11,12 +11,8 @@ import { SundialStack } from './sundial-stack.ts';
 export interface SynthOptions {
   /** The cloud assembly folder to write (template + `asset.<hash>/` bundles). */
   outdir: string;
-  /**
-   * Task modules to bundle into the consumer (shorthand for `props.tasksEntry`, and wins over it).
-   *
-   * @default - `props.tasksEntry`, else the construct's default (the project's example tasks)
-   */
-  tasksEntry?: string | string[];
+  /** Task modules to bundle into the consumer (the construct's `tasksEntry`). */
+  tasksEntry: string | string[];
   /**
    * @default 'Sundial'
    */
@@ -58,7 +54,7 @@ export function synthesize(options: SynthOptions): SynthResult {
     context: { 'aws:cdk:enable-asset-metadata': true, ...options.context },
   });
   const stackName = options.stackName ?? 'Sundial';
-  const props = { ...options.props, ...(options.tasksEntry !== undefined ? { tasksEntry: options.tasksEntry } : {}) };
+  const props = { ...options.props, tasksEntry: options.tasksEntry };
   const stack = new SundialStack(app, stackName, { stackName, scheduler: props });
   const assembly = app.synth();
   const artifact = assembly.getStackArtifact(stack.artifactId);

@@ -60,7 +60,7 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
   const L = SCHEDULER_LIMITS;
 
   if (props.tasksEntries.length === 0) {
-    problems.push('`tasksEntry`: received an empty list; expected at least one task module path. Omit it to bundle the project\'s examples/tasks.ts.');
+    problems.push('`tasksEntry`: received an empty list; expected at least one task module path. e.g. tasksEntry: \'src/tasks.ts\'.');
   }
   for (const entry of props.tasksEntries) {
     if (!existsSync(entry)) {

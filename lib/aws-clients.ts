@@ -48,7 +48,9 @@ export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCH
  * ```
  */
 export function documentClient(client: DynamoDBClient | DynamoDBDocumentClient = new DynamoDBClient({})): DynamoDBDocumentClient {
-  if (client instanceof DynamoDBDocumentClient) return client;
+  // Not `instanceof`: a client built by another copy of lib-dynamodb (the app's own) would fail it. Every document
+  // client carries `translateConfig` on its config, which is what document commands read.
+  if ('translateConfig' in (client.config ?? {})) return client as DynamoDBDocumentClient;
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 

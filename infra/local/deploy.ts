@@ -54,6 +54,8 @@ export interface FunctionDefinition {
   /** The export that is the handler (`handler` for `index.handler`). */
   readonly handlerExport: string;
   readonly timeoutSec: number;
+  /** The template's `Runtime` (e.g. `nodejs22.x`): the local runtime runs the function on that Node major. */
+  readonly runtime: string;
   readonly memoryMb: number;
   readonly environment: Readonly<Record<string, string>>;
   readonly reservedConcurrency?: number;
@@ -167,6 +169,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       handlerFile: handlerFile(options.assemblyDir, id, resource, handler.slice(0, dot)),
       handlerExport: handler.slice(dot + 1),
       timeoutSec: Number(props.Timeout ?? 3),
+      runtime: String(props.Runtime ?? ''),
       memoryMb: Number(props.MemorySize ?? 128),
       environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])),
       ...(props.ReservedConcurrentExecutions === undefined

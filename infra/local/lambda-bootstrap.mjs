@@ -1,7 +1,9 @@
 // The local Lambda runtime's child process: loads one bundled handler and runs the invocations its parent sends over
 // IPC, one at a time, like a Lambda execution environment. Plain JavaScript on purpose: the bundle must run on plain
 // `node` with no TypeScript loader in between, exactly as it would on AWS.
-import { createRequire, register } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { Module, register } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const file = process.env.SUNDIAL_LOCAL_HANDLER_FILE;
@@ -17,15 +19,22 @@ if (runtimeModules) {
   register('./runtime-modules-hooks.mjs', { parentURL: import.meta.url, data: JSON.parse(runtimeModules) });
 }
 
-/** CommonJS bundles (`.js` without `"type": "module"` above them, `.cjs`) load with require, the rest with import. */
+/**
+ * How Lambda loads a handler: `.mjs` as an ES module, `.cjs` as CommonJS, and `.js` by the `"type"` of the package.json
+ * at the function's root (the asset folder) only: a zip has nothing above it. Locally the asset folder sits inside a
+ * project (e.g. an app's `cdk.out` under its `"type": "module"` package.json), so Node's own lookup would climb past
+ * the root; a `.js` bundle without a package.json of its own is compiled as CommonJS here, as on Lambda.
+ */
 async function load() {
   if (file.endsWith('.mjs')) return await import(pathToFileURL(file).href);
-  try {
-    return createRequire(file)(file);
-  } catch (error) {
-    if (error && error.code === 'ERR_REQUIRE_ESM') return await import(pathToFileURL(file).href);
-    throw error;
-  }
+  const rootManifest = join(dirname(file), 'package.json');
+  const rootType = existsSync(rootManifest) ? JSON.parse(readFileSync(rootManifest, 'utf8')).type : undefined;
+  if (file.endsWith('.js') && rootType === 'module') return await import(pathToFileURL(file).href);
+  const mod = new Module(file);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(dirname(file));
+  mod._compile(readFileSync(file, 'utf8'), file, 'commonjs');
+  return mod.exports;
 }
 
 function serializeError(error) {

@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
-import { PACKAGE_ROOT, RUNTIME_PROVIDED_MODULES } from '../consumer-entry.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import type { FunctionDefinition } from './deploy.ts';
+import { nodeExecutableFor } from './node-for-runtime.ts';
 import { killWithParent, terminate } from './processes.ts';
 
 /** One line a function wrote. */
@@ -80,8 +81,15 @@ interface Environment {
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
 
 /**
- * Where the local runtime finds what Lambda's runtime ships (AWS SDK v3), which bundles leave out: sundial's own
- * `node_modules`, the copy the tests run against. ES module bundles resolve `RUNTIME_PROVIDED_MODULES` from there
+ * Modules the Lambda Node.js runtimes (18 and later) ship in the execution environment: AWS SDK v3 (`@aws-sdk/*`,
+ * lib-dynamodb included) and its `@smithy/*` core. sundial's own bundles carry their SDK; functions that leave it out
+ * (`NodejsFunction`'s default, e.g. an app's own functions) find it here as they would on Lambda.
+ */
+export const RUNTIME_PROVIDED_MODULES = ['@aws-sdk/*', '@smithy/*'] as const;
+
+/**
+ * Where the local runtime finds what Lambda's runtime ships, for bundles that leave it out: the `node_modules` around
+ * sundial (in an app, the app's). ES module bundles resolve `RUNTIME_PROVIDED_MODULES` from there
  * (runtime-modules-hooks.mjs) and nothing else; CommonJS bundles get it on `NODE_PATH`, as on Lambda, where it also
  * lists the runtime's `node_modules`.
  */
@@ -182,6 +190,8 @@ export class LocalFunction {
   private spawn(): Environment {
     const fn = this.definition;
     const child = fork(BOOTSTRAP, [], {
+      // As Lambda does: the Node major the function's runtime names, whatever Node runs the local stack.
+      execPath: nodeExecutableFor(fn.runtime, fn.logicalId),
       cwd: process.cwd(),
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

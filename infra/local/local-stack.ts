@@ -3,13 +3,15 @@
  * and bundles `cdk synth` produces), starts DynamoDB Local and the SQS emulator (or uses `AWS_ENDPOINT_URL`, e.g.
  * LocalStack), creates the template's tables and queues, and runs its bundled functions with AWS's event semantics.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigurationError } from '../../lib/core/errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { readAssemblyStack } from './cloud-assembly.ts';
 import { deployTemplate, type CfnTemplate, type DeployedQueue, type DeployedStack, type DeployedTable } from './deploy.ts';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEndpointRouter, type EndpointRouter } from './endpoint-router.ts';
@@ -22,7 +24,7 @@ import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.
 
 /** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {
-  /** Task modules bundled into the consumer. @default - the project's `examples/tasks.ts` */
+  /** Task modules bundled into the consumer. @default - sundial's `examples/tasks.ts` (in a clone of sundial) */
   readonly workers?: readonly string[];
   /** Fire scheduled functions every N seconds instead of on their schedule's boundaries (tests). @default - schedule */
   readonly sweepEverySeconds?: number;
@@ -36,6 +38,11 @@ export interface LocalStackOptions {
    * A cloud assembly already synthesized (any CDK stack, not only sundial's): deployed instead of synthesizing ours.
    */
   readonly assembly?: { readonly assemblyDir: string; readonly template: CfnTemplate; readonly stackName?: string };
+  /**
+   * The `cdk.out` folder of another CDK app (after `npx cdk synth` there): its stack (`stackName`, or its only one) is
+   * deployed, with the functions its synth bundled.
+   */
+  readonly cloudAssembly?: string;
   /** Use this endpoint (LocalStack) instead of starting emulators. @default - `process.env.AWS_ENDPOINT_URL` */
   readonly endpoint?: string;
   /** @default 'us-east-1' */
@@ -290,6 +297,7 @@ async function assemblyFor(
   if (options.assembly) {
     return { ...options.assembly, stackName: options.assembly.stackName ?? options.stackName ?? 'Local' };
   }
+  if (options.cloudAssembly) return readAssemblyStack(options.cloudAssembly, options.stackName);
   // A fresh folder per stack: two stacks in parallel never share (or overwrite) an assembly.
   const outdir = mkdtempSync(join(tmpdir(), 'sundial-local-'));
   cleanups.push(() => rmSync(outdir, { recursive: true, force: true }));
@@ -297,7 +305,7 @@ async function assemblyFor(
   const result = synthesize({
     outdir,
     ...(options.stackName ? { stackName: options.stackName } : {}),
-    ...(options.workers ? { tasksEntry: [...options.workers] } : {}),
+    tasksEntry: options.workers ? [...options.workers] : exampleTasks(),
     ...(options.props ? { props: options.props } : {}),
   });
   return { assemblyDir: result.assemblyDir, template: result.template as CfnTemplate, stackName: result.stackName };
@@ -312,4 +320,13 @@ function sundialEnv(deployed: DeployedStack): Record<string, string> {
     }
   }
   return env;
+}
+
+/** sundial's example tasks: the default `workers` in a clone of sundial. An installed package has none to offer. */
+function exampleTasks(): string {
+  const file = join(PACKAGE_ROOT, 'examples', 'tasks.ts');
+  if (!existsSync(file)) {
+    throw new ConfigurationError('startLocalStack: pass `workers` (your task modules) or `cloudAssembly` (your synthesized app).');
+  }
+  return file;
 }

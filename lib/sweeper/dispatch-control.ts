@@ -6,7 +6,6 @@
  */
 import {
   GetScheduleCommand,
-  ResourceNotFoundException,
   UpdateScheduleCommand,
   type GetScheduleOutput,
   type SchedulerClient,
@@ -122,7 +121,8 @@ async function getTrigger(target: DispatchControlTarget): Promise<GetScheduleOut
   try {
     return await target.client.send(new GetScheduleCommand({ Name: target.scheduleName, GroupName: groupOf(target) }));
   } catch (error) {
-    if (error instanceof ResourceNotFoundException) {
+    // By name, not `instanceof`: the error may come from another copy of the SDK (the app's own client).
+    if ((error as { name?: unknown } | undefined)?.name === 'ResourceNotFoundException') {
       throw new ConfigurationError(
         `The sweeper trigger "${target.scheduleName}" does not exist in schedule group "${groupOf(target)}": set ` +
           `SUNDIAL_SWEEP_SCHEDULE to the stack output SweepScheduleName ("<name>" or "<group>/<name>").`,

@@ -14,7 +14,7 @@ export function newApp(options: { nag?: boolean; outdir?: string } = {}): App {
   return app;
 }
 
-export function buildStack(props: SundialSchedulerProps = {}, app: App = newApp()): { stack: SundialStack; template: Template } {
+export function buildStack(props: Partial<SundialSchedulerProps> = {}, app: App = newApp()): { stack: SundialStack; template: Template } {
   const stack = new SundialStack(app, 'Test', { scheduler: { tasksEntry: FIXTURE_TASKS, ...props } });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,7 +9,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lib/store/schema.ts';
 import { ValidationError } from '../../lib/core/errors.ts';
-import { writeConsumerEntry } from '../../infra/consumer-entry.ts';
+import { consumerEntrySource } from '../../infra/handler-bundles.ts';
+import { SundialScheduler } from '../../infra/sundial-scheduler.ts';
 import { SundialStack } from '../../infra/sundial-stack.ts';
 import { buildStack, FIXTURE_TASKS, logicalId, newApp } from './helpers.ts';
 
@@ -24,6 +26,14 @@ const ENV_NAMES = [
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
 ];
+
+/** All actions a role's policies allow, flattened. */
+function actionsOf(template: ReturnType<typeof buildStack>['template'], roleId: string): string[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes(roleId),
+  );
+  return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
+}
 
 describe('SundialScheduler table', () => {
   it('uses the shared schema: string keys, the sparse due index with INCLUDE queue, TTL, PITR, on-demand, SSE', () => {
@@ -123,13 +133,13 @@ describe('SundialScheduler queues', () => {
 });
 
 describe('SundialScheduler functions', () => {
-  it('runs both handlers on Node 20 ARM64 with the sundial environment', () => {
+  it('runs both handlers on Node 22 ARM64 with the sundial environment', () => {
     const { stack, template } = buildStack({ shards: 16, lookahead: Duration.seconds(120), retention: Duration.days(3) });
     const fns = template.findResources('AWS::Lambda::Function');
     const sweeper = fns[logicalId(stack.scheduler.sweeper)]!;
     const consumer = fns[logicalId(stack.scheduler.consumer)]!;
     for (const fn of [sweeper, consumer]) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs20.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
       const vars = fn.Properties.Environment.Variables;
       for (const name of ENV_NAMES) expect(vars, name).toHaveProperty(name);
       expect(vars).toMatchObject({
@@ -155,8 +165,15 @@ describe('SundialScheduler functions', () => {
   });
 
   it('accepts a newer runtime', () => {
-    const { template } = buildStack({ runtime: lambda.Runtime.NODEJS_22_X });
-    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
+    const { template } = buildStack({ runtime: lambda.Runtime.NODEJS_24_X });
+    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
+  });
+
+  it('refuses a runtime AWS blocks for function creation, naming the one to use', () => {
+    expect(() => buildStack({ runtime: lambda.Runtime.NODEJS_20_X })).toThrow(ValidationError);
+    expect(() => buildStack({ runtime: lambda.Runtime.NODEJS_20_X })).toThrow(
+      /nodejs20\.x cannot be used: AWS blocks creating functions on it since 2026-08-31.*Use Runtime\.NODEJS_22_X/,
+    );
   });
 
   it('feeds the consumer from every queue with partial batch failures, per-queue batch size and concurrency', () => {
@@ -261,14 +278,6 @@ describe('SundialScheduler alarms, metrics and outputs', () => {
 });
 
 describe('SundialScheduler permissions', () => {
-  /** All actions a role's policies allow, flattened. */
-  function actionsOf(template: ReturnType<typeof buildStack>['template'], roleId: string): string[] {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-      JSON.stringify(p.Properties.Roles).includes(roleId),
-    );
-    return policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
-  }
-
   it('gives each function item access and index queries only, and the queue rights its path needs', () => {
     const { stack, template } = buildStack();
     const sweeperRole = logicalId(stack.scheduler.sweeper.role! as never);
@@ -312,13 +321,17 @@ describe('SundialScheduler permissions', () => {
   it('grantEnqueue, grantRead and grantDispatchControl give a user function what each API needs and no more', () => {
     const stack = new SundialStack(newApp(), 'Test', { scheduler: { tasksEntry: FIXTURE_TASKS } });
     const fn = (id: string) =>
-      new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_20_X, handler: 'index.handler', code: lambda.Code.fromInline('0') });
+      new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('0') });
     const enqueuer = fn('Enqueuer');
     const reader = fn('Reader');
     const operator = fn('Operator');
-    stack.scheduler.grantEnqueue(enqueuer);
-    stack.scheduler.grantRead(reader);
-    stack.scheduler.grantDispatchControl(operator);
+    const grants = [
+      stack.scheduler.grantEnqueue(enqueuer),
+      stack.scheduler.grantRead(reader),
+      stack.scheduler.grantDispatchControl(operator),
+    ];
+    // Like CDK's own grants (`queue.grantSendMessages`): an iam.Grant the caller can depend on or assert.
+    for (const grant of grants) expect(grant.success).toBe(true);
     const template = Template.fromStack(stack);
     const enqueue = actionsOf(template, logicalId(enqueuer.role! as never));
     expect(enqueue).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'sqs:SendMessage']));
@@ -394,13 +407,45 @@ describe('SundialScheduler prop validation', () => {
 });
 
 describe('consumer entry', () => {
-  it('imports every task module and re-exports the consumer handler', () => {
-    const file = writeConsumerEntry([FIXTURE_TASKS, '/app/tasks/b.ts']);
-    const content = readFileSync(file, 'utf8');
-    expect(content).toContain(`import ${JSON.stringify(FIXTURE_TASKS)};`);
-    expect(content).toContain('import "/app/tasks/b.ts";');
-    expect(content).toMatch(/export \{ handler \} from ".*functions\/consumer\.ts";/);
-    expect(writeConsumerEntry([FIXTURE_TASKS, '/app/tasks/b.ts'])).toBe(file);
-    expect(writeConsumerEntry([FIXTURE_TASKS])).not.toBe(file);
+  it('imports every task module by absolute path and passes them all to createConsumerHandler', () => {
+    const source = consumerEntrySource([FIXTURE_TASKS, 'tasks/b.ts']);
+    expect(source).toContain(`import * as tasks0 from ${JSON.stringify(FIXTURE_TASKS)};`);
+    expect(source).toContain(`import * as tasks1 from ${JSON.stringify(resolve('tasks/b.ts'))};`);
+    expect(source).toMatch(/import \{ createConsumerHandler \} from ".*functions\/lambda\.ts";/);
+    expect(source).toContain('export const handler = createConsumerHandler({ tasks: [tasks0, tasks1] });');
+  });
+});
+
+describe('SundialScheduler callers', () => {
+  it('bindTo sets the environment Scheduler.fromEnv() reads and grants enqueue', () => {
+    const stack = new SundialStack(newApp(), 'Test', { scheduler: { tasksEntry: FIXTURE_TASKS } });
+    const orders = new lambda.Function(stack, 'Orders', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('0') });
+    const grant = stack.scheduler.bindTo(orders);
+    expect(grant.success).toBe(true);
+    const template = Template.fromStack(stack);
+    const vars = template.findResources('AWS::Lambda::Function')[logicalId(orders)]!.Properties.Environment.Variables;
+    for (const name of ['SUNDIAL_TABLE_NAME', 'SUNDIAL_QUEUES', 'SUNDIAL_SHARDS', 'SUNDIAL_LOOKAHEAD_SECONDS', 'SUNDIAL_DIRECT_HORIZON_SECONDS', 'SUNDIAL_RETENTION_DAYS']) {
+      expect(vars, name).toHaveProperty(name);
+    }
+    expect(actionsOf(template, logicalId(orders.role! as never))).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'sqs:SendMessage']));
+  });
+
+  it('the class example in its TSDoc runs as written (only the tasks path points at a fixture)', () => {
+    const source = readFileSync(new URL('../../infra/sundial-scheduler.ts', import.meta.url), 'utf8');
+    const doc = source.slice(0, source.indexOf('export class SundialScheduler'));
+    const example = /@example\n \* ```ts\n([\s\S]*?) \* ```/.exec(doc.slice(doc.lastIndexOf('/**')))![1]!
+      .split('\n')
+      .map((line) => line.replace(/^ \* ?/, ''))
+      .join('\n')
+      .replace("'src/tasks.ts'", JSON.stringify(FIXTURE_TASKS));
+    const stack = new Stack(newApp(), 'Example');
+    const apiFunction = new lambda.Function(stack, 'Api', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('0') });
+    const opsTopic = new sns.Topic(stack, 'Ops');
+    new Function('SundialScheduler', 'SnsAction', 'opsTopic', 'apiFunction', example).call(
+      stack, SundialScheduler, cloudwatchActions.SnsAction, opsTopic, apiFunction,
+    );
+    const vars = Template.fromStack(stack).findResources('AWS::Lambda::Function')[logicalId(apiFunction)]!.Properties.Environment.Variables;
+    expect(vars).toHaveProperty('SUNDIAL_TABLE_NAME');
+    expect(vars).toHaveProperty('SUNDIAL_QUEUES');
   });
 });

@@ -32,6 +32,7 @@ function localFunction(name: string, file: string, code: string): LocalFunction 
     handlerExport: 'handler',
     timeoutSec: 30,
     memoryMb: 128,
+    runtime: `nodejs${process.versions.node.split('.')[0]}.x`,
     environment: {},
   };
   const fn = new LocalFunction(definition, { baseEnv: { AWS_REGION: 'us-east-1' }, maxConcurrency: 1, onLog: () => undefined });

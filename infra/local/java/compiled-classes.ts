@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { ConfigurationError, SundialError } from '../../../lib/core/errors.ts';
-import { PACKAGE_ROOT } from '../../consumer-entry.ts';
+import { PACKAGE_ROOT } from '../../package-root.ts';
 
 /**
  * Where compiled classes are cached by default: inside the package's git-ignored `.sundial/` folder, never in a shared
