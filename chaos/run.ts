@@ -74,8 +74,8 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       directHorizon: Duration.seconds(workload.directHorizonSec),
       consumerTimeout: Duration.seconds(10),
       visibilityTimeout: Duration.seconds(12),
-      // A killed sweeper's lease lasts its timeout: keep the stall short.
-      sweeperTimeout: Duration.seconds(10),
+      // A killed sweeper's lease lasts its timeout: keep the stall short (the construct's least is 15 s).
+      sweeperTimeout: Duration.seconds(20),
     },
     functionEnvironment: { CHAOS_LEDGER_TABLE: LEDGER_TABLE, CHAOS_LEDGER_ENDPOINT: proxy.observerEndpoint },
     wrapEndpoint: async (target) => {
