@@ -2,6 +2,8 @@
  * `npm run chaos` (10,000 jobs) and `npm run chaos -- --quick` (~500 jobs, under 4 minutes). Options: `--jobs N`,
  * `--seed N`. Prints the summary, then exactly one line `lost=N duplicates=N stuck=N`; exits 1 when any is above 0.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chaosPreset } from './presets.ts';
 import { formatSummary, formatVerdictLine, passed } from './report.ts';
 import { runChaos } from './run.ts';
@@ -14,13 +16,15 @@ function flag(name: string): number | undefined {
 const size = process.argv.includes('--quick') ? 'quick' : 'full';
 const jobs = flag('jobs');
 const seed = flag('seed');
+const functionLogFile = join(tmpdir(), `sundial-chaos-${process.pid}.log`);
 const config = chaosPreset(size, {
   ...(jobs === undefined ? {} : { jobs }),
   ...(seed === undefined ? {} : { seed }),
   log: (line) => console.log(`[chaos] ${line}`),
 });
-const result = await runChaos(config);
+const result = await runChaos({ ...config, functionLogFile });
 console.log(`chaos run (${size}, seed ${config.workload.seed}):`);
 for (const line of formatSummary(result)) console.log(`  ${line}`);
+console.log(`  function logs: ${functionLogFile}`);
 console.log(formatVerdictLine(result.verdict));
 process.exit(passed(result.verdict) ? 0 : 1);

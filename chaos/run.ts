@@ -2,6 +2,7 @@
  * One chaos run on the local stack: boot it behind the fault proxy, write the planned workload through skewed
  * writers while the disruptions run, stop the chaos, give the engine a recovery window, then judge from the ledger.
  */
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -26,6 +27,8 @@ export interface ChaosConfig {
   readonly writeConcurrency: number;
   /** Prints progress lines. */
   readonly log?: (line: string) => void;
+  /** Where the functions' output goes (for diagnosing a failed run). @default - discarded */
+  readonly functionLogFile?: string;
 }
 
 export interface ChaosResult {
@@ -61,6 +64,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
   const startedAt = Date.now();
   const random = seededRandom(config.workload.seed ^ 0x5eed);
   const proxy = await startFaultProxy(random);
+  const functionLog = config.functionLogFile ? createWriteStream(config.functionLogFile) : undefined;
   const { workload } = config;
   const stack = await startLocalStack({
     workers: [TASKS],
@@ -70,15 +74,15 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       directHorizon: Duration.seconds(workload.directHorizonSec),
       consumerTimeout: Duration.seconds(10),
       visibilityTimeout: Duration.seconds(12),
-      // A killed sweeper's lease lasts its timeout: keep the stall short.
-      sweeperTimeout: Duration.seconds(10),
+      // A killed sweeper's lease lasts its timeout: keep the stall short (the construct's least is 15 s).
+      sweeperTimeout: Duration.seconds(20),
     },
     functionEnvironment: { CHAOS_LEDGER_TABLE: LEDGER_TABLE, CHAOS_LEDGER_ENDPOINT: proxy.observerEndpoint },
     wrapEndpoint: async (target) => {
       proxy.setTarget(target);
       return proxy;
     },
-    onLog: () => undefined,
+    onLog: functionLog ? ({ logicalId, line }) => functionLog.write(`[${logicalId}] ${line}\n`) : () => undefined,
   });
   try {
     const bootMs = Date.now() - startedAt;
@@ -165,6 +169,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
   } finally {
     await stack.stop();
     await proxy.stop();
+    functionLog?.end();
   }
 }
 

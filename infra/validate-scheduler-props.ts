@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { Duration, Token } from 'aws-cdk-lib';
 import { ValidationError } from '../lib/core/errors.ts';
 import { MAX_LOOKAHEAD_SEC } from '../lib/config.ts';
+import { CONTINUATION_RESERVE_MS } from '../lib/sweeper/sweep.ts';
 
 /** Limits set by the AWS services (or by our design) that the props must respect. */
 export const SCHEDULER_LIMITS = {
@@ -25,6 +26,8 @@ export const SCHEDULER_LIMITS = {
   /** Matches `readConfig`'s accepted range for `SUNDIAL_SHARDS`. */
   maxShards: 1000,
   maxLookaheadSec: MAX_LOOKAHEAD_SEC,
+  /** A sweep stops once less than its continuation reserve is left: a shorter timeout would never sweep anything. */
+  minSweeperTimeoutSec: CONTINUATION_RESERVE_MS / 1000 + 5,
   /** Queue names become construct ids, output ids and JSON keys: keep them plain. */
   queueNamePattern: /^[A-Za-z][A-Za-z0-9_-]{0,39}$/,
 } as const;
@@ -83,6 +86,10 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
   const consumerSec = seconds(props.consumerTimeout);
   durationIn(problems, 'consumerTimeout', props.consumerTimeout, 1, L.maxLambdaTimeoutSec);
   durationIn(problems, 'sweeperTimeout', props.sweeperTimeout, 1, L.maxLambdaTimeoutSec);
+  const sweeperSec = seconds(props.sweeperTimeout);
+  if (sweeperSec !== undefined && sweeperSec < L.minSweeperTimeoutSec) {
+    problems.push(`\`sweeperTimeout\`: received ${sweeperSec} s; expected at least ${L.minSweeperTimeoutSec} s: a sweep stops once less than ${CONTINUATION_RESERVE_MS / 1000} s are left, so a shorter timeout never sends anything. Raise it or omit it (default 1 minute).`);
+  }
   integerIn(problems, 'consumerMemorySize', props.consumerMemorySize, L.minMemoryMb, L.maxMemoryMb);
   integerIn(problems, 'sweeperMemorySize', props.sweeperMemorySize, L.minMemoryMb, L.maxMemoryMb);
   integerIn(problems, 'shards', props.shards, 1, L.maxShards);

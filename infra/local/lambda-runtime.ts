@@ -292,6 +292,18 @@ export class LocalFunction {
           logStreamName: `local/${environment.process.pid}`,
           deadlineMs,
         },
+      }, (error) => {
+        // A process killed between acquire and send (EPIPE): its exit ends the invocation, unless it already happened.
+        const exited = environment.process.exitCode !== null || environment.process.signalCode !== null;
+        if (error === null || environment.pending?.id !== requestId || !exited) return;
+        environment.pending = undefined;
+        clearTimeout(timer);
+        resolve({
+          ok: false,
+          timedOut: false,
+          requestId,
+          error: { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited before the invocation reached it (${error.message})` },
+        });
       });
     });
   }

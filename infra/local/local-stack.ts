@@ -178,7 +178,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return new SqsEventSource(mapping, queue, functions.get(mapping.functionLogicalId)!, {
           sqs,
           region,
-          onError: (error) => console.error(`[${mapping.logicalId}] poll failed:`, error),
+          // With a log sink, poll failures go there (a run that injects faults expects many), else to the console.
+          onError: (error) =>
+            options.onLog
+              ? options.onLog({ functionName: mapping.logicalId, logicalId: mapping.logicalId, stream: 'stderr', line: `poll failed: ${String(error)}` })
+              : console.error(`[${mapping.logicalId}] poll failed:`, error),
         });
       });
     const triggers = deployed.schedules.map(

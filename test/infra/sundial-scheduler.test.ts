@@ -389,6 +389,7 @@ describe('SundialScheduler prop validation', () => {
     ['an empty task list', { tasksEntry: [] }, /tasksEntry.*empty list/],
     ['a direct horizon not beyond the lookahead', { directHorizon: Duration.seconds(90) }, /directHorizon.*not more than `lookahead` \(90 s\)/],
     ['a direct horizon beyond SQS\'s 900 s', { directHorizon: Duration.seconds(901) }, /directHorizon.*from 2 to 900 s/],
+    ['a sweeper timeout within the sweep\'s continuation reserve', { sweeperTimeout: Duration.seconds(10) }, /sweeperTimeout.*received 10 s; expected at least 15 s/],
   ])('rejects %s', (_name, props, pattern) => {
     expect(() => buildStack(props)).toThrow(pattern);
   });
