@@ -8,6 +8,7 @@ import { devCommand } from './dev.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { getCommand } from './get.ts';
+import { importCommand } from './import.ts';
 import { listCommand } from './list.ts';
 import { nextRunsCommand } from './next-runs.ts';
 import { retryCommand } from './retry.ts';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   nextRunsCommand,
   dispatchCommand,
+  importCommand,
 ];
