@@ -3,19 +3,17 @@
  * every job that matches, after showing the count and asking (or with `--yes`).
  */
 import { ConflictError, NotFoundError } from '../../lib/core/errors.ts';
-import type { Job } from '../../lib/model.ts';
-import type { Scheduler } from '../../lib/scheduler.ts';
 import type { JobState } from '../../lib/store/types.ts';
 import { stringOption, type Command, type CommandContext, type CommandInput } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { isSchedule, jobOrScheduleJson } from '../format/json.ts';
 import { confirm } from '../prompt.ts';
 import { optional } from './enqueue.ts';
+import { listAll } from '../list-all.ts';
 
 const usage = 'sundial cancel <job-or-schedule-id> | sundial cancel (--task T | --state S)... [--yes]';
 /** Cancels in flight at once: each is one conditional write. */
 const CONCURRENCY = 16;
-const PAGE = 1000;
 
 export const cancelCommand: Command = {
   name: 'cancel',
@@ -44,7 +42,7 @@ async function cancelMatching(ctx: CommandContext, input: CommandInput): Promise
     throw new UsageError('cancelling many jobs asks for confirmation on a terminal; pass --yes to cancel without asking', usage);
   }
   const scheduler = await ctx.scheduler();
-  const matched = await allMatching(scheduler, filters);
+  const matched = await listAll(scheduler, filters);
   if (matched.length === 0) {
     ctx.print({ matched: 0, cancelled: 0, skipped: [] }, () => `No jobs match (${described}).`);
     return 0;
@@ -75,15 +73,4 @@ async function cancelMatching(ctx: CommandContext, input: CommandInput): Promise
     (skipped.length > 0 ? `; ${skipped.length} had started or ended meanwhile` : ''),
   );
   return 0;
-}
-
-async function allMatching(scheduler: Scheduler, filters: { task?: string; state?: JobState }): Promise<Job[]> {
-  const jobs: Job[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await scheduler.list({ ...filters, limit: PAGE, ...optional('cursor', cursor) });
-    jobs.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return jobs;
 }

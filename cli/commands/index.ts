@@ -13,6 +13,7 @@ import { listCommand } from './list.ts';
 import { nextRunsCommand } from './next-runs.ts';
 import { retryCommand } from './retry.ts';
 import { scheduleCommand } from './schedule.ts';
+import { watchCommand } from './watch.ts';
 import { pauseCommand, resumeCommand } from './schedule-control.ts';
 
 export const COMMANDS: readonly Command[] = [
@@ -28,4 +29,5 @@ export const COMMANDS: readonly Command[] = [
   nextRunsCommand,
   dispatchCommand,
   importCommand,
+  watchCommand,
 ];
