@@ -15,6 +15,7 @@ export const importCommand: Command = {
   summary: 'enqueue the jobs of an NDJSON file ({task, payload, options} per line), with progress',
   usage,
   options: { 'chunk-size': { type: 'string' } },
+  completes: { files: true },
   async run(ctx, input) {
     const file = requiredArgument(input, 0, 'file.ndjson', usage);
     const chunkSize = integerOption(input, 'chunk-size', usage);

@@ -4,6 +4,7 @@
  */
 import type { Command } from '../command.ts';
 import { cancelCommand } from './cancel.ts';
+import { completionCommand } from './completion.ts';
 import { devCommand } from './dev.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { enqueueCommand } from './enqueue.ts';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = [
   dispatchCommand,
   importCommand,
   watchCommand,
+  completionCommand(() => COMMANDS),
 ];
