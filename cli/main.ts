@@ -4,7 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { Scheduler } from '../lib/scheduler.ts';
-import type { Command, CommandContext, CommandInput, OptionsConfig } from './command.ts';
+import type { Command, CommandContext, CommandInput } from './command.ts';
+import { GLOBAL_OPTIONS } from './global-options.ts';
 import { COMMANDS } from './commands/index.ts';
 import { resolveDeploymentEnv, type DeploymentFlags } from './deployment.ts';
 import { EXIT, reportError, UsageError } from './errors.ts';
@@ -13,16 +14,6 @@ import { displayZone } from './format/time.ts';
 import { processIo, type CliIo } from './io.ts';
 import { silenceSdkNodeVersionWarning } from './sdk-warnings.ts';
 
-/** Options every command takes. */
-export const GLOBAL_OPTIONS = {
-  json: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  stack: { type: 'string' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  tz: { type: 'string' },
-} as const satisfies OptionsConfig;
 
 const GLOBAL_HELP = `Global options
   --json             print JSON (shapes in docs/cli.md) instead of text for people

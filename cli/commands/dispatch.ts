@@ -11,6 +11,7 @@ export const dispatchCommand: Command = {
   name: 'dispatch',
   summary: "pause, resume or show ALL dispatch (the sweeper's EventBridge Scheduler trigger)",
   usage,
+  completes: { words: Object.keys(ACTIONS) },
   async run(ctx, input) {
     const action = input.positionals[0] ?? '';
     if (!(action in ACTIONS)) throw new UsageError(`dispatch takes pause, resume or status (received ${JSON.stringify(action)})`, usage);

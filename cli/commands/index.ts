@@ -4,15 +4,18 @@
  */
 import type { Command } from '../command.ts';
 import { cancelCommand } from './cancel.ts';
+import { completionCommand } from './completion.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { devCommand } from './dev.ts';
 import { dispatchCommand } from './dispatch.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { getCommand } from './get.ts';
+import { importCommand } from './import.ts';
 import { listCommand } from './list.ts';
 import { nextRunsCommand } from './next-runs.ts';
 import { retryCommand } from './retry.ts';
 import { scheduleCommand } from './schedule.ts';
+import { watchCommand } from './watch.ts';
 import { pauseCommand, resumeCommand } from './schedule-control.ts';
 
 export const COMMANDS: readonly Command[] = [
@@ -27,5 +30,8 @@ export const COMMANDS: readonly Command[] = [
   retryCommand,
   nextRunsCommand,
   dispatchCommand,
+  importCommand,
+  watchCommand,
   dashboardCommand,
+  completionCommand(() => COMMANDS),
 ];

@@ -88,3 +88,34 @@ describe('sundial CLI', () => {
     expect(warn.stderr).toContain('kept');
   }, 30_000);
 });
+
+describe('sundial completion', () => {
+  /** Completions bash offers for the words typed so far (the last one being completed). */
+  async function complete(script: string, words: string[]): Promise<string[]> {
+    const quoted = words.map((w) => `'${w}'`).join(' ');
+    const { stdout } = await promisify(execFile)('bash', ['-c', `${script}\nCOMP_WORDS=(${quoted}); COMP_CWORD=${words.length - 1}; _sundial; printf '%s\\n' "\${COMPREPLY[@]}"`]);
+    return stdout.split('\n').filter(Boolean);
+  }
+
+  it('completes commands, options, option values and sub-commands in bash', async () => {
+    const { out: script, code } = await runCli(['completion', 'bash']);
+    expect(code).toBe(0);
+    expect(await complete(script, ['sundial', 'li'])).toEqual(['list']);
+    expect(await complete(script, ['sundial', '--stack', 'Prod', 'ca'])).toEqual(['cancel']);
+    expect(await complete(script, ['sundial', 'list', '--st'])).toEqual(['--state', '--stack']);
+    expect(await complete(script, ['sundial', 'list', '--state', 'f'])).toEqual(['failed']);
+    expect(await complete(script, ['sundial', 'dispatch', ''])).toEqual(['pause', 'resume', 'status']);
+    expect(await complete(script, ['sundial', 'w'])).toEqual(['watch']);
+    const file = fileURLToPath(new URL('./cli.test.ts', import.meta.url));
+    expect(await complete(script, ['sundial', 'import', file.slice(0, -3)])).toEqual([file]);
+  });
+
+  it('prints a zsh script that loads the same function, and the script as JSON with --json', async () => {
+    const zsh = await runCli(['completion', 'zsh']);
+    expect(zsh.out.split('\n').slice(0, 2)).toEqual(['#compdef sundial', 'autoload -U +X bashcompinit && bashcompinit']);
+    expect(zsh.out).toContain('complete -F _sundial sundial');
+    const asJson = json(await runCli(['completion', 'bash', '--json']));
+    expect(asJson).toEqual({ shell: 'bash', script: (await runCli(['completion', 'bash'])).out });
+    expect((await runCli(['completion', 'fish'])).code).toBe(2);
+  });
+});

@@ -171,3 +171,39 @@ describe('--stack: the deployment from the CloudFormation stack outputs', () => 
     expect(JSON.parse(outputs.DeadLetterQueueUrls).default).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
   }, 30_000);
 });
+
+describe('watch', () => {
+  /** Runs `watch` until a printed line matches `until`, then presses Ctrl-C (aborts its signal). */
+  async function watchUntil(args: string[], until: RegExp) {
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const running = runCli(['watch', ...args], {
+      env,
+      signal: controller.signal,
+      onOut: (line) => {
+        lines.push(line);
+        if (until.test(line)) controller.abort();
+      },
+    });
+    return { run: await running, lines };
+  }
+
+  it('streams state changes with lateness until interrupted, saying how often it polls', async () => {
+    const { id } = json(await runCli(['enqueue', 'record', JSON.stringify({ log: t.log }), '--in', '10s', '--json'], { env }));
+    const { run, lines } = await watchUntil(['--task', 'record', '--interval', '300ms'], new RegExp(`${id} .*→ completed`));
+    expect(run.code).toBe(0);
+    expect(run.err).toMatch(/^Watching jobs due after .* \(task record\): polling every 300 ms; Ctrl-C stops\.$/);
+    const mine = lines.filter((l) => l.includes(id));
+    expect(mine[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d  ${id}  record  new → scheduled  attempt 0/\\d+(  late .*)?$`));
+    expect(mine.at(-1)).toMatch(new RegExp(`  ${id}  record  (scheduled|running) → completed  attempt 1/\\d+  late \\d+(\\.\\d)? (ms|s)$`));
+  });
+
+  it('prints one JSON object per change with --json', async () => {
+    const { id } = json(await runCli(['enqueue', 'record', JSON.stringify({ log: t.log }), '--in', '10s', '--json'], { env }));
+    const { run, lines } = await watchUntil(['--task', 'record', '--interval', '300ms', '--json'], new RegExp(`"id":"${id}".*"to":"completed"`));
+    expect(run.code).toBe(0);
+    const mine = lines.map((l) => JSON.parse(l)).filter((c) => c.id === id);
+    expect(mine[0]).toMatchObject({ id, task: 'record', from: null, to: 'scheduled', attempt: 0 });
+    expect(mine.at(-1)).toMatchObject({ id, to: 'completed', attempt: 1, latenessMs: expect.any(Number) });
+  });
+});
