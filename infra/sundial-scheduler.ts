@@ -488,22 +488,7 @@ export class SundialScheduler extends Construct {
     const stack = Stack.of(this);
     for (const fn of [this.sweeper, this.consumer]) {
       this.acknowledgeGrant(fn);
-      Validations.of(fn).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: 'The AWS managed basic execution role only lets the function write its own CloudWatch Logs; a copy would add nothing but upkeep.',
-        },
-        {
-          id: 'AwsSolutions-L1',
-          reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on Node 20 and its bundles target it, and users pick a newer runtime through the prop.`,
-        },
-      );
-      if (runtime.name === lambda.Runtime.NODEJS_20_X.name) {
-        Validations.of(fn).acknowledge({
-          id: 'CloudFormation-Validate::W2531',
-          reason: 'nodejs20.x is the runtime sundial is tested on (the `runtime` prop selects a newer one); AWS blocks creating it from 2027-02-01.',
-        });
-      }
+      acknowledgeFunctionFindings(fn, runtime);
     }
     const sweeperId = stack.getLogicalId(this.sweeper.node.defaultChild as CfnElement);
     Validations.of(sweepScheduleRole).acknowledge({
@@ -545,8 +530,35 @@ export class SundialScheduler extends Construct {
   }
 }
 
-/** Settings shared by both functions: runtime, architecture and bundling with the local esbuild. */
-function functionDefaults(runtime: lambda.Runtime): {
+/**
+ * cdk-nag findings every sundial function shares (its basic execution role, its runtime), acknowledged with reasons.
+ *
+ * @example
+ * ```ts
+ * acknowledgeFunctionFindings(dashboardFunction, runtime);
+ * ```
+ */
+export function acknowledgeFunctionFindings(fn: IConstruct, runtime: lambda.Runtime): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS managed basic execution role only lets the function write its own CloudWatch Logs; a copy would add nothing but upkeep.',
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on Node 20 and its bundles target it, and users pick a newer runtime through the prop.`,
+    },
+  );
+  if (runtime.name === lambda.Runtime.NODEJS_20_X.name) {
+    Validations.of(fn).acknowledge({
+      id: 'CloudFormation-Validate::W2531',
+      reason: 'nodejs20.x is the runtime sundial is tested on (the `runtime` prop selects a newer one); AWS blocks creating it from 2027-02-01.',
+    });
+  }
+}
+
+/** Settings shared by sundial's functions: runtime, architecture and bundling with the local esbuild. */
+export function functionDefaults(runtime: lambda.Runtime): {
   runtime: lambda.Runtime;
   architecture: lambda.Architecture;
   handler: string;
