@@ -9,12 +9,11 @@ import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PACKAGE_ROOT } from './consumer-entry.ts';
-import { acknowledgeFunctionFindings, functionDefaults } from './sundial-scheduler.ts';
 
 /** What the dashboard needs of the scheduler construct (`SundialScheduler` has all of it). */
 export interface DashboardSource {
@@ -30,7 +29,10 @@ export interface DashboardSource {
 
 export interface SundialDashboardProps {
   readonly source: DashboardSource;
-  readonly runtime: lambda.Runtime;
+  /** Runtime, architecture and bundling shared by sundial's functions. */
+  readonly functionDefaults: Pick<NodejsFunctionProps, 'runtime' | 'architecture' | 'handler' | 'bundling' | 'depsLockFilePath' | 'projectRoot'>;
+  /** Called with each function created (the scheduler acknowledges the cdk-nag findings all its functions share). */
+  readonly onFunction?: (fn: NodejsFunction) => void;
 }
 
 const ENTRY = join(PACKAGE_ROOT, 'dashboard', 'server', 'lambda-handler.ts');
@@ -107,7 +109,7 @@ export class SundialDashboard extends Construct {
   }
 
   private dashboardFunction(id: string, readOnly: boolean): NodejsFunction {
-    const defaults = functionDefaults(this.props.runtime);
+    const defaults = this.props.functionDefaults;
     const fn = new NodejsFunction(this, id, {
       ...defaults,
       description: `sundial: dashboard${readOnly ? ' (read-only)' : ' with actions'}`,
@@ -132,7 +134,7 @@ export class SundialDashboard extends Construct {
         },
       },
     });
-    acknowledgeFunctionFindings(fn, this.props.runtime);
+    this.props.onFunction?.(fn);
     return fn;
   }
 }

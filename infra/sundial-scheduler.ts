@@ -27,6 +27,7 @@ import {
   RUNTIME_PROVIDED_MODULES,
   writeConsumerEntry,
 } from './consumer-entry.ts';
+import { SundialDashboard } from './dashboard-construct.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
 /** Options of one named queue. */
@@ -162,6 +163,13 @@ export interface SundialSchedulerProps {
    * @default - no actions: the alarms only change state
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * Deploy the dashboard: a Lambda behind a function URL with `AWS_IAM` auth, read-only; `grantDashboardRead` lets a
+   * principal open it, `grantDashboardActions` adds the function that acts (docs/dashboard.md).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }
 
 /** `POWERTOOLS_SERVICE_NAME` of both functions: Powertools Metrics adds it as the `service` dimension. */
@@ -206,6 +214,8 @@ export class SundialScheduler extends Construct {
   readonly sweepScheduleRole: iam.Role;
   /** The alarms: one per dead-letter queue, then the sweeper's errors. */
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** The dashboard, when the `dashboard` prop is true. */
+  readonly dashboard?: SundialDashboard;
   /**
    * The environment `Scheduler.fromEnv()` reads (table, queues, shards, lookahead, retention, and the sweeper's trigger
    * `SUNDIAL_SWEEP_SCHEDULE`): add it to any function that enqueues, together with `grantEnqueue`.
@@ -381,6 +391,43 @@ export class SundialScheduler extends Construct {
     this.alarms = alarms;
 
     this.acknowledgeNagFindings(runtime, sweepScheduleRole);
+    if (props.dashboard) {
+      this.dashboard = new SundialDashboard(this, 'Dashboard', {
+        source: this,
+        functionDefaults: functionDefaults(runtime),
+        onFunction: (fn) => acknowledgeFunctionFindings(fn, runtime),
+      });
+    }
+  }
+
+  /**
+   * Lets `principal` open the deployed dashboard, read-only (needs the `dashboard` prop).
+   *
+   * @example
+   * ```ts
+   * sundial.grantDashboardRead(developersRole);
+   * ```
+   */
+  grantDashboardRead(principal: iam.IGrantable): iam.Grant {
+    return this.requireDashboard('grantDashboardRead').grantRead(principal);
+  }
+
+  /**
+   * Lets `principal` act from the dashboard (cancel, retry, run now, bulk, schedules, dispatch, DLQ redrive): creates
+   * the dashboard's action function on first use and grants its URL (needs the `dashboard` prop).
+   *
+   * @example
+   * ```ts
+   * sundial.grantDashboardActions(opsRole);
+   * ```
+   */
+  grantDashboardActions(principal: iam.IGrantable): iam.Grant {
+    return this.requireDashboard('grantDashboardActions').grantActions(principal);
+  }
+
+  private requireDashboard(method: string): SundialDashboard {
+    if (!this.dashboard) throw new ValidationError(`\`${method}\` needs the dashboard: pass \`dashboard: true\` to SundialScheduler`);
+    return this.dashboard;
   }
 
   /**
@@ -530,15 +577,8 @@ export class SundialScheduler extends Construct {
   }
 }
 
-/**
- * cdk-nag findings every sundial function shares (its basic execution role, its runtime), acknowledged with reasons.
- *
- * @example
- * ```ts
- * acknowledgeFunctionFindings(dashboardFunction, runtime);
- * ```
- */
-export function acknowledgeFunctionFindings(fn: IConstruct, runtime: lambda.Runtime): void {
+/** cdk-nag findings every sundial function shares (its basic execution role, its runtime), acknowledged with reasons. */
+function acknowledgeFunctionFindings(fn: IConstruct, runtime: lambda.Runtime): void {
   Validations.of(fn).acknowledge(
     {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -558,7 +598,7 @@ export function acknowledgeFunctionFindings(fn: IConstruct, runtime: lambda.Runt
 }
 
 /** Settings shared by sundial's functions: runtime, architecture and bundling with the local esbuild. */
-export function functionDefaults(runtime: lambda.Runtime): {
+function functionDefaults(runtime: lambda.Runtime): {
   runtime: lambda.Runtime;
   architecture: lambda.Architecture;
   handler: string;
