@@ -4,6 +4,7 @@
  * Both bundles carry the AWS SDK they were tested with instead of the Lambda runtime's copy, which is updated on no
  * fixed cadence (a client and lib-dynamodb from either side of SDK 3.928 fail with "serializerMiddleware is not found").
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -12,13 +13,12 @@ import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ConfigurationError } from '../lib/core/errors.ts';
 import { PACKAGE_ROOT, RUNS_FROM_SOURCE, packageModule } from './package-root.ts';
+import { DASHBOARD_PAGE_DIR, PREBUILT_HANDLERS, prebuiltHandlerDir, type PrebuiltHandler } from './prebuilt-handlers.ts';
 
 /** The handler of every bundle: `index.mjs`, export `handler`. */
 export const BUNDLE_HANDLER = 'index.handler';
 export const BUNDLE_FILE = 'index.mjs';
 
-/** Where `npm run build` writes the pre-bundled sweeper (relative to the package root). */
-export const PREBUILT_SWEEPER_DIR = join('dist', 'assets', 'sweeper');
 
 /** What one bundle is made of: an entry file, or the source of one (esbuild `stdin`), and the Node target. */
 export interface HandlerBundleInput {
@@ -59,23 +59,37 @@ export function bundleHandler(input: HandlerBundleInput, outdir: string): void {
 }
 
 /**
- * The sweeper's code: the bundle `npm run build` made, or (running from this repository's sources) a bundle made at
- * synth from `functions/sweeper.ts`.
+ * Bundles a handler that holds no user code into `outdir`: the bundle, and for the dashboard its built page beside it.
  *
  * @example
  * ```ts
- * new lambda.Function(this, 'Sweeper', { code: sweeperCode('node22'), handler: BUNDLE_HANDLER, runtime });
+ * bundlePrebuiltHandler('dashboard', 'node22', 'dist/assets/dashboard');
  * ```
  */
-export function sweeperCode(target: string): lambda.Code {
-  const prebuilt = join(PACKAGE_ROOT, PREBUILT_SWEEPER_DIR);
+export function bundlePrebuiltHandler(name: PrebuiltHandler, target: string, outdir: string): void {
+  const handler = PREBUILT_HANDLERS[name];
+  bundleHandler({ entry: { file: packageModule(handler.entry) }, target }, outdir);
+  if (handler.page) buildDashboardPage(join(outdir, DASHBOARD_PAGE_DIR));
+}
+
+/**
+ * The code of a handler that holds no user code (the sweeper, the dashboard): the bundle `npm run build` made, or
+ * (running from this repository's sources) a bundle made at synth.
+ *
+ * @example
+ * ```ts
+ * new lambda.Function(this, 'Sweeper', { code: prebuiltCode('sweeper', 'node22'), handler: BUNDLE_HANDLER, runtime });
+ * ```
+ */
+export function prebuiltCode(name: PrebuiltHandler, target: string): lambda.Code {
+  const prebuilt = join(PACKAGE_ROOT, prebuiltHandlerDir(name));
   if (!RUNS_FROM_SOURCE) {
     if (!existsSync(join(prebuilt, BUNDLE_FILE))) {
-      throw new ConfigurationError(`sundial's pre-bundled sweeper is missing at ${prebuilt}: reinstall sundial-scheduler (or run \`npm run build\` in a clone).`);
+      throw new ConfigurationError(`sundial's pre-bundled ${name} is missing at ${prebuilt}: reinstall sundial-scheduler (or run \`npm run build\` in a clone).`);
     }
     return lambda.Code.fromAsset(prebuilt);
   }
-  return bundledCode({ entry: { file: packageModule('functions/sweeper') }, target });
+  return bundledCode(dirname(packageModule(PREBUILT_HANDLERS[name].entry)), { name, target }, (outdir) => bundlePrebuiltHandler(name, target, outdir));
 }
 
 /**
@@ -89,7 +103,8 @@ export function sweeperCode(target: string): lambda.Code {
  * ```
  */
 export function consumerCode(tasksEntries: readonly string[], target: string): lambda.Code {
-  return bundledCode({ entry: { contents: consumerEntrySource(tasksEntries) }, target });
+  const input: HandlerBundleInput = { entry: { contents: consumerEntrySource(tasksEntries) }, target };
+  return bundledCode(join(PACKAGE_ROOT, RUNS_FROM_SOURCE ? 'functions' : 'dist/functions'), input, (outdir) => bundleHandler(input, outdir));
 }
 
 /**
@@ -112,11 +127,10 @@ export function consumerEntrySource(tasksEntries: readonly string[]): string {
 }
 
 /**
- * An asset bundled locally at synth. The asset hash is the bundle's (so an unchanged bundle deploys nothing), and a
- * synth that skips bundling (`aws:cdk:bundling-stacks`) skips this too.
+ * An asset bundled locally at synth by `bundle`. The asset hash is the bundle's (so an unchanged bundle deploys
+ * nothing), and a synth that skips bundling (`aws:cdk:bundling-stacks`) skips this too. `input` names what is bundled.
  */
-function bundledCode(input: HandlerBundleInput): lambda.Code {
-  const sourceDir = 'file' in input.entry ? dirname(input.entry.file) : join(PACKAGE_ROOT, RUNS_FROM_SOURCE ? 'functions' : 'dist/functions');
+function bundledCode(sourceDir: string, input: unknown, bundle: (outdir: string) => void): lambda.Code {
   return lambda.Code.fromAsset(sourceDir, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -128,12 +142,19 @@ function bundledCode(input: HandlerBundleInput): lambda.Code {
       command: ['sundial-bundle', createHash('sha256').update(JSON.stringify(input)).digest('hex')],
       local: {
         tryBundle(outputDir: string): boolean {
-          bundleHandler(input, outputDir);
+          bundle(outputDir);
           return true;
         },
       },
     },
   });
+}
+
+/** Builds the dashboard's page with Vite (a devDependency: only this repository's sources and `npm run build` do). */
+function buildDashboardPage(outDir: string): void {
+  const appDir = join(PACKAGE_ROOT, 'dashboard', 'app');
+  const viteCli = join(dirname(createRequire(join(PACKAGE_ROOT, 'package.json')).resolve('vite/package.json')), 'bin', 'vite.js');
+  execFileSync(process.execPath, [viteCli, 'build', appDir, '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
 }
 
 type Esbuild = typeof import('esbuild');

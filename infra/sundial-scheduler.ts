@@ -18,7 +18,8 @@ import { Construct, type IConstruct } from 'constructs';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { ValidationError } from '../lib/core/errors.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_METRICS_NAMESPACE, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
-import { BUNDLE_HANDLER, consumerCode, sweeperCode } from './handler-bundles.ts';
+import { SundialDashboard } from './dashboard-construct.ts';
+import { BUNDLE_HANDLER, consumerCode, prebuiltCode } from './handler-bundles.ts';
 import { assertRuntimeCreatable, DEFAULT_RUNTIME_NAME, nodeTargetOf } from './lambda-runtimes.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
@@ -165,6 +166,13 @@ export interface SundialSchedulerProps {
    * @default - no actions: the alarms only change state
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * Deploy the dashboard: a Lambda behind a function URL with `AWS_IAM` auth, read-only; `grantDashboardRead` lets a
+   * principal open it, `grantDashboardActions` adds the function that acts (docs/dashboard.md).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
 }
 
 /** `POWERTOOLS_SERVICE_NAME` of both functions: Powertools Metrics adds it as the `service` dimension. */
@@ -208,6 +216,8 @@ export class SundialScheduler extends Construct {
   readonly sweepScheduleRole: iam.Role;
   /** The alarms: one per dead-letter queue, then the sweeper's errors. */
   readonly alarms: readonly cloudwatch.Alarm[];
+  /** The dashboard, when the `dashboard` prop is true. */
+  readonly dashboard?: SundialDashboard;
   /**
    * The environment `Scheduler.fromEnv()` reads (table, queues, shards, lookahead, retention, and the sweeper's trigger
    * `SUNDIAL_SWEEP_SCHEDULE`): add it to any function that enqueues, together with `grantEnqueue`.
@@ -310,7 +320,7 @@ export class SundialScheduler extends Construct {
     this.sweeper = new lambda.Function(this, 'Sweeper', {
       ...functionDefaults(runtime),
       description: 'sundial: sends due jobs and schedule occurrences to SQS',
-      code: sweeperCode(target),
+      code: prebuiltCode('sweeper', target),
       timeout: resolved.sweeperTimeout,
       memorySize: resolved.sweeperMemorySize,
       environment: { ...this.environment, ...powertools },
@@ -386,6 +396,43 @@ export class SundialScheduler extends Construct {
     this.alarms = alarms;
 
     this.acknowledgeNagFindings(runtime, sweepScheduleRole);
+    if (props.dashboard) {
+      this.dashboard = new SundialDashboard(this, 'Dashboard', {
+        source: this,
+        functionDefaults: { ...functionDefaults(runtime), code: prebuiltCode('dashboard', nodeTargetOf(runtime.name)) },
+        onFunction: (fn) => acknowledgeFunctionFindings(fn, runtime),
+      });
+    }
+  }
+
+  /**
+   * Lets `principal` open the deployed dashboard, read-only (needs the `dashboard` prop).
+   *
+   * @example
+   * ```ts
+   * sundial.grantDashboardRead(developersRole);
+   * ```
+   */
+  grantDashboardRead(principal: iam.IGrantable): iam.Grant {
+    return this.requireDashboard('grantDashboardRead').grantRead(principal);
+  }
+
+  /**
+   * Lets `principal` act from the dashboard (cancel, retry, run now, bulk, schedules, dispatch, DLQ redrive): creates
+   * the dashboard's action function on first use and grants its URL (needs the `dashboard` prop).
+   *
+   * @example
+   * ```ts
+   * sundial.grantDashboardActions(opsRole);
+   * ```
+   */
+  grantDashboardActions(principal: iam.IGrantable): iam.Grant {
+    return this.requireDashboard('grantDashboardActions').grantActions(principal);
+  }
+
+  private requireDashboard(method: string): SundialDashboard {
+    if (!this.dashboard) throw new ValidationError(`\`${method}\` needs the dashboard: pass \`dashboard: true\` to SundialScheduler`);
+    return this.dashboard;
   }
 
   /**
@@ -510,16 +557,7 @@ export class SundialScheduler extends Construct {
     const stack = Stack.of(this);
     for (const fn of [this.sweeper, this.consumer]) {
       this.acknowledgeGrant(fn);
-      Validations.of(fn).acknowledge(
-        {
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-          reason: 'The AWS managed basic execution role only lets the function write its own CloudWatch Logs; a copy would add nothing but upkeep.',
-        },
-        {
-          id: 'AwsSolutions-L1',
-          reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on ${DEFAULT_RUNTIME_NAME} and refuses runtimes AWS blocks for creation (lambda-runtimes.ts).`,
-        },
-      );
+      acknowledgeFunctionFindings(fn, runtime);
     }
     const sweeperId = stack.getLogicalId(this.sweeper.node.defaultChild as CfnElement);
     Validations.of(sweepScheduleRole).acknowledge({
@@ -559,7 +597,21 @@ export class SundialScheduler extends Construct {
   }
 }
 
-/** Settings shared by both functions: runtime, architecture and the bundles' handler. */
+/** cdk-nag findings every sundial function shares (its basic execution role, its runtime), acknowledged with reasons. */
+function acknowledgeFunctionFindings(fn: IConstruct, runtime: lambda.Runtime): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The AWS managed basic execution role only lets the function write its own CloudWatch Logs; a copy would add nothing but upkeep.',
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason: `The runtime is the \`runtime\` prop (here ${runtime.name}); sundial is tested on ${DEFAULT_RUNTIME_NAME} and refuses runtimes AWS blocks for creation (lambda-runtimes.ts).`,
+    },
+  );
+}
+
+/** Settings shared by sundial's functions: runtime, architecture and the bundles' handler. */
 function functionDefaults(runtime: lambda.Runtime): { runtime: lambda.Runtime; architecture: lambda.Architecture; handler: string } {
   return { runtime, architecture: lambda.Architecture.ARM_64, handler: BUNDLE_HANDLER };
 }

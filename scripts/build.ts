@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleHandler, BUNDLE_FILE, PREBUILT_SWEEPER_DIR } from '../infra/handler-bundles.ts';
+import { BUNDLE_FILE, bundlePrebuiltHandler } from '../infra/handler-bundles.ts';
+import { PREBUILT_HANDLERS, prebuiltHandlerDir, type PrebuiltHandler } from '../infra/prebuilt-handlers.ts';
 import { DEFAULT_RUNTIME_NAME, nodeTargetOf } from '../infra/lambda-runtimes.ts';
 import { PACKAGE_ROOT } from '../infra/package-root.ts';
 
@@ -31,7 +32,11 @@ cpSync(join(root, 'infra', 'local', 'java'), join(dist, 'infra', 'local', 'java'
 });
 chmodSync(join(dist, 'bin', 'sundial.js'), 0o755);
 
-const sweeperDir = join(root, PREBUILT_SWEEPER_DIR);
-bundleHandler({ entry: { file: join(root, 'functions', 'sweeper.ts') }, target: nodeTargetOf(DEFAULT_RUNTIME_NAME) }, sweeperDir);
-const sweeperKb = (statSync(join(sweeperDir, BUNDLE_FILE)).size / 1024).toFixed(0);
-console.log(`built dist/ in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (sweeper bundle ${sweeperKb} KB)`);
+// Handlers without user code are bundled now, for the default runtime (the dashboard's with its built page, which
+// `sundial dev` and `sundial dashboard` serve from the installed package too).
+const sizes = (Object.keys(PREBUILT_HANDLERS) as PrebuiltHandler[]).map((name) => {
+  const dir = join(root, prebuiltHandlerDir(name));
+  bundlePrebuiltHandler(name, nodeTargetOf(DEFAULT_RUNTIME_NAME), dir);
+  return `${name} ${(statSync(join(dir, BUNDLE_FILE)).size / 1024).toFixed(0)} KB`;
+});
+console.log(`built dist/ in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (bundles: ${sizes.join(', ')})`);

@@ -1,23 +1,17 @@
 /**
- * The front end's built files. Nothing built is committed: the first server start (or test) builds `dashboard/app`
- * with Vite into a cache folder named by a hash of the app's sources, so a rebuild happens only when they change.
+ * The front end's built files. Nothing built is committed: from this repository's sources, the first server start (or
+ * test) builds `dashboard/app` with Vite into a cache folder named by a hash of the app's sources, so a rebuild happens
+ * only when they change; the installed package serves the page `npm run build` put next to the dashboard's bundle.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DASHBOARD_PAGE_DIR, prebuiltHandlerDir } from '../../infra/prebuilt-handlers.ts';
+import { PACKAGE_ROOT, RUNS_FROM_SOURCE } from '../../infra/package-root.ts';
 
 const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../app');
 const CACHE_DIR = resolve(APP_DIR, '../../node_modules/.cache/sundial-dashboard');
-
-/** Content types of the files a Vite build emits. */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
 
 /**
  * The folder holding the built app (`index.html`, `assets/`), building it first when its sources changed.
@@ -28,6 +22,7 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * ```
  */
 export async function dashboardAssets(): Promise<string> {
+  if (!RUNS_FROM_SOURCE) return join(PACKAGE_ROOT, prebuiltHandlerDir('dashboard'), DASHBOARD_PAGE_DIR);
   const outDir = join(CACHE_DIR, sourceHash());
   if (existsSync(join(outDir, 'index.html'))) return outDir;
   // Build beside the target and rename: two processes building at once never serve a half-written folder.

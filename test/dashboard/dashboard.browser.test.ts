@@ -24,6 +24,7 @@ let scheduler: Scheduler;
 let dashboard: RunningDashboard;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
 let page: Page;
+let flakyJobId: string;
 const actions: string[] = [];
 /** Page updates arrive by polling (5 s) and jobs run on a local Lambda that may start cold. */
 const SOON = { timeout: 30_000 };
@@ -32,6 +33,9 @@ beforeAll(async () => {
   [stack] = await Promise.all([startLocalStack({ workers: [TASKS], sweepEverySeconds: 2, onLog: () => undefined }), dashboardAssets()]);
   scheduler = Scheduler.fromEnv(stack.env);
   dashboard = await startDashboard({ scheduler, env: stack.env, onAction: (r) => actions.push(`${r.action} ${r.target} ${r.caller} ${r.outcome}`) });
+  // Enqueued first, so it has run and failed (on a consumer that may start cold) by the time its test opens it.
+  // An explicit budget: the worker re-applies a budget inherited from the task's definition on every attempt.
+  flakyJobId = (await scheduler.enqueue('flaky', { succeedOn: 2 }, { maxAttempts: 1 })).id;
   browser = await launchChromium();
   page = await browser.context.newPage();
 });
@@ -63,7 +67,7 @@ describe('dashboard in Chromium', () => {
   });
 
   it('filters to failed jobs, opens one, retries it and sees it complete', async () => {
-    const job = await scheduler.enqueue('flaky', { succeedOn: 2 });
+    const job = await scheduler.get(flakyJobId);
     await eventually(async () => ((await scheduler.get(job.id)).state === 'failed' ? true : undefined), 'the flaky job failed', 45_000);
     await page.goto(`${dashboard.url}#/jobs`);
     await page.getByLabel('State').selectOption('failed');

@@ -19,6 +19,7 @@ const definition: FunctionDefinition = {
   arn: 'arn:aws:lambda:us-east-1:000000000000:function:killable',
   handlerFile,
   handlerExport: 'handler',
+  runtime: 'nodejs22.x',
   timeoutSec: 30,
   memoryMb: 128,
   environment: {},
