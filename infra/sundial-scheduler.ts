@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { type CfnElement, Duration, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -27,6 +28,7 @@ import {
   RUNTIME_PROVIDED_MODULES,
   writeConsumerEntry,
 } from './consumer-entry.ts';
+import { sundialRuleTarget, sundialScheduleTarget, type EventTargetOptions } from './eventbridge-targets.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
 /** Options of one named queue. */
@@ -396,6 +398,34 @@ export class SundialScheduler extends Construct {
     this.grantTable(grantee, [...READ_ACTIONS, ...ENQUEUE_WRITE_ACTIONS]);
     for (const queue of Object.values(this.queues)) queue.grantSendMessages(grantee);
     this.acknowledgeGrant(grantee);
+  }
+
+  /**
+   * An EventBridge rule target that enqueues a job of `task` per event (the event id keys the job, so a redelivered
+   * event never runs twice). Options: `payload` (the event by default, a fixed value or a transform), `queue`, `in`,
+   * `maxAttempts`. AWS schedule expressions work here as on EventBridge.
+   *
+   * @example
+   * ```ts
+   * new events.Rule(this, 'Announce', { schedule: events.Schedule.expression('cron(0/1 * ? * * *)'), targets: [sundial.ruleTarget('announce')] });
+   * new events.Rule(this, 'Orders', { eventPattern: { source: ['shop'] }, targets: [sundial.ruleTarget('ship', { in: Duration.minutes(5) })] });
+   * ```
+   */
+  ruleTarget(task: string, options?: EventTargetOptions): events.IRuleTarget {
+    return sundialRuleTarget(this, task, options);
+  }
+
+  /**
+   * An EventBridge Scheduler target that enqueues a job of `task` per occurrence (keyed by the schedule and the
+   * occurrence's time). Same options as `ruleTarget`.
+   *
+   * @example
+   * ```ts
+   * new scheduler.Schedule(this, 'Report', { schedule: scheduler.ScheduleExpression.expression('cron(0 9 ? * MON *)', TimeZone.EUROPE_ROME), target: sundial.scheduleTarget('report') });
+   * ```
+   */
+  scheduleTarget(task: string, options?: EventTargetOptions): scheduler.IScheduleTarget {
+    return sundialScheduleTarget(this, task, options);
   }
 
   /**
