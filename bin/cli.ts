@@ -23,12 +23,13 @@ Commands
   pause <schedule-id> | resume <schedule-id>
   retry <failed-job-id>
   dispatch pause|resume|status                pause or resume ALL dispatch (the sweeper's EventBridge Scheduler trigger)
+  import eventbridge [--group NAME] [--apply] print EventBridge Scheduler's schedules as sundial schedules (--apply creates them)
   next-runs (--cron expr [--timezone tz] | --every 5m) [--count n] [--from ISO]
 
 The deployment comes from the environment: SUNDIAL_TABLE_NAME, SUNDIAL_QUEUES (JSON), AWS_REGION, credentials,
 and AWS_ENDPOINT_URL for LocalStack or the local stack. Output is JSON.`;
 
-const COMMANDS = new Set(['dispatch', 'dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs']);
+const COMMANDS = new Set(['import', 'dispatch', 'dev', 'enqueue', 'schedule', 'list', 'get', 'cancel', 'pause', 'resume', 'retry', 'next-runs']);
 
 /**
  * Runs one CLI command and resolves with the process exit code.
@@ -47,7 +48,7 @@ export async function main(argv: string[], out: (line: string) => void = console
       'max-attempts': { type: 'string' }, cron: { type: 'string' }, timezone: { type: 'string' }, every: { type: 'string' },
       misfire: { type: 'string' }, overlap: { type: 'string' }, state: { type: 'string' }, task: { type: 'string' },
       limit: { type: 'string' }, cursor: { type: 'string' }, count: { type: 'string' }, from: { type: 'string' },
-      workers: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+      workers: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' }, group: { type: 'string' }, apply: { type: 'boolean' },
     },
   });
   const [command, ...args] = positionals;
@@ -77,6 +78,12 @@ export async function main(argv: string[], out: (line: string) => void = console
         else if (action === 'resume') print(await resumeDispatch(target));
         else if (action === 'status') print(await dispatchStatus(target));
         else throw new SyntaxError(`dispatch takes pause, resume or status (received ${JSON.stringify(action ?? '')})`);
+        return 0;
+      }
+      case 'import': {
+        if (args[0] !== 'eventbridge') throw new SyntaxError(`import takes eventbridge (received ${JSON.stringify(args[0] ?? '')})`);
+        const { importEventBridge } = await import('./import-eventbridge.ts');
+        print(await importEventBridge({ client: schedulerClient(), ...(values.group ? { group: values.group } : {}), ...(values.apply ? { apply: Scheduler.fromEnv() } : {}) }));
         return 0;
       }
       case 'dev': {

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand, PutRuleCommand } from '@aws-sdk/client-eventbridge';
 import { CreateFunctionCommand, GetFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../bin/cli.ts';
+import type { ImportedSchedule } from '../../bin/import-eventbridge.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
 import type { Job } from '../../lib/model.ts';
 import { Scheduler } from '../../lib/scheduler.ts';
@@ -128,5 +130,34 @@ describe('EventBridge on the local stack (rules, schedules, PutEvents, the Lambd
     for (const label of ['rule cron(0/1 * ? * * *)', 'scheduler cron(* * * * ? *)']) {
       expect((await announced(label)).filter((j) => minuteOf(j) === minuteOf(ruleJob!))).toHaveLength(1);
     }
+  });
+  it('`sundial import eventbridge` prints the equivalent sundial schedules, and creates them only with --apply', async () => {
+    const cli = async (...argv: string[]) => {
+      const saved = { ...process.env };
+      Object.assign(process.env, stack.env);
+      const out: string[] = [];
+      try {
+        expect(await main(argv, (line) => out.push(line), (line) => out.push(line))).toBe(0);
+        return JSON.parse(out.join('\n')) as ImportedSchedule[];
+      } finally {
+        process.env = saved;
+      }
+    };
+    const printed = await cli('import', 'eventbridge', '--group', 'default');
+    const fromTarget = printed.find((s) => s.source.expression === 'cron(* * * * ? *)')!;
+    expect(fromTarget.sundial).toMatchObject({
+      task: 'announce',
+      payload: { label: 'scheduler cron(* * * * ? *)' },
+      options: { cron: 'cron(* * * * ? *)', timezone: 'Etc/UTC', queue: 'default' },
+      paused: false,
+    });
+    const sweeper = printed.find((s) => s.source.expression === 'rate(1 minute)')!;
+    expect(sweeper.sundial?.options).toEqual({ every: 'rate(1 minute)' });
+    expect(sweeper.note).toMatch(/is not a sundial queue: define a task/);
+    await expect(scheduler.getSchedule(fromTarget.sundial!.id)).rejects.toThrow(/not found|no schedule/i);
+    const applied = await cli('import', 'eventbridge', '--apply');
+    expect(applied.find((s) => s.source.expression === 'cron(* * * * ? *)')!.applied).toBe(true);
+    expect(await scheduler.getSchedule(fromTarget.sundial!.id)).toMatchObject({ task: 'announce' });
+    expect(await cli('import', 'eventbridge', '--group', 'other')).toEqual([]);
   });
 });
