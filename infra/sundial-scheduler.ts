@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { type CfnElement, Duration, Names, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +20,7 @@ import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { ValidationError } from '../lib/core/errors.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, DEFAULT_METRICS_NAMESPACE, DEFAULT_RETENTION_DAYS, DEFAULT_SHARDS } from '../lib/config.ts';
 import { SundialDashboard } from './dashboard-construct.ts';
+import { sundialRuleTarget, sundialScheduleTarget, type EventTargetOptions } from './eventbridge-targets.ts';
 import { BUNDLE_HANDLER, consumerCode, prebuiltCode } from './handler-bundles.ts';
 import { assertRuntimeCreatable, DEFAULT_RUNTIME_NAME, nodeTargetOf } from './lambda-runtimes.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
@@ -465,6 +467,34 @@ export class SundialScheduler extends Construct {
   bindTo(fn: lambda.Function): iam.Grant {
     for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
     return this.grantEnqueue(fn);
+  }
+
+  /**
+   * An EventBridge rule target that enqueues a job of `task` per event (the event id keys the job, so a redelivered
+   * event never runs twice). Options: `payload` (the event by default, a fixed value or a transform), `queue`, `in`,
+   * `maxAttempts`. AWS schedule expressions work here as on EventBridge.
+   *
+   * @example
+   * ```ts
+   * new events.Rule(this, 'Announce', { schedule: events.Schedule.expression('cron(0/1 * ? * * *)'), targets: [sundial.ruleTarget('announce')] });
+   * new events.Rule(this, 'Orders', { eventPattern: { source: ['shop'] }, targets: [sundial.ruleTarget('ship', { in: Duration.minutes(5) })] });
+   * ```
+   */
+  ruleTarget(task: string, options?: EventTargetOptions): events.IRuleTarget {
+    return sundialRuleTarget(this, task, options);
+  }
+
+  /**
+   * An EventBridge Scheduler target that enqueues a job of `task` per occurrence (keyed by the schedule and the
+   * occurrence's time). Same options as `ruleTarget`.
+   *
+   * @example
+   * ```ts
+   * new scheduler.Schedule(this, 'Report', { schedule: scheduler.ScheduleExpression.expression('cron(0 9 ? * MON *)', TimeZone.EUROPE_ROME), target: sundial.scheduleTarget('report') });
+   * ```
+   */
+  scheduleTarget(task: string, options?: EventTargetOptions): scheduler.IScheduleTarget {
+    return sundialScheduleTarget(this, task, options);
   }
 
   /**

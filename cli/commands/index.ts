@@ -11,6 +11,7 @@ import { dispatchCommand } from './dispatch.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { getCommand } from './get.ts';
 import { importCommand } from './import.ts';
+import { importEventBridgeCommand } from './import-eventbridge.ts';
 import { listCommand } from './list.ts';
 import { nextRunsCommand } from './next-runs.ts';
 import { retryCommand } from './retry.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   nextRunsCommand,
   dispatchCommand,
   importCommand,
+  importEventBridgeCommand,
   watchCommand,
   dashboardCommand,
   completionCommand(() => COMMANDS),

@@ -13,7 +13,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { ValidationError } from '../../lib/core/errors.ts';
+import { assertSupportedPattern } from './event-pattern.ts';
 import { resolveIntrinsics, type ResolutionScope } from './intrinsics.ts';
+import type { TargetInputSettings } from './target-input.ts';
 
 /** The parts of a CloudFormation template the deployer reads. */
 export interface CfnTemplate {
@@ -72,6 +74,12 @@ export interface EventSourceMappingDefinition {
   readonly enabled: boolean;
 }
 
+/** Where a rule or schedule delivers: one of the template's functions or queues, with its input settings. */
+export type TargetDefinition = (
+  | { readonly kind: 'function'; readonly functionLogicalId: string }
+  | { readonly kind: 'queue'; readonly queueLogicalId: string }
+) & { readonly input: TargetInputSettings };
+
 export interface ScheduleDefinition {
   readonly logicalId: string;
   /** The schedule's name (what `Ref` resolves to) and group, as the Scheduler API addresses it. */
@@ -80,10 +88,20 @@ export interface ScheduleDefinition {
   readonly arn: string;
   readonly kind: 'scheduler' | 'rule';
   readonly expression: string;
+  /** `ScheduleExpressionTimezone` of a Scheduler schedule (rules run in UTC). */
+  readonly timezone: string;
   readonly enabled: boolean;
-  readonly functionLogicalId: string;
-  /** The target's `Input`, parsed, when the template sets one. */
-  readonly input?: unknown;
+  readonly target: TargetDefinition;
+}
+
+/** An `AWS::Events::Rule` with an `EventPattern` on the default bus: `PutEvents` fires it. */
+export interface EventRuleDefinition {
+  readonly logicalId: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly pattern: Record<string, unknown>;
+  readonly enabled: boolean;
+  readonly targets: readonly TargetDefinition[];
 }
 
 export interface DeployedStack {
@@ -92,6 +110,7 @@ export interface DeployedStack {
   readonly functions: readonly FunctionDefinition[];
   readonly eventSourceMappings: readonly EventSourceMappingDefinition[];
   readonly schedules: readonly ScheduleDefinition[];
+  readonly eventRules: readonly EventRuleDefinition[];
   /** The template's outputs, resolved against what was created (what `DescribeStacks` returns). */
   readonly outputs: readonly { readonly key: string; readonly value: string; readonly description?: string }[];
 }
@@ -199,30 +218,49 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
     });
   }
 
+  const byQueueReference = lookupBy(queues, (q) => [q.arn, q.queueUrl], (q) => q.logicalId);
+  const targetOf = (target: TargetInputSettings & { Arn: string }): TargetDefinition | undefined => {
+    const input = { ...pick(target, 'Input', 'InputPath', 'InputTransformer') };
+    const functionLogicalId = lookupOptional(byFunctionReference, target.Arn);
+    if (functionLogicalId !== undefined) return { kind: 'function', functionLogicalId, input };
+    const queueLogicalId = lookupOptional(byQueueReference, target.Arn);
+    return queueLogicalId === undefined ? undefined : { kind: 'queue', queueLogicalId, input }; // else: not ours
+  };
   const schedules: ScheduleDefinition[] = [];
+  const eventRules: EventRuleDefinition[] = [];
   for (const [id, resource] of ofType('AWS::Scheduler::Schedule', 'AWS::Events::Rule')) {
     const props = resolveIntrinsics(resource.Properties ?? {}, scope, id) as Record<string, any>;
-    if (props.ScheduleExpression === undefined) continue; // an event-pattern rule: nothing fires it locally
     const kind = resource.Type === 'AWS::Scheduler::Schedule' ? 'scheduler' : 'rule';
-    const targets = (kind === 'scheduler' ? [props.Target] : (props.Targets ?? [])) as { Arn: string; Input?: string }[];
+    const targets = ((kind === 'scheduler' ? [props.Target] : (props.Targets ?? [])) as (TargetInputSettings & { Arn: string })[])
+      .map(targetOf)
+      .filter((t): t is TargetDefinition => t !== undefined);
+    const localName = refs.get(id)!;
+    // The name the template gives it (functions find it by that name in their environment), else its local one.
+    const name = typeof props.Name === 'string' ? props.Name : localName;
+    const enabled = (props.State ?? 'ENABLED') === 'ENABLED';
+    if (props.ScheduleExpression === undefined) {
+      // Event-pattern rules on the default bus fire on PutEvents (events-api.ts); other buses are not emulated.
+      if (kind === 'rule' && props.EventPattern !== undefined && [undefined, 'default'].includes(props.EventBusName)) {
+        const pattern = typeof props.EventPattern === 'string' ? JSON.parse(props.EventPattern) : props.EventPattern;
+        assertSupportedPattern(pattern, id);
+        eventRules.push({ logicalId: id, name, arn: `arn:aws:events:${region}:${accountId}:rule/${name}`, pattern, enabled, targets });
+      }
+      continue;
+    }
     for (const target of targets) {
-      const functionLogicalId = lookupOptional(byFunctionReference, target.Arn);
-      if (functionLogicalId === undefined) continue; // a target that is not one of our functions
-      const name = refs.get(id)!;
       schedules.push({
         logicalId: id,
-        // The name the template gives it (functions find it by that name in their environment), else its local one.
-        name: typeof props.Name === 'string' ? props.Name : name,
+        name,
         groupName: String(props.GroupName ?? 'default'),
         arn:
           kind === 'scheduler'
-            ? `arn:aws:scheduler:${region}:${accountId}:schedule/default/${name}`
-            : `arn:aws:events:${region}:${accountId}:rule/${name}`,
+            ? `arn:aws:scheduler:${region}:${accountId}:schedule/${String(props.GroupName ?? 'default')}/${localName}`
+            : `arn:aws:events:${region}:${accountId}:rule/${localName}`,
         kind,
         expression: String(props.ScheduleExpression),
-        enabled: (props.State ?? 'ENABLED') === 'ENABLED',
-        functionLogicalId,
-        ...(target.Input === undefined ? {} : { input: JSON.parse(target.Input) as unknown }),
+        timezone: String(props.ScheduleExpressionTimezone ?? 'UTC'),
+        enabled,
+        target,
       });
     }
   }
@@ -231,7 +269,7 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
     value: String(resolveIntrinsics(output.Value, scope, `Outputs.${key}`)),
     ...(output.Description === undefined ? {} : { description: output.Description }),
   }));
-  return { tables, queues, functions, eventSourceMappings, schedules, outputs };
+  return { tables, queues, functions, eventSourceMappings, schedules, eventRules, outputs };
 }
 
 function physicalName(prefix: string, given: unknown, logicalId: string, maxLength: number): string {
@@ -393,6 +431,10 @@ function lookupBy<T>(
     }
     return found;
   };
+}
+
+function pick<T extends object, K extends keyof T>(value: T, ...keys: K[]): Partial<Pick<T, K>> {
+  return Object.fromEntries(keys.filter((k) => value[k] !== undefined).map((k) => [k, value[k]])) as Partial<Pick<T, K>>;
 }
 
 function lookupOptional(lookup: (key: string, where: string) => string, key: string): string | undefined {

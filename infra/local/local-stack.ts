@@ -17,9 +17,13 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEndpointRouter, type EndpointRouter } from './endpoint-router.ts';
 import { LocalFunction, type InvokeResult, type LogSink } from './lambda-runtime.ts';
 import { DEFAULT_MAX_CONCURRENCY, SqsEventSource } from './sqs-event-source.ts';
+import { LocalEventsApi } from './events-api.ts';
+import { findFunction, LocalLambdaApi } from './lambda-api.ts';
+import type { LocalApi } from './local-api.ts';
 import { ScheduledTrigger } from './scheduled-trigger.ts';
 import { LocalSchedulerApi } from './scheduler-api.ts';
 import { LocalCloudFormationApi } from './cloudformation-api.ts';
+import { TargetDelivery } from './target-delivery.ts';
 import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.ts';
 
 /** Options of {@link startLocalStack}. */
@@ -56,6 +60,11 @@ export interface LocalStackOptions {
    * the functions, the event sources and `env` use instead. Not applied to an external `endpoint`. @default - none
    */
   readonly wrapEndpoint?: (endpoint: string) => Promise<{ readonly endpoint: string; stop(): Promise<void> }>;
+  /**
+   * Times `PutEvents` delivers each matching event to each target: EventBridge delivers at least once, and 2 lets a
+   * test prove that a duplicate delivery is harmless. @default 1
+   */
+  readonly eventDeliveries?: number;
 }
 
 /** A running local stack. */
@@ -185,14 +194,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
               : console.error(`[${mapping.logicalId}] poll failed:`, error),
         });
       });
+    const delivery = new TargetDelivery({ sqs, queues: deployed.queues, functions });
     const triggers = deployed.schedules.map(
       (schedule) =>
-        new ScheduledTrigger(schedule, functions.get(schedule.functionLogicalId)!, {
+        new ScheduledTrigger(schedule, (event, reserved) => delivery.deliver(schedule.target, event, reserved), {
           region,
           account: SQS_LOCAL_ACCOUNT_ID,
-          ...(options.sweepEverySeconds === undefined ? {} : { everySeconds: options.sweepEverySeconds }),
+          // sweepEverySeconds speeds up scheduled functions (the sweeper); schedules into queues keep their times.
+          ...(options.sweepEverySeconds === undefined || schedule.target.kind !== 'function' ? {} : { everySeconds: options.sweepEverySeconds }),
         }),
     );
+    const eventsApi = new LocalEventsApi({
+      region,
+      account: SQS_LOCAL_ACCOUNT_ID,
+      rules: deployed.eventRules,
+      delivery,
+      ...(options.eventDeliveries === undefined ? {} : { deliveriesPerEvent: options.eventDeliveries }),
+      onError: (error) => console.error('[events] delivery failed:', error),
+    });
+    running?.apis.push(new LocalLambdaApi(() => functions), eventsApi);
+    cleanups.push(() => eventsApi.drain());
     // Pollers and triggers stop before the functions they feed (cleanups run in reverse).
     cleanups.push(async () => {
       await Promise.all([...pollers.map((p) => p.stop()), ...triggers.map((t) => t.stop())]);
@@ -206,7 +227,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         groupName: schedule.groupName,
         arn: schedule.arn,
         expression: schedule.expression,
-        targetArn: functions.get(schedule.functionLogicalId)!.definition.arn,
+        targetArn:
+          schedule.target.kind === 'function'
+            ? functions.get(schedule.target.functionLogicalId)!.definition.arn
+            : deployed.queues.find((q) => schedule.target.kind === 'queue' && q.logicalId === schedule.target.queueLogicalId)!.arn,
+        timezone: schedule.timezone,
+        ...(schedule.target.input.Input === undefined ? {} : { input: schedule.target.input.Input }),
         enabled: schedule.enabled,
       };
       running.schedulerApi.register(local, (enabled) => (trigger.paused = !enabled));
@@ -226,14 +252,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const poller of pollers) poller.start();
     for (const trigger of triggers) trigger.start();
 
-    // Logical id, physical name, or the construct id the logical id ends with: CDK joins the construct path and adds a
-    // hash ("Sundial/Consumer" → "SundialConsumer1A2B3C4D"). A construct id that matches several functions matches none.
-    const byName = (name: string) => {
-      const exact = functions.get(name) ?? [...functions.values()].find((f) => f.definition.functionName === name);
-      if (exact) return exact;
-      const byConstructId = [...functions.values()].filter((f) => new RegExp(`${name}[0-9A-F]{8}$`).test(f.definition.logicalId));
-      return byConstructId.length === 1 ? byConstructId[0] : undefined;
-    };
     let stopping: Promise<void> | undefined;
     return {
       env: { ...awsEnv, ...sundialEnv(deployed) },
@@ -250,7 +268,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         ...[...functions.values()].flatMap((f) => f.pids),
       ],
       invoke: async (name, event) => {
-        const fn = byName(name);
+        const fn = findFunction(functions, name);
         if (fn === undefined) {
           throw new ConfigurationError(
             `No function "${name}" in the local stack; its functions are ${[...functions.keys()].join(', ')}.`,
@@ -281,6 +299,7 @@ async function startEmulators(
   router: EndpointRouter;
   schedulerApi: LocalSchedulerApi;
   cloudFormationApi: LocalCloudFormationApi;
+  apis: LocalApi[];
 }> {
   const [ddb, sqs] = await Promise.allSettled([startDynamoDbLocal(), startSqsLocal({ region })]);
   if (ddb.status === 'fulfilled') cleanups.push(() => ddb.value.stop());
@@ -289,9 +308,11 @@ async function startEmulators(
   if (sqs.status === 'rejected') throw sqs.reason;
   const schedulerApi = new LocalSchedulerApi();
   const cloudFormationApi = new LocalCloudFormationApi();
-  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port, schedulerApi, cloudFormationApi });
+  // The Lambda and EventBridge APIs join once the template is deployed (they answer for its functions and rules).
+  const apis: LocalApi[] = [cloudFormationApi];
+  const router = await startEndpointRouter({ dynamodbPort: ddb.value.port, sqsPort: sqs.value.port, schedulerApi, apis });
   cleanups.push(() => router.stop());
-  return { ddb: ddb.value, sqs: sqs.value, router, schedulerApi, cloudFormationApi };
+  return { ddb: ddb.value, sqs: sqs.value, router, schedulerApi, cloudFormationApi, apis };
 }
 
 async function assemblyFor(

@@ -1,10 +1,12 @@
 /**
- * The two EventBridge Scheduler calls sundial's dispatch control makes (`GetSchedule`, `UpdateSchedule`), answered for
- * the schedules of the locally deployed template, so `pauseDispatch` / `resumeDispatch` / `dispatchStatus` and
- * `sundial dispatch …` switch the local trigger exactly as they switch the real one on AWS. Served by the endpoint
- * router for paths under `/schedules/` (the service's REST-JSON routes).
+ * The EventBridge Scheduler calls sundial makes — `GetSchedule` / `UpdateSchedule` (dispatch control) and
+ * `ListSchedules` (`sundial import eventbridge`) — answered for the schedules of the locally deployed template, so
+ * `pauseDispatch` / `resumeDispatch` / `dispatchStatus` and `sundial dispatch …` switch the local trigger exactly as
+ * they switch the real one on AWS. Served by the endpoint router for paths under `/schedules` (the service's REST-JSON
+ * routes); other Scheduler actions get a "not emulated" error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, replyJson, replyNotEmulated, requestAction, signedService } from './local-api.ts';
 
 /** A schedule as the local API knows it. */
 export interface LocalSchedule {
@@ -13,6 +15,10 @@ export interface LocalSchedule {
   readonly arn: string;
   readonly expression: string;
   readonly targetArn: string;
+  /** `ScheduleExpressionTimezone`. @default 'UTC' */
+  readonly timezone?: string;
+  /** The target's `Input`, as the template gives it. */
+  readonly input?: string;
   enabled: boolean;
 }
 
@@ -35,12 +41,14 @@ export class LocalSchedulerApi {
 
   /** Whether this request is a Scheduler API call (the router sends it here instead of to an emulator). */
   handles(request: IncomingMessage): boolean {
-    return (request.url ?? '').startsWith('/schedules/');
+    return /^\/schedules(\/|\?|$)/.test(request.url ?? '') || signedService(request) === 'scheduler';
   }
 
   /** Answers one request the way the service does (status codes, `x-amzn-errortype`, JSON bodies). */
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://local');
+    if (!url.pathname.startsWith('/schedules')) return replyNotEmulated(response, 'scheduler', requestAction(request));
+    if (/^\/schedules\/?$/.test(url.pathname) && request.method === 'GET') return this.list(url, response);
     const name = decodeURIComponent(url.pathname.slice('/schedules/'.length));
     const body = await readJson(request);
     const group = String(url.searchParams.get('groupName') ?? body.GroupName ?? 'default');
@@ -55,9 +63,10 @@ export class LocalSchedulerApi {
         Name: schedule.name,
         GroupName: schedule.groupName,
         ScheduleExpression: schedule.expression,
+        ScheduleExpressionTimezone: schedule.timezone ?? 'UTC',
         State: schedule.enabled ? 'ENABLED' : 'DISABLED',
         FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: { Arn: schedule.targetArn, RoleArn: `${schedule.arn}-role` },
+        Target: { Arn: schedule.targetArn, RoleArn: `${schedule.arn}-role`, ...(schedule.input === undefined ? {} : { Input: schedule.input }) },
       });
     }
     if (request.method === 'PUT') {
@@ -69,20 +78,28 @@ export class LocalSchedulerApi {
       entry.onChange(schedule.enabled);
       return reply(response, 200, { ScheduleArn: schedule.arn });
     }
-    return reply(response, 405, { Message: `${request.method} is not supported by the local Scheduler API.` }, 'ValidationException');
+    return replyNotEmulated(response, 'scheduler', request.method === 'POST' ? 'CreateSchedule' : request.method === 'DELETE' ? 'DeleteSchedule' : `${request.method} ${url.pathname}`);
+  }
+
+  /** `ListSchedules`: one page of every registered schedule (the local stack holds few), filtered as the service does. */
+  private list(url: URL, response: ServerResponse): void {
+    const group = url.searchParams.get('ScheduleGroup') ?? url.searchParams.get('GroupName');
+    const prefix = url.searchParams.get('NamePrefix') ?? '';
+    const state = url.searchParams.get('State');
+    const schedules = [...this.schedules.values()]
+      .map((e) => e.schedule)
+      .filter((s) => (group === null || s.groupName === group) && s.name.startsWith(prefix))
+      .filter((s) => state === null || (s.enabled ? 'ENABLED' : 'DISABLED') === state)
+      .map((s) => ({ Arn: s.arn, Name: s.name, GroupName: s.groupName, State: s.enabled ? 'ENABLED' : 'DISABLED', Target: { Arn: s.targetArn } }));
+    reply(response, 200, { Schedules: schedules });
   }
 }
 
 const key = (group: string, name: string) => `${group}/${name}`;
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readBody(request);
   return text ? (JSON.parse(text) as Record<string, unknown>) : {};
 }
 
-function reply(response: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  response.writeHead(status, { 'content-type': 'application/json', ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
-  response.end(JSON.stringify(body));
-}
+const reply = replyJson;
