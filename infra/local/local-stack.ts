@@ -14,7 +14,7 @@ import { deployTemplate, type CfnTemplate, type DeployedQueue, type DeployedStac
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEndpointRouter, type EndpointRouter } from './endpoint-router.ts';
 import { LocalFunction, type InvokeResult, type LogSink } from './lambda-runtime.ts';
-import { DEFAULT_MAX_CONCURRENCY, SqsEventSource } from './sqs-event-source.ts';
+import { SqsEventSource, defaultMaxConcurrency } from './sqs-event-source.ts';
 import { ScheduledTrigger } from './scheduled-trigger.ts';
 import { LocalSchedulerApi } from './scheduler-api.ts';
 import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.ts';
@@ -41,6 +41,12 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Concurrency of functions that no event source mapping limits. @default 4 */
   readonly defaultConcurrency?: number;
+  /**
+   * SQS event sources scale like Lambda's pollers: five batches at first, one more every 200 ms while messages wait,
+   * up to the mapping's `MaximumConcurrency` or 20 (`poller-scaling.ts`). Off keeps five.
+   * @default true
+   */
+  readonly pollerScaling?: boolean;
 }
 
 /** A running local stack. */
@@ -132,7 +138,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const definition of deployed.functions) {
       const limits = deployed.eventSourceMappings
         .filter((m) => m.functionLogicalId === definition.logicalId)
-        .map((m) => m.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+        .map((m) => m.maxConcurrency ?? defaultMaxConcurrency(options.pollerScaling ?? true));
       const maxConcurrency =
         definition.reservedConcurrency ??
         (limits.length > 0 ? limits.reduce((a, b) => a + b, 0) : (options.defaultConcurrency ?? 4));
@@ -157,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           sqs,
           region,
           onError: (error) => console.error(`[${mapping.logicalId}] poll failed:`, error),
+          scaling: options.pollerScaling ?? true,
         });
       });
     const triggers = deployed.schedules.map(
