@@ -29,6 +29,8 @@ export interface SweepFiring {
   readonly scheduledAtMs: number;
   readonly sweepNowMs: number;
   readonly sent: number;
+  /** When the invocation returned (absent in results written before it was kept). */
+  readonly endedAtMs?: number;
 }
 
 /** Shape of the construct props the bench sets (the construct validates them). */
@@ -67,6 +69,8 @@ export interface BenchStack {
   readonly functions: SchedulerFunctions;
   /** Distinct custom metrics (namespace, name, dimension values) the functions published through EMF so far. */
   readonly customMetrics: ReadonlySet<string>;
+  /** Job id → how many times the consumer logged "Job started" for it (one per task body start). */
+  readonly taskStarts: ReadonlyMap<string, number>;
   /** The direct horizon of the bench's schedulers: jobs due sooner take the direct path. */
   readonly directHorizonSec: number;
   /** What the deployed functions were given (`SUNDIAL_DIRECT_HORIZON_SECONDS`, 900 when the construct lacks the prop). */
@@ -84,7 +88,13 @@ export interface BenchStack {
  * await bench.stop();
  * ```
  */
-export async function startBenchStack(options: { sweepEverySeconds: number; props: BenchStackProps; quiet?: boolean }): Promise<BenchStack> {
+export async function startBenchStack(options: {
+  sweepEverySeconds: number;
+  props: BenchStackProps;
+  quiet?: boolean;
+  /** The local event source's AWS-like scaling (on by default). */
+  pollerScaling?: boolean;
+}): Promise<BenchStack> {
   const cleanups: Array<() => Promise<void> | void> = [];
   const stopAll = async () => {
     for (const step of cleanups.splice(0).reverse()) await step();
@@ -96,6 +106,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
     cleanups.push(() => router.stop());
     const meter = new Meter();
     const customMetrics = new Set<string>();
+    const taskStarts = new Map<string, number>();
     const proxy = await startMeteringProxy(router.endpoint, meter);
     cleanups.push(() => proxy.stop());
 
@@ -108,11 +119,14 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
       workers: [BENCH_TASKS],
       sweepEverySeconds: options.sweepEverySeconds,
       props: { ...options.props },
+      pollerScaling: options.pollerScaling ?? true,
       // Every line a function prints is what CloudWatch Logs would ingest at the deployed log level; EMF lines are
       // also where the custom metrics come from.
       onLog: ({ logicalId, line }) => {
         meter.recordLogLine(logicalId, line);
         for (const metric of emfMetrics(line)) customMetrics.add(metric);
+        const started = /"message":"Job started".*"jobId":"([^"]+)"/.exec(line) ?? /"jobId":"([^"]+)".*"message":"Job started"/.exec(line);
+        if (started) taskStarts.set(started[1]!, (taskStarts.get(started[1]!) ?? 0) + 1);
         if (!options.quiet && /"level":"(ERROR|WARN)"|Error/.test(line)) console.error(`[${logicalId}] ${line}`);
       },
     });
@@ -139,7 +153,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
         if (id === sweeperId && result.ok && time !== undefined) {
           const report = result.value as { nowMs?: number; sent?: number; skipped?: boolean };
           if (typeof report?.nowMs === 'number' && !report.skipped) {
-            sweeps.push({ scheduledAtMs: Date.parse(time), sweepNowMs: report.nowMs, sent: report.sent ?? 0 });
+            sweeps.push({ scheduledAtMs: Date.parse(time), sweepNowMs: report.nowMs, sent: report.sent ?? 0, endedAtMs: Date.now() });
           }
         }
         return result;
@@ -186,6 +200,7 @@ export async function startBenchStack(options: { sweepEverySeconds: number; prop
         consumer: { id: consumerId, memoryMb: stack.functions.get(consumerId)?.definition.memoryMb ?? 0 },
       },
       customMetrics,
+      taskStarts,
       directHorizonSec,
       deployedDirectHorizonSec: config.directHorizonSec,
       stop: stopAll,

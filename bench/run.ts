@@ -18,6 +18,9 @@ import { runScale, type ScaleResult, type ScaleSizes } from './scale.ts';
 import { mapLimit, sleep } from './stats.ts';
 import { latenessBreakdown } from './trace.ts';
 import { excluding, idleSweeps, openWindow, runWindow, type Window } from './windows.ts';
+import { runBurst, type BurstResult } from './burst.ts';
+import { runCoalescing } from './coalescing.ts';
+import { runDensity, type DensityResult } from './density.ts';
 
 const quick = process.argv.includes('--quick');
 /**
@@ -34,8 +37,16 @@ const consumerConcurrency = wholeNumberArg('--consumer-concurrency', 'at least 2
 const precision = process.argv.includes('--precision=second') ? ('second' as const) : undefined;
 /** `--consumer-memory=N`: the construct's `consumerMemorySize` (MB), which prices the consumer's billed time. */
 const consumerMemory = wholeNumberArg('--consumer-memory', 'in MB, e.g. --consumer-memory=128');
+/** `--poller-scaling=off`: the local event source stays at five batches (the run before AWS-like scaling). */
+const pollerScaling = !process.argv.includes('--poller-scaling=off');
+/** `--burst-jobs=N`: jobs of the burst suite (100,000 in the full run, 2,000 in the quick one). */
+const burstJobs = wholeNumberArg('--burst-jobs', 'e.g. --burst-jobs=10000');
+/** `--density`: the production-density suite in a quick run too (a full run always has it), shortened to one rate. */
+const densityInQuick = process.argv.includes('--density');
 /** What a run with options writes its results under, so it never replaces the reference run's file or docs. */
 const variant = [
+  pollerScaling ? '' : '-noscaling',
+  burstJobs === undefined ? '' : `-burst${burstJobs}`,
   precision === undefined ? '' : '-precision-second',
   consumerMemory === undefined ? '' : `-memory${consumerMemory}`,
   sweptJobsOverride === undefined ? '' : `-swept${sweptJobsOverride}`,
@@ -49,6 +60,10 @@ const SCALE: ScaleSizes = quick
   : { futureJobs: 100_000, dueJobs: 100, dispatchJobs: 5_000, rateJobs: 20_000 };
 const SETTINGS = { sweepEverySeconds: 5, lookaheadSec: 60, directHorizonSec: 75, occurrenceEverySec: 5, occurrenceRuns: 3 };
 const CALLER_CONCURRENCY = 16;
+/** Callers of the direct-path-under-load window (the target's "≥ 50 concurrent enqueues"). */
+const LOAD_CALLERS = 50;
+const BURST = { jobs: burstJobs ?? (quick ? 2_000 : 100_000), graceMs: quick ? 120_000 : 600_000 };
+const DENSITY = quick ? { rates: [10], windowSec: 30 } : { rates: [1, 10, 100], windowSec: 120 };
 /** Idle sweeps of the calibration; the quick run has room for 2 before the sweeper starts sending its swept jobs. */
 const CALIBRATION_SWEEPS = quick ? 2 : 3;
 
@@ -62,6 +77,7 @@ const horizonsSec = (range: readonly number[], n: number) =>
 log(`mode ${quick ? 'quick' : 'full'}: booting the local stack (DynamoDB Local, SQS emulator, bundled handlers)`);
 const bench = await startBenchStack({
   sweepEverySeconds: SETTINGS.sweepEverySeconds,
+  pollerScaling,
   props: {
     lookahead: Duration.seconds(SETTINGS.lookaheadSec),
     directHorizon: Duration.seconds(SETTINGS.directHorizonSec),
@@ -193,7 +209,26 @@ try {
   const byPath = (path: string) => inner.find((w) => w.path === path)!;
   const [direct, transactional, retried, recurring] = (['direct', 'transactional', 'retried', 'recurring'] as const).map(byPath) as [Window, Window, Window, Window];
 
-  const windows: Window[] = [direct, swept, recurring, transactional, retried];
+  const loadJobs = quick ? 200 : 1_000;
+  log(`cost, direct path under load: ${loadJobs} jobs due in 3–5 s from ${LOAD_CALLERS} concurrent callers`);
+  const directLoad = await runWindow(bench, 'direct, 50 callers', { sweeper: false }, async () => {
+    const secs = Array.from({ length: loadJobs }, (_, i) => 3 + (2 * i) / loadJobs);
+    return windowOf(await mapLimit(secs, LOAD_CALLERS, (s) => bench.scheduler.enqueue(benchRecord.name, { s }, { in: `${Math.round(s * 1000)}ms` })));
+  });
+  log(`coalescing: ${quick ? 200 : 1_000} single-message sends from ${LOAD_CALLERS} callers, coalesced vs one request each`);
+  const coalescing = await runCoalescing(bench, { messages: quick ? 200 : 1_000, concurrency: LOAD_CALLERS });
+  log(`burst: ${BURST.jobs.toLocaleString('en-US')} jobs due in the same minute`);
+  const burst: BurstResult = await runBurst(bench, { jobs: BURST.jobs, rawPerSecond: scale.dispatch.raw.perSecond, graceMs: BURST.graceMs }, log);
+  const maxMemoryUsedMb = bench.meter.snapshot().maxMemoryUsedMb;
+  const peakConsumerBatches = bench.stack.functions.get(bench.consumerId)?.peakRunning ?? 0;
+  let density: DensityResult | undefined;
+  if (!quick || densityInQuick) {
+    // Its own stack (one-minute sweeps): the main one stops first, so the two never share the cores.
+    await bench.stop();
+    density = await runDensity({ ...DENSITY, idle: fixed, pollerScaling }, log);
+  }
+
+  const windows: Window[] = [direct, directLoad, swept, recurring, transactional, retried];
   const paths = [lateness(direct), lateness(swept)];
   const breakdown = [
     // Direct jobs become due from the first seconds of their window, while its enqueue burst still runs.
@@ -208,13 +243,18 @@ try {
     settings: {
       ...SETTINGS, sizes: SIZES, sweptJobs, consumerConcurrency: bench.consumerConcurrency, scale: SCALE,
       memoryMb: { sweeper: bench.functions.sweeper.memoryMb, consumer: bench.functions.consumer.memoryMb },
-      maxMemoryUsedMb: bench.meter.snapshot().maxMemoryUsedMb,
+      maxMemoryUsedMb,
       precision: bench.config.precision,
+      pollerScaling,
+      peakConsumerBatches,
     },
     precision: { paths, sweeperJitter: triggerJitter(bench.sweeps), breakdown },
     cost: { paths: costs, fixed },
     scale,
-    targets: judgeTargets(paths, costs, scale),
+    coalescing,
+    burst,
+    ...(density ? { density } : {}),
+    targets: judgeTargets(paths, costs, scale, { burst, pollerScaling, ...(density ? { density } : {}) }),
     durationMs: Date.now() - startedAt,
   };
   const tables = renderTables(results);

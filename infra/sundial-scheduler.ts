@@ -64,9 +64,11 @@ export interface SundialSchedulerProps {
    */
   readonly consumerTimeout?: Duration;
   /**
-   * Memory of the consumer function, in MB (also scales its CPU).
+   * Memory of the consumer function, in MB (also scales its CPU). The scheduler's own work in it (claim, bookkeeping,
+   * the early wait) peaks at about 135 MB and waits on I/O, so billed time scales with memory, not CPU: raise it for
+   * tasks that need memory or CPU (docs/performance.md, "Lambda time").
    *
-   * @default 512
+   * @default 256
    */
   readonly consumerMemorySize?: number;
   /**
@@ -236,7 +238,7 @@ export class SundialScheduler extends Construct {
       tasksEntries: toList(props.tasksEntry ?? []).map((p) => resolve(p)),
       queues: props.queues ?? { default: {} },
       consumerTimeout,
-      consumerMemorySize: props.consumerMemorySize ?? 512,
+      consumerMemorySize: props.consumerMemorySize ?? 256,
       sweeperTimeout: props.sweeperTimeout ?? Duration.minutes(1),
       sweeperMemorySize: props.sweeperMemorySize ?? 256,
       sweepInterval: props.sweepInterval ?? Duration.minutes(1),

@@ -16,7 +16,7 @@ import { deployTemplate, type CfnTemplate, type DeployedQueue, type DeployedStac
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.ts';
 import { startEndpointRouter, type EndpointRouter } from './endpoint-router.ts';
 import { LocalFunction, type InvokeResult, type LogSink } from './lambda-runtime.ts';
-import { DEFAULT_MAX_CONCURRENCY, SqsEventSource } from './sqs-event-source.ts';
+import { SqsEventSource, defaultMaxConcurrency } from './sqs-event-source.ts';
 import { LocalEventsApi } from './events-api.ts';
 import { findFunction, LocalLambdaApi } from './lambda-api.ts';
 import type { LocalApi } from './local-api.ts';
@@ -65,6 +65,12 @@ export interface LocalStackOptions {
    * test prove that a duplicate delivery is harmless. @default 1
    */
   readonly eventDeliveries?: number;
+  /**
+   * SQS event sources scale like Lambda's pollers: five batches at first, one more every 200 ms while messages wait,
+   * up to the mapping's `MaximumConcurrency` or 20 (`poller-scaling.ts`). Off keeps five.
+   * @default true
+   */
+  readonly pollerScaling?: boolean;
 }
 
 /** A running local stack. */
@@ -163,7 +169,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const definition of deployed.functions) {
       const limits = deployed.eventSourceMappings
         .filter((m) => m.functionLogicalId === definition.logicalId)
-        .map((m) => m.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY);
+        .map((m) => m.maxConcurrency ?? defaultMaxConcurrency(options.pollerScaling ?? true));
       const maxConcurrency =
         definition.reservedConcurrency ??
         (limits.length > 0 ? limits.reduce((a, b) => a + b, 0) : (options.defaultConcurrency ?? 4));
@@ -192,6 +198,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             options.onLog
               ? options.onLog({ functionName: mapping.logicalId, logicalId: mapping.logicalId, stream: 'stderr', line: `poll failed: ${String(error)}` })
               : console.error(`[${mapping.logicalId}] poll failed:`, error),
+          scaling: options.pollerScaling ?? true,
         });
       });
     const delivery = new TargetDelivery({ sqs, queues: deployed.queues, functions });

@@ -13,13 +13,16 @@ import {
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { DeployedQueue, EventSourceMappingDefinition } from './deploy.ts';
 import type { InvokeResult, LocalFunction } from './lambda-runtime.ts';
+import { INITIAL_CONCURRENT_BATCHES, LOCAL_MAX_CONCURRENT_BATCHES, PollerScaling } from './poller-scaling.ts';
 
 /**
- * Concurrent batches when the mapping sets no `ScalingConfig.MaximumConcurrency`: AWS starts an SQS event source at
- * five and, while messages keep coming, adds up to 300 more per minute (up to 1,000). Locally, on a couple of cores,
- * it stays at AWS's starting five, so a dense burst can wait here where AWS would have scaled out.
+ * Most concurrent batches of a mapping without `ScalingConfig.MaximumConcurrency`: with scaling on, the event source
+ * starts at five and adds batches at AWS's rate up to this local ceiling (`poller-scaling.ts`); with scaling off it
+ * stays at five.
  */
-export const DEFAULT_MAX_CONCURRENCY = 5;
+export function defaultMaxConcurrency(scaling: boolean): number {
+  return scaling ? LOCAL_MAX_CONCURRENT_BATCHES : INITIAL_CONCURRENT_BATCHES;
+}
 
 /**
  * Builds the `SQSRecord` Lambda delivers for a received message.
@@ -107,15 +110,27 @@ export class SqsEventSource {
   private readonly abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private loop: Promise<void> | undefined;
-  private readonly maxConcurrency: number;
+  /** How many batches may run at once now (scaled like Lambda's pollers unless scaling is off). */
+  readonly scaling: PollerScaling;
 
   constructor(
     readonly mapping: EventSourceMappingDefinition,
     readonly queue: DeployedQueue,
     readonly fn: LocalFunction,
-    private readonly options: { sqs: SQSClient; region: string; onError?: (error: unknown) => void },
+    private readonly options: {
+      sqs: SQSClient;
+      region: string;
+      onError?: (error: unknown) => void;
+      /** Scale like AWS's pollers (default); off keeps five batches (or the mapping's lower maximum). */
+      scaling?: boolean;
+    },
   ) {
-    this.maxConcurrency = Math.min(mapping.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY, fn.maxConcurrency);
+    const scaling = options.scaling ?? true;
+    this.scaling = new PollerScaling({
+      maxConcurrency: Math.min(mapping.maxConcurrency ?? defaultMaxConcurrency(scaling), fn.maxConcurrency),
+      enabled: scaling,
+      clock: { nowMs: () => Date.now() },
+    });
   }
 
   start(): void {
@@ -131,10 +146,15 @@ export class SqsEventSource {
 
   private async poll(): Promise<void> {
     const signal = this.abort.signal;
+    // Whether the last receive found messages: then more are likely waiting, the signal AWS scales out on.
+    let messagesSeen = false;
     while (!signal.aborted) {
-      if (this.inFlight.size >= this.maxConcurrency) {
-        await Promise.race(this.inFlight);
-        continue;
+      if (this.inFlight.size >= this.scaling.limit) {
+        const nextAddInMs = messagesSeen ? this.scaling.messagesWaiting() : undefined;
+        if (this.inFlight.size >= this.scaling.limit) {
+          await Promise.race([...this.inFlight, ...(nextAddInMs === undefined ? [] : [delay(nextAddInMs)])]);
+          continue;
+        }
       }
       let batch: Message[];
       try {
@@ -145,7 +165,11 @@ export class SqsEventSource {
         await new Promise((resolve) => setTimeout(resolve, 500));
         continue;
       }
-      if (batch.length === 0) continue;
+      messagesSeen = batch.length > 0;
+      if (batch.length === 0) {
+        this.scaling.queueEmpty();
+        continue;
+      }
       const task = this.deliver(batch).finally(() => this.inFlight.delete(task));
       this.inFlight.add(task);
     }
@@ -200,4 +224,9 @@ export class SqsEventSource {
       this.options.onError?.(error);
     }
   }
+}
+
+/** A timer that does not keep the process alive (the poll loop also wakes when a batch ends). */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 }

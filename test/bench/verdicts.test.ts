@@ -170,6 +170,46 @@ describe('report.judgeTargets', () => {
     expect(verdict(judgeTargets([], [], scale(over)), name)).toBe(met);
   });
 
+  it.each([
+    [{ ranOnce: 100, ratio: 0.5 }, true],
+    [{ ranOnce: 99, ranMoreThanOnce: 1, ratio: 0.9 }, false],
+    [{ ranOnce: 99, neverRan: 1, ratio: 0.9 }, false],
+    [{ ranOnce: 100, ratio: 0.49 }, false],
+  ])('burst %j → met %s', (over, met) => {
+    const base = {
+      jobs: 100, lateness: distribution([1]), sweeper: { sent: 100, sweeps: 1, sweepSeconds: 1, perSecond: 100 }, raw: { perSecond: 200 },
+      ranMoreThanOnce: 0, neverRan: 0, durationMs: 1,
+    };
+    const burst = { ...base, ...over };
+    expect(verdict(judgeTargets([], [], scale(), { burst }), '100-job burst')).toBe(met);
+  });
+
+  it.each([
+    [1.2, true],
+    [1.201, false],
+  ])('direct job with %d SQS requests at 50 callers → met %s', (sqsRequests, met) => {
+    const targets = judgeTargets([], [sweptCost({ path: 'direct, 50 callers', sqsRequests })], scale());
+    expect(verdict(targets, 'direct job ≤ 1.2 SQS requests')).toBe(met);
+  });
+
+  it.each([
+    [{ writeUnits: 4, usdPerMillionAt128Mb: 2.7 }, true],
+    [{ writeUnits: 10, usdPerMillionAt128Mb: 2.7 }, false],
+    [{ writeUnits: 4, usdPerMillionAt128Mb: 2.71 }, false],
+  ])('recurring %j → met %s', (over, met) => {
+    expect(verdict(judgeTargets([], [sweptCost({ path: 'recurring', ...over })], scale()), 'recurring occurrence')).toBe(met);
+  });
+
+  it('judges the one-off swept job at 10 jobs/s from the density suite, priced with the consumer at 128 MB', () => {
+    const point = (jobsPerSecond: number, usd: number) => ({
+      jobsPerSecond, cost: sweptCost({ usdPerMillionAt128Mb: usd, usdPerMillion: usd + 1 }), lateness: pathLateness('swept', 1, 1),
+    });
+    const density = { sweepIntervalSec: 60, windowSec: 120, points: [point(1, 9), point(10, 2.6), point(100, 2)] };
+    expect(verdict(judgeTargets([], [], scale(), { density }), 'one-off swept job, all-in')).toBe(true);
+    const dearer = { ...density, points: [point(10, 2.8)] };
+    expect(verdict(judgeTargets([], [], scale(), { density: dearer }), 'one-off swept job, all-in')).toBe(false);
+  });
+
   it('renders every verdict in the targets table', () => {
     const targets = judgeTargets([pathLateness('direct', 239, 276)], [sweptCost({ sqsRequests: 0.891 })], scale());
     const results: BenchResults = {

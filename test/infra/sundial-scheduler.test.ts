@@ -155,6 +155,8 @@ describe('SundialScheduler functions', () => {
       });
       expect(JSON.stringify(vars.SUNDIAL_QUEUES)).toContain(logicalId(stack.scheduler.queues.default!));
     }
+    // Sized for the scheduler's own work (docs/performance.md, "Lambda time"): billed time scales with memory.
+    expect(consumer.Properties.MemorySize).toBe(256);
     expect(consumer.Properties.Environment.Variables).toHaveProperty('SUNDIAL_DLQS');
     expect(JSON.stringify(consumer.Properties.Environment.Variables.SUNDIAL_DLQS)).toContain(
       logicalId(stack.scheduler.deadLetterQueues.default!),
