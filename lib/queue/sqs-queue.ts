@@ -10,10 +10,8 @@ import {
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
 import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
+import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
 import type { JobMessage, JobQueue, OutgoingMessage } from './types.ts';
-
-/** SQS's own ceiling for `DelaySeconds` (15 minutes). Some emulators accept more; AWS rejects it. */
-export const MAX_DELAY_SEC = 900;
 /** SQS's ceiling for entries in one `SendMessageBatch` call. */
 export const MAX_BATCH_ENTRIES = 10;
 
@@ -170,10 +168,10 @@ export class SqsJobQueue implements JobQueue {
 function validateDelays(messages: readonly OutgoingMessage[]): void {
   const problems: string[] = [];
   for (const { message, delaySec } of messages) {
-    if (!Number.isInteger(delaySec) || delaySec < 0 || delaySec > MAX_DELAY_SEC) {
+    if (!Number.isInteger(delaySec) || delaySec < 0 || delaySec > SQS_MAX_DELAY_SEC) {
       problems.push(
         `delaySec of job "${message.id}": received ${String(delaySec)}; expected a whole number of seconds from 0 to ` +
-          `${MAX_DELAY_SEC} (SQS's limit); jobs due later belong in a time bucket for the sweeper.`,
+          `${SQS_MAX_DELAY_SEC} (SQS's limit); jobs due later belong in a time bucket for the sweeper.`,
       );
     }
   }
