@@ -21,7 +21,6 @@ interface Cost {
   readUnits: number;
   writeUnits: number;
   reads: number;
-  refusedWrites: number;
 }
 
 function costOf(delta: MeterSnapshot): Cost {
@@ -30,7 +29,6 @@ function costOf(delta: MeterSnapshot): Cost {
     readUnits: delta.readUnits,
     writeUnits: delta.writeUnits,
     reads: count('GetItem') + count('Query'),
-    refusedWrites: 0,
   };
 }
 
