@@ -53,9 +53,9 @@ async function warmUp(stack: LocalStack): Promise<void> {
   const scheduler = Scheduler.fromEnv(stack.env);
   try {
     const job = await scheduler.enqueue('record', { log: join(dir, 'runs.jsonl'), tag: 'warm-up' });
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 300_000; // a readiness bound: a loaded 2-core machine can take minutes
     while ((await scheduler.get(job.id)).state !== 'completed') {
-      if (Date.now() > deadline) throw new Error(`the shared stack did not run its warm-up job ${job.id} within 120 s`);
+      if (Date.now() > deadline) throw new Error(`the shared stack did not run its warm-up job ${job.id} within 300 s`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   } finally {
