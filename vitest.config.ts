@@ -1,16 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects: `unit` (in-memory, fake clocks, CDK template assertions) and `integration` (real processes: DynamoDB
+ * Local, the SQS emulator, the local stack). Integration files share ONE local stack booted by a global setup; see
+ * test/README.md. Coverage is a separate script (`npm run coverage`), so `npm test` does not pay for instrumentation.
+ */
+const INTEGRATION = ['test/integration/**/*.test.ts', 'test/local/**/*.test.ts', 'test/**/*.integration.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Integration tests boot DynamoDB Local (a JVM) and an SQS emulator per file: give them room on 2 cores.
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
     maxWorkers: 2,
     coverage: {
       provider: 'v8',
       include: ['lib/core/**/*.ts'],
       thresholds: { 'lib/core/**/*.ts': { lines: 100, branches: 100, functions: 100, statements: 100 } },
     },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: INTEGRATION,
+          globalSetup: ['test/shared/shared-stack.global-setup.ts'],
+          // Boots of their own (test/local) take 5-25 s on a loaded 2-core machine.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

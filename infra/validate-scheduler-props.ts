@@ -7,11 +7,13 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { ValidationError } from '../lib/core/errors.ts';
 import { MAX_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { CONTINUATION_RESERVE_MS } from '../lib/sweeper/sweep.ts';
+import { MAX_TIMEOUT_SEC } from '../lib/options.ts';
+import { SQS_MAX_DELAY_SEC } from '../lib/queue/sqs-limits.ts';
 
 /** Limits set by the AWS services (or by our design) that the props must respect. */
 export const SCHEDULER_LIMITS = {
   /** Lambda's hard limit on a function's timeout. */
-  maxLambdaTimeoutSec: 900,
+  maxLambdaTimeoutSec: MAX_TIMEOUT_SEC,
   /** SQS's hard limit on a queue's visibility timeout (12 hours). */
   maxVisibilityTimeoutSec: 43_200,
   /** Lambda memory range. */
@@ -108,7 +110,7 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
   const lookaheadSec = seconds(props.lookahead);
   durationIn(problems, 'lookahead', props.lookahead, 1, L.maxLookaheadSec);
   const horizonSec = seconds(props.directHorizon);
-  durationIn(problems, 'directHorizon', props.directHorizon, 2, 900);
+  durationIn(problems, 'directHorizon', props.directHorizon, 2, SQS_MAX_DELAY_SEC);
   if (horizonSec !== undefined && lookaheadSec !== undefined && horizonSec <= lookaheadSec) {
     problems.push(`\`directHorizon\`: received ${horizonSec} s, not more than \`lookahead\` (${lookaheadSec} s); expected more, or a job enqueued behind the sweeper's cursor is never sent. Raise it or omit it (default 900 s).`);
   }

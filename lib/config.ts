@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from './core/errors.ts';
 import type { Precision } from './queue/types.ts';
+import { SQS_MAX_DELAY_SEC } from './queue/sqs-limits.ts';
 
 export interface SundialConfig {
   readonly tableName: string;
@@ -29,8 +30,8 @@ export const MAX_LOOKAHEAD_SEC = 600;
 export const DEFAULT_RETENTION_DAYS = 7;
 /** CloudWatch namespace of sundial's metrics, when `POWERTOOLS_METRICS_NAMESPACE` is not set. */
 export const DEFAULT_METRICS_NAMESPACE = 'Sundial';
-/** SQS holds a message at most 900 s: the largest direct horizon. */
-export const DEFAULT_DIRECT_HORIZON_SEC = 900;
+/** The largest direct horizon: as long as SQS can hold a message. */
+export const DEFAULT_DIRECT_HORIZON_SEC = SQS_MAX_DELAY_SEC;
 
 /**
  * Parses the `SUNDIAL_*` variables. Reports every problem at once.

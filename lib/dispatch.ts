@@ -5,9 +5,7 @@
  */
 import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './queue/types.ts';
 import { DispatchError, ValidationError } from './core/errors.ts';
-
-/** The longest `DelaySeconds` SQS accepts. */
-export const SQS_MAX_DELAY_SEC = 900;
+import { SQS_MAX_DELAY_SEC } from './queue/sqs-limits.ts';
 
 /**
  * Jobs due before `now + DIRECT_HORIZON_MS` can be held by SQS itself and take the direct path; later ones wait in a

@@ -7,13 +7,12 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, readConfig } from './config.ts';
-import { emptyCounters } from './sweeper/context.ts';
-import { spawnDueOccurrences } from './sweeper/occurrences.ts';
-import { sweepConfigFrom } from './sweeper/sweep-config.ts';
+import { cancelPendingOccurrences, spawnDueOccurrences } from './schedules/occurrences.ts';
+import { DEFAULT_MAX_CATCH_UP, DEFAULT_MISFIRE_GRACE_SEC } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
-import { newJobId, occurrenceJobId, uniqueJobId } from './core/ids.ts';
+import { couldBeJobId, newJobId, uniqueJobId } from './core/ids.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
@@ -27,10 +26,6 @@ import { DynamoDbJobStore } from './store/dynamodb-store.ts';
 import { getTaskDefinition } from './tasks/registry.ts';
 import { LIVE_STATES, type JobRecord, type JobState, type JobStore, type Page, type ScheduleRecord } from './store/types.ts';
 
-/** How far back `schedule` (replace) and `cancel` look for occurrences of the old rule that may still be pending. */
-const PENDING_OCCURRENCE_LOOKBACK_MS = 60_000;
-/** Bound on the occurrences a replace cancels (an `every: 1s` schedule has ~15 minutes' worth in flight at most). */
-const MAX_PENDING_OCCURRENCES = 1000;
 /** DynamoDB's limit on the actions of one transaction. */
 const MAX_TRANSACTION_ACTIONS = 100;
 /**
@@ -347,12 +342,8 @@ export class Scheduler {
       updatedAtMs: nowMs,
     };
     const replaced = await this.store.putSchedule(record);
-    if (replaced) await this.cancelPendingOccurrences(replaced, nowMs);
-    if (first !== undefined && first <= nowMs + this.lookaheadSec * 1000) {
-      await this.spawnNear(id, nowMs);
-      return toSchedule<P>(await this.requireSchedule(id));
-    }
-    return toSchedule<P>(record);
+    if (replaced) await cancelPendingOccurrences(this.store, replaced, nowMs, this.expiresAt(nowMs));
+    return toSchedule<P>(await this.spawnNear(record, nowMs));
   }
 
   /**
@@ -418,15 +409,22 @@ export class Scheduler {
    */
   async cancel(id: string): Promise<Job | Schedule> {
     const nowMs = this.clock.nowMs();
-    try {
-      return toJob(await this.store.cancelJob(id, nowMs, this.expiresAt(nowMs)));
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
+    // Only an id that a job can have is tried as a job: a schedule's name saves a refused (and billed) job write.
+    if (couldBeJobId(id)) {
+      try {
+        return toJob(await this.store.cancelJob(id, nowMs, this.expiresAt(nowMs)));
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
     }
-    const schedule = await this.store.getSchedule(id);
-    if (!schedule) throw new NotFoundError('job', id);
-    const deleted = await this.store.deleteSchedule(id);
-    await this.cancelPendingOccurrences(deleted, nowMs);
+    let deleted: ScheduleRecord;
+    try {
+      deleted = await this.store.deleteSchedule(id);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new NotFoundError('job', id, { cause: error });
+      throw error;
+    }
+    await cancelPendingOccurrences(this.store, deleted, nowMs, this.expiresAt(nowMs));
     return toSchedule(deleted);
   }
 
@@ -442,7 +440,7 @@ export class Scheduler {
   async pause(scheduleId: string): Promise<Schedule> {
     const nowMs = this.clock.nowMs();
     const paused = await this.store.setSchedulePaused(scheduleId, true, nowMs);
-    await this.cancelPendingOccurrences(paused, nowMs);
+    await cancelPendingOccurrences(this.store, paused, nowMs, this.expiresAt(nowMs));
     return toSchedule(paused);
   }
 
@@ -464,9 +462,7 @@ export class Scheduler {
       (schedule.endAtMs !== undefined && next > schedule.endAtMs) ||
       (schedule.maxRuns !== undefined && schedule.runs >= schedule.maxRuns);
     const resumed = await this.store.setSchedulePaused(scheduleId, false, nowMs, ended ? undefined : next);
-    if (resumed.nextRunAtMs === undefined || resumed.nextRunAtMs > nowMs + this.lookaheadSec * 1000) return toSchedule(resumed);
-    await this.spawnNear(scheduleId, nowMs);
-    return toSchedule(await this.requireSchedule(scheduleId));
+    return toSchedule(await this.spawnNear(resumed, nowMs));
   }
 
   /**
@@ -640,44 +636,23 @@ export class Scheduler {
   }
 
   /**
-   * Spawns a schedule's occurrences due within one lookahead, exactly as a sweep would (same conditions, so a sweep
-   * running at the same moment cannot spawn one twice): the next sweep may come up to a trigger period later.
+   * Spawns the occurrences of `schedule` (as just written) due within one lookahead, exactly as a sweep would (same
+   * conditions, so a sweep running at the same moment cannot spawn one twice): the next sweep may come up to a trigger
+   * period later. Resolves with the schedule as stored afterwards; it is read again only when a sweep won the race.
    */
-  private async spawnNear(id: string, nowMs: number): Promise<void> {
-    await spawnDueOccurrences(
+  private async spawnNear(schedule: ScheduleRecord, nowMs: number): Promise<ScheduleRecord> {
+    const after = await spawnDueOccurrences(
       {
-        deps: {
-          store: this.store,
-          queue: this.queue,
-          clock: this.clock,
-          owner: 'scheduler-api',
-          config: sweepConfigFrom({ shards: this.store.shards, lookaheadSec: this.lookaheadSec }),
-        },
-        nowMs,
-        untilMs: nowMs + this.lookaheadSec * 1000,
-        counters: emptyCounters(),
+        store: this.store,
+        queue: this.queue,
+        clock: this.clock,
+        config: { misfireGraceSec: DEFAULT_MISFIRE_GRACE_SEC, maxCatchUp: DEFAULT_MAX_CATCH_UP },
       },
-      id,
+      schedule,
+      { nowMs, untilMs: nowMs + this.lookaheadSec * 1000 },
+      { sent: 0, spawned: 0, occurrencesSkipped: 0 },
     );
-  }
-
-  /** Cancels occurrences of `schedule`'s rule already spawned (before its nextRunAt) that have not started yet. */
-  private async cancelPendingOccurrences(schedule: ScheduleRecord, nowMs: number): Promise<void> {
-    const until = schedule.nextRunAtMs ?? nowMs;
-    const ids: string[] = [];
-    let slot = nextOccurrenceMs(schedule.recurrence, nowMs - PENDING_OCCURRENCE_LOOKBACK_MS, schedule.anchorMs);
-    while (slot < until && ids.length < MAX_PENDING_OCCURRENCES) {
-      ids.push(occurrenceJobId(schedule.id, slot));
-      slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs);
-    }
-    await Promise.all(
-      ids.map((id) =>
-        this.store.cancelJob(id, nowMs, this.expiresAt(nowMs)).catch((error: unknown) => {
-          // Never spawned, already started or ended: nothing to cancel.
-          if (!(error instanceof NotFoundError || error instanceof ConflictError)) throw error;
-        }),
-      ),
-    );
+    return after ?? (await this.requireSchedule(schedule.id));
   }
 
   private expiresAt(nowMs: number): number {

@@ -56,20 +56,24 @@ export class NotFoundError extends SundialError {
 }
 
 /**
- * The operation does not fit the current state (e.g. cancelling a job that already completed).
+ * The operation does not fit the current state (e.g. cancelling a job that already completed). `current` is the item
+ * as the refused write found it, so a caller can act on it without reading it again.
  *
  * @example
  * ```ts
- * throw new ConflictError('Job "j_1" is completed; only scheduled or retrying jobs can be cancelled.', 'completed');
+ * throw new ConflictError('Job "j_1" is completed; only scheduled or retrying jobs can be cancelled.', 'completed', { current: job });
  * ```
  */
-export class ConflictError extends SundialError {
+export class ConflictError<Current = unknown> extends SundialError {
   /** The state found, when the conflict is about state. */
   readonly currentState?: string;
-  constructor(message: string, currentState?: string, options?: { cause?: unknown }) {
+  /** The item as the refused write found it, when the store returned it. */
+  readonly current?: Current;
+  constructor(message: string, currentState?: string, options?: { cause?: unknown; current?: Current }) {
     super(message, options);
     this.name = 'ConflictError';
     if (currentState !== undefined) this.currentState = currentState;
+    if (options?.current !== undefined) this.current = options.current;
   }
 }
 
@@ -102,6 +106,24 @@ export class ConfigurationError extends SundialError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ConfigurationError';
+  }
+}
+
+/**
+ * An item in the table does not have the shape sundial writes (written by another tool, or by a bug): `key` names the
+ * item, the message what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * throw new StoredItemError('job#3/j_1', 'has no `queue` attribute; rewrite it with sundial, or delete it');
+ * ```
+ */
+export class StoredItemError extends SundialError {
+  readonly key: string;
+  constructor(key: string, problem: string, options?: { cause?: unknown }) {
+    super(`Item ${key} ${problem}.`, options);
+    this.name = 'StoredItemError';
+    this.key = key;
   }
 }
 

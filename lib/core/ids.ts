@@ -82,3 +82,20 @@ export function uniqueJobId(key: string): string {
 export function occurrenceJobId(scheduleId: string, fireAtMs: number): string {
   return `${scheduleId}#${fireAtMs}`;
 }
+
+const JOB_ID_SHAPE = new RegExp(`^[${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS}}$`);
+
+/**
+ * Whether `id` has a shape a job id can have: one of `newJobId`, `uniqueJobId` or `occurrenceJobId` (keep this in
+ * step with them). `cancel(id)` uses it to skip a refused, billed job write for a schedule's name such as
+ * "weekly-report", which no job can have.
+ *
+ * @example
+ * ```ts
+ * couldBeJobId('01KAR8T3ZK5N7Q2W4E6R8T0Y2U'); // true
+ * couldBeJobId('weekly-report');              // false
+ * ```
+ */
+export function couldBeJobId(id: string): boolean {
+  return JOB_ID_SHAPE.test(id) || id.startsWith('u:') || id.includes('#');
+}

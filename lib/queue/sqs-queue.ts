@@ -11,10 +11,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
 import { SendCoalescer, type BatchOutcome, type CoalescerTimer } from './send-coalescer.ts';
+import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
 import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
-
-/** SQS's own ceiling for `DelaySeconds` (15 minutes). Some emulators accept more; AWS rejects it. */
-export const MAX_DELAY_SEC = 900;
 /** SQS's ceiling for entries in one `SendMessageBatch` call. */
 export const MAX_BATCH_ENTRIES = 10;
 /** Longest a send may wait for concurrent sends to share its batch (only while another batch is in flight). */
@@ -202,10 +200,10 @@ export class SqsJobQueue implements JobQueue {
 function validateDelays(messages: readonly OutgoingMessage[]): void {
   const problems: string[] = [];
   for (const { message, delaySec } of messages) {
-    if (!Number.isInteger(delaySec) || delaySec < 0 || delaySec > MAX_DELAY_SEC) {
+    if (!Number.isInteger(delaySec) || delaySec < 0 || delaySec > SQS_MAX_DELAY_SEC) {
       problems.push(
         `delaySec of job "${message.id}": received ${String(delaySec)}; expected a whole number of seconds from 0 to ` +
-          `${MAX_DELAY_SEC} (SQS's limit); jobs due later belong in a time bucket for the sweeper.`,
+          `${SQS_MAX_DELAY_SEC} (SQS's limit); jobs due later belong in a time bucket for the sweeper.`,
       );
     }
   }

@@ -229,7 +229,7 @@ export class DynamoDbJobStore implements JobStore {
     const write = await this.update('cancelJob', jobKey(id, this.shards), cancelCondition(), cancelUpdate(nowMs, expiresAtEpochSec));
     if (write.ok) return jobOf(write.item);
     if (write.current === undefined) throw new NotFoundError('job', id);
-    throw cancelConflict(id, String(write.current.state));
+    throw cancelConflict(jobOf(write.current));
   }
 
   /** @inheritdoc */
@@ -250,7 +250,7 @@ export class DynamoDbJobStore implements JobStore {
     const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards));
     if (write.ok) return jobOf(write.item);
     if (write.current === undefined) throw new NotFoundError('job', id);
-    throw requeueConflict(id, String(write.current.state));
+    throw requeueConflict(jobOf(write.current));
   }
 
   /** @inheritdoc */

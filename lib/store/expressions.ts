@@ -6,6 +6,7 @@
  * Only the operators whose DynamoDB semantics are simple to mirror exist here: on DynamoDB, a comparison with a
  * missing attribute is false, and so it is in `evaluateCondition`.
  */
+import { StoredItemError } from '../core/errors.ts';
 
 /** A scalar that can appear in a condition. */
 export type ConditionValue = string | number | boolean;
@@ -207,7 +208,7 @@ export function applyUpdate(
   }
   for (const [attr, source] of Object.entries(update.copy ?? {})) {
     if (before[source] === undefined) {
-      throw new Error(`The update copies attribute "${source}", which the item does not have (DynamoDB rejects this too).`);
+      throw new StoredItemError(itemKey(before), `has no attribute "${source}" for the update to copy (DynamoDB rejects this too); it was not written by sundial: delete it or rewrite it with sundial`);
     }
     next[attr] = structuredClone(before[source]);
   }
@@ -218,7 +219,12 @@ export function applyUpdate(
 function requireNumber(item: Readonly<Record<string, unknown>>, attr: string): number {
   const value = item[attr];
   if (typeof value !== 'number') {
-    throw new Error(`The update adds attribute "${attr}", which is ${JSON.stringify(value)} instead of a number.`);
+    throw new StoredItemError(itemKey(item), `has ${JSON.stringify(value)} in attribute "${attr}" where the update adds a number; it was not written by sundial: delete it or rewrite it with sundial`);
   }
   return value;
+}
+
+/** How an item is named in an error: its key. */
+function itemKey(item: Readonly<Record<string, unknown>>): string {
+  return `(pk ${JSON.stringify(item.pk)}, sk ${JSON.stringify(item.sk)})`;
 }

@@ -162,7 +162,7 @@ export class MemoryJobStore implements JobStore {
       const write = this.update(jobKey(id, this.shards), cancelCondition(), cancelUpdate(nowMs, expiresAtEpochSec));
       if (write.ok) return jobOf(write.item);
       if (write.current === undefined) throw new NotFoundError('job', id);
-      throw cancelConflict(id, String(write.current.state));
+      throw cancelConflict(jobOf(write.current));
     });
   }
 
@@ -185,7 +185,7 @@ export class MemoryJobStore implements JobStore {
       const write = this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards));
       if (write.ok) return jobOf(write.item);
       if (write.current === undefined) throw new NotFoundError('job', id);
-      throw requeueConflict(id, String(write.current.state));
+      throw requeueConflict(jobOf(write.current));
     });
   }
 

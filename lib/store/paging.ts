@@ -3,7 +3,7 @@
  * of one partition (a DynamoDB `Query`, or a sorted slice of memory); walking the shards, cutting pages, filtering and
  * encoding cursors and positions happen here, once, so both stores page identically.
  */
-import { ValidationError } from '../core/errors.ts';
+import { StoredItemError, ValidationError } from '../core/errors.ts';
 import {
   decodeDuePosition,
   decodeJobListCursor,
@@ -162,11 +162,13 @@ export async function readDuePage(
 export function toDueEntry(item: DueIndexItem): DueEntry {
   const position = encodeDuePosition(item);
   if (item.pk.startsWith(JOB_PARTITION_PREFIX)) {
-    if (item.queue === undefined) throw new Error(`Job "${item.sk}" in index partition "${item.duePk}" has no queue attribute.`);
+    if (item.queue === undefined) {
+      throw new StoredItemError(`(pk "${item.pk}", sk "${item.sk}")`, `in index partition "${item.duePk}" has no \`queue\` attribute; it was not written by sundial: delete it or enqueue the job again`);
+    }
     return { kind: 'job', id: item.sk, queue: item.queue, dueAtMs: item.dueSk, position };
   }
   if (item.pk === SCHEDULE_PARTITION) return { kind: 'schedule', id: item.sk, dueAtMs: item.dueSk, position };
-  throw new Error(`Unexpected item (pk "${item.pk}", sk "${item.sk}") in index partition "${item.duePk}".`);
+  throw new StoredItemError(`(pk "${item.pk}", sk "${item.sk}")`, `is neither a job nor a schedule but sits in index partition "${item.duePk}"; remove its \`duePk\` attribute, or the item`);
 }
 
 /**

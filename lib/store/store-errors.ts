@@ -2,35 +2,38 @@
  * The typed errors both store adapters throw when a conditional write finds the item in another state, worded once.
  */
 import { ConflictError, ValidationError } from '../core/errors.ts';
+import type { JobRecord } from './types.ts';
 
 /**
- * `cancelJob` found the job in a state it cannot be cancelled from.
+ * `cancelJob` found the job (`current`) in a state it cannot be cancelled from.
  *
  * @example
  * ```ts
- * throw cancelConflict('j_1', 'completed');
+ * throw cancelConflict(job);
  * ```
  */
-export function cancelConflict(id: string, state: string): ConflictError {
+export function cancelConflict(current: JobRecord): ConflictError<JobRecord> {
   return new ConflictError(
-    `Job "${id}" is ${state}; only scheduled or retrying jobs can be cancelled. A running job finishes its current ` +
+    `Job "${current.id}" is ${current.state}; only scheduled or retrying jobs can be cancelled. A running job finishes its current ` +
       `attempt; an ended job needs nothing.`,
-    state,
+    current.state,
+    { current },
   );
 }
 
 /**
- * `requeueFailedJob` found a job that is not `failed`.
+ * `requeueFailedJob` found a job (`current`) that is not `failed`.
  *
  * @example
  * ```ts
- * throw requeueConflict('j_1', 'running');
+ * throw requeueConflict(job);
  * ```
  */
-export function requeueConflict(id: string, state: string): ConflictError {
+export function requeueConflict(current: JobRecord): ConflictError<JobRecord> {
   return new ConflictError(
-    `Job "${id}" is ${state}; only failed jobs can be retried by hand. Wait until it has failed, or enqueue a new job.`,
-    state,
+    `Job "${current.id}" is ${current.state}; only failed jobs can be retried by hand. Wait until it has failed, or enqueue a new job.`,
+    current.state,
+    { current },
   );
 }
 

@@ -6,8 +6,8 @@
  */
 import { dispatch } from '../dispatch.ts';
 import type { DuePosition } from '../store/types.ts';
+import { spawnDueOccurrences } from '../schedules/occurrences.ts';
 import { recordFailure, type SweepContext } from './context.ts';
-import { spawnDueOccurrencesSafely } from './occurrences.ts';
 
 /** Schedules of one lane page handled at once; each costs a read and a transaction. */
 const SCHEDULES_IN_FLIGHT = 8;
@@ -51,5 +51,18 @@ export async function sweepShardLane(ctx: SweepContext, shard: number): Promise<
     }
   } catch (error) {
     recordFailure(ctx, { scope: 'lane', shard }, error);
+  }
+}
+
+/**
+ * Reads schedule `id` again (its lane entry may be stale: the index is eventually consistent) and spawns its due
+ * occurrences, recording a failure instead of throwing it, so one broken schedule does not stop the lane.
+ */
+async function spawnDueOccurrencesSafely(ctx: SweepContext, id: string, shard: number): Promise<void> {
+  try {
+    const schedule = await ctx.deps.store.getSchedule(id);
+    if (schedule) await spawnDueOccurrences(ctx.deps, schedule, ctx, ctx.counters);
+  } catch (error) {
+    recordFailure(ctx, { scope: 'schedule', shard, id }, error);
   }
 }

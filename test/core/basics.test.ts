@@ -7,7 +7,7 @@ import {
   DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, backoffDelayMs, backoffProblems, maxAttemptsProblems, validateBackoff, validateMaxAttempts,
 } from '../../lib/core/backoff.ts';
 import { bucketOf, bucketStartMs, bucketsThrough, duePartitionKey, lanePartitionKey, nextBucket, shardOf } from '../../lib/core/buckets.ts';
-import { newJobId, occurrenceJobId, uniqueJobId, uniqueKeyProblems } from '../../lib/core/ids.ts';
+import { couldBeJobId, newJobId, occurrenceJobId, uniqueJobId, uniqueKeyProblems } from '../../lib/core/ids.ts';
 import { assertValid, describeValue, nameProblems } from '../../lib/core/validation.ts';
 
 const NOW = Date.parse('2026-11-23T09:00:00Z');
@@ -187,6 +187,17 @@ describe('buckets and shards', () => {
 });
 
 describe('ids', () => {
+  it('couldBeJobId holds for every id a job can get, and not for a schedule name', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.string({ minLength: 1, maxLength: 40 }), (t, key) => {
+        expect(couldBeJobId(newJobId(t, Math.random))).toBe(true);
+        if (uniqueKeyProblems(key).length === 0) expect(couldBeJobId(uniqueJobId(key))).toBe(true);
+        expect(couldBeJobId(occurrenceJobId('weekly-report', t))).toBe(true);
+      }),
+    );
+    for (const name of ['weekly-report', 'nightly', 'A1', '01KAR8T3ZK5N7Q2W4E6R8T0Y2']) expect(couldBeJobId(name)).toBe(false);
+  });
+
   it('newJobId is 26 Crockford characters ordered by time', () => {
     expect(newJobId(0, () => 0)).toBe('0'.repeat(26));
     expect(newJobId(2 ** 48 - 1, () => 0.999999)).toBe('7ZZZZZZZZZ' + 'Z'.repeat(16));

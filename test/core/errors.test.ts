@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigurationError, ConflictError, DispatchError, NotFoundError, SundialError, TaskTimeoutError, ValidationError,
+  ConfigurationError, ConflictError, DispatchError, NotFoundError, StoredItemError, SundialError, TaskTimeoutError, ValidationError,
 } from '../../lib/core/errors.ts';
 
 describe('error hierarchy', () => {
@@ -14,6 +14,7 @@ describe('error hierarchy', () => {
     [new ConflictError('changed'), 'ConflictError', 'changed'],
     [new DispatchError('2 not sent', ['j_1', 'j_2']), 'DispatchError', '2 not sent'],
     [new ConfigurationError('SUNDIAL_TABLE_NAME is not set'), 'ConfigurationError', 'SUNDIAL_TABLE_NAME is not set'],
+    [new StoredItemError('(pk "job#1", sk "j_1")', 'has no `queue` attribute'), 'StoredItemError', 'Item (pk "job#1", sk "j_1") has no `queue` attribute.'],
     [new TaskTimeoutError('send-email', 30), 'TaskTimeoutError', 'Task "send-email" did not finish within its timeout of 30 s; the attempt counts as failed.'],
   ])('%s has its name and message and is a SundialError', (error, name, message) => {
     expect(error).toBeInstanceOf(SundialError);
@@ -27,6 +28,9 @@ describe('error hierarchy', () => {
     expect(new NotFoundError('schedule', 's')).toMatchObject({ kind: 'schedule', id: 's' });
     expect(new ConflictError('x', 'failed').currentState).toBe('failed');
     expect(new ConflictError('x').currentState).toBeUndefined();
+    expect(new ConflictError('x', 'failed', { current: { id: 'j' } }).current).toEqual({ id: 'j' });
+    expect(new ConflictError('x').current).toBeUndefined();
+    expect(new StoredItemError('k', 'is odd').key).toBe('k');
     expect(new DispatchError('x', ['j']).failedIds).toEqual(['j']);
   });
 });

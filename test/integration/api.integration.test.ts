@@ -6,11 +6,11 @@ import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../lib/aws-clients.ts';
 import { ConflictError, NotFoundError, type Job } from '../../lib/index.ts';
-import { bootTestStack, DIRECT_HORIZON_SEC, eventually, sleep, type TestStack } from './support.ts';
+import { DIRECT_HORIZON_SEC, eventually, ranControl, useSharedStack, type TestStack } from './support.ts';
 
 let t: TestStack;
-beforeAll(async () => {
-  t = await bootTestStack();
+beforeAll(() => {
+  t = useSharedStack();
 });
 afterAll(async () => {
   await t?.stop();
@@ -54,8 +54,8 @@ describe('local stack end to end', () => {
 
 describe('transactions', () => {
   it('enqueues nothing when the caller\'s transaction is cancelled', async () => {
-    const dynamodb = dynamodbClient(t.stack.env);
-    const table = t.stack.env.SUNDIAL_TABLE_NAME!;
+    const dynamodb = dynamodbClient(t.env);
+    const table = t.env.SUNDIAL_TABLE_NAME!;
     const jobItems = t.scheduler.transactItems('record', { log: t.log, tag: 'rolled-back' });
     const jobId = jobItems[0]!.Put!.Item!.sk!.S!;
     await expect(
@@ -67,7 +67,7 @@ describe('transactions', () => {
       })),
     ).rejects.toThrow(/cancel/i);
     await expect(t.scheduler.get(jobId)).rejects.toBeInstanceOf(NotFoundError);
-    await sleep(5_000); // two sweeps
+    await ranControl(t, { via: 'transaction' }); // a job of a committed transaction: the sweeps had their chance
     expect(t.runs().some((r) => r.id === jobId)).toBe(false);
     await expect(t.scheduler.transact(
       [{ ConditionCheck: { TableName: table, Key: { pk: 'test#order', sk: 'missing' }, ConditionExpression: 'attribute_exists(pk)' } }],
@@ -76,23 +76,8 @@ describe('transactions', () => {
     )).rejects.toThrow(/cancel/i);
   });
 
-  it('a committed transaction\'s job due now runs without waiting for a sweep', async () => {
-    t.stack.pauseDispatch(); // no sweep can send it: only transact's post-commit dispatch can
-    try {
-      const table = t.stack.env.SUNDIAL_TABLE_NAME!;
-      const [job] = await t.scheduler.transact(
-        [{ Put: { TableName: table, Item: { pk: 'test#order', sk: 'o-1', total: 42 } } }],
-        [{ task: 'record', payload: { log: t.log, tag: 'tx' } }],
-        { format: 'document' },
-      );
-      await completed(job!.id);
-    } finally {
-      t.stack.resumeDispatch();
-    }
-  });
-
   it('a job written by the caller\'s own transaction is sent by the sweeper', async () => {
-    const dynamodb = dynamodbClient(t.stack.env);
+    const dynamodb = dynamodbClient(t.env);
     const items = t.scheduler.transactItems('record', { log: t.log, tag: 'own-tx' });
     await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     await completed(items[0]!.Put!.Item!.sk!.S!);
@@ -105,14 +90,14 @@ describe('unique, cancel, retry', () => {
     const b = await t.scheduler.enqueue('record', { log: t.log, tag: 'unique' }, { in: 2, unique: 'it-unique-1' });
     expect(b.id).toBe(a.id);
     await completed(a.id);
-    await sleep(1_000);
+    await ranControl(t, { inSec: 1 }); // due after it: a second copy of it would have run by now
     expect(t.runs().filter((r) => r.id === a.id)).toHaveLength(1);
   });
 
   it('cancel of a job whose message is already in SQS prevents its run', async () => {
     const job = await t.scheduler.enqueue('record', { log: t.log, tag: 'cancelled' }, { in: 3 });
     expect((await t.scheduler.cancel(job.id) as Job).state).toBe('cancelled');
-    await sleep(6_000);
+    await ranControl(t, { inSec: 4 }); // enqueued after it and due after it: its message was handled first
     expect(t.runs().some((r) => r.id === job.id)).toBe(false);
     expect((await t.scheduler.get(job.id)).state).toBe('cancelled');
     await expect(t.scheduler.cancel(job.id)).rejects.toBeInstanceOf(ConflictError);
@@ -158,7 +143,7 @@ describe('schedules', () => {
     // Occurrences of the old rule up to the lookahead are already in SQS now.
     await t.scheduler.schedule('it-replace', 'record', { log: t.log, tag: 'new-rule' }, { cron: '0 0 1 1 *' });
     const replacedAtMs = Date.now();
-    await sleep(12_000);
+    await ranControl(t, { inSec: 12 }); // old-rule occurrences due in the next 12 s had their chance
     const late = t.runs().filter((r) => r.tag === 'old-rule' && r.startedAtMs > replacedAtMs + 1_000);
     expect(late).toEqual([]);
     await t.scheduler.cancel('it-replace');
@@ -168,9 +153,9 @@ describe('schedules', () => {
     await t.scheduler.schedule('it-pause', 'record', { log: t.log, tag: 'paused-rule' }, { every: 2 });
     await eventually(() => (t.runs().some((r) => r.tag === 'paused-rule') ? true : undefined), 'first occurrence');
     await t.scheduler.pause('it-pause');
-    await sleep(1_000); // a run already started may still record itself
+    await ranControl(t); // a run already started may still record itself
     const before = t.runs().filter((r) => r.tag === 'paused-rule').length;
-    await sleep(8_000); // occurrences already in SQS were cancelled: none runs
+    await ranControl(t, { inSec: 8 }); // occurrences already in SQS were cancelled: none ran in the meantime
     expect(t.runs().filter((r) => r.tag === 'paused-rule').length).toBe(before);
     await t.scheduler.resume('it-pause');
     await eventually(() => (t.runs().filter((r) => r.tag === 'paused-rule').length > before ? true : undefined), 'runs after resume');

@@ -1,28 +1,16 @@
 /**
- * Shared set-up of the local-stack integration tests: one stack per test file (files run in parallel), the fixture
- * tasks bundled into its consumer, and helpers to read what the tasks recorded.
+ * Shared set-up of the local-stack integration tests: every file uses the ONE stack the integration project's global
+ * setup boots (test/shared/), with a run log of its own, and helpers to read what the fixture tasks recorded.
  */
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
-import { startLocalStack, type LocalStack } from '../../infra/local/index.ts';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { dynamodbClient } from '../../lib/aws-clients.ts';
 import { Scheduler } from '../../lib/index.ts';
 
-export const FIXTURE_TASKS = fileURLToPath(new URL('./fixtures/tasks.ts', import.meta.url));
-
-/**
- * Horizons that let both dispatch paths run within a test: jobs 75 s or more ahead take the swept path; the local
- * trigger sweeps every 2 s (the template's schedule stays at AWS's one-minute minimum, so the lookahead stays 60 s).
- */
-export const DIRECT_HORIZON_SEC = 75;
-export const TEST_PROPS = {
-  lookahead: Duration.seconds(60),
-  directHorizon: Duration.seconds(DIRECT_HORIZON_SEC),
-  consumerTimeout: Duration.seconds(10),
-  visibilityTimeout: Duration.seconds(12),
-};
+export { DIRECT_HORIZON_SEC, VISIBILITY_TIMEOUT_SEC } from '../shared/stack-config.ts';
 
 export interface Run {
   readonly id: string;
@@ -34,48 +22,47 @@ export interface Run {
 }
 
 export interface TestStack {
-  readonly stack: LocalStack;
+  /** The shared stack's environment (endpoint, credentials, table, queue URLs). */
+  readonly env: Readonly<Record<string, string>>;
   readonly scheduler: Scheduler;
   /** The file the fixture tasks append to; pass it as `log` in payloads. */
   readonly log: string;
   runs(): Run[];
+  /** Removes this file's log; the stack itself stops when the whole run ends. */
   stop(): Promise<void>;
 }
 
 /**
- * Boots a local stack with the fixture tasks.
+ * The shared local stack's environment, as the global setup provided it.
  *
  * @example
  * ```ts
- * const t = await bootTestStack();
+ * const dynamodb = dynamodbClient(sharedStackEnv());
+ * ```
+ */
+export function sharedStackEnv(): Readonly<Record<string, string>> {
+  return inject('sharedStackEnv');
+}
+
+/**
+ * This file's handle on the shared local stack: a scheduler and a run log of its own.
+ *
+ * @example
+ * ```ts
+ * const t = useSharedStack();
  * await t.scheduler.enqueue('record', { log: t.log });
  * ```
  */
-export async function bootTestStack(options: { sweepEverySeconds?: number; props?: Record<string, unknown> } = {}): Promise<TestStack> {
+export function useSharedStack(): TestStack {
+  const env = sharedStackEnv();
   const dir = mkdtempSync(join(tmpdir(), 'sundial-it-'));
   const log = join(dir, 'runs.jsonl');
-  const lines: string[] = [];
-  const stack = await startLocalStack({
-    workers: [FIXTURE_TASKS],
-    sweepEverySeconds: options.sweepEverySeconds ?? 2,
-    props: { ...TEST_PROPS, ...options.props },
-    // Keep handler output for failure diagnosis without flooding the test output.
-    onLog: (entry) => {
-      lines.push(`[${entry.logicalId}] ${entry.line}`);
-      if (lines.length > 2000) lines.shift();
-    },
-  });
-  const scheduler = Scheduler.fromEnv(stack.env);
   return {
-    stack,
-    scheduler,
+    env,
+    scheduler: Scheduler.fromEnv(env),
     log,
     runs: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Run) : []),
-    stop: async () => {
-      await stack.stop();
-      rmSync(dir, { recursive: true, force: true });
-      if (process.env.SUNDIAL_TEST_LOGS) console.log(lines.join('\n'));
-    },
+    stop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
@@ -104,6 +91,31 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
 
 /** Sleeps with real timers (integration tests run real time end to end). */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The positive signal that replaces "sleep, then check that nothing ran": enqueues a control job `inSec` from now
+ * (through `enqueue`, or a caller's own transaction with `via: 'transaction'`, which only a sweep sends) and waits
+ * until it has run. Anything due before it, on the same path, has had its chance to run by then.
+ *
+ * @example
+ * ```ts
+ * await ranControl(t, { inSec: 3 });
+ * expect(t.runs().some((r) => r.id === cancelled.id)).toBe(false);
+ * ```
+ */
+export async function ranControl(t: TestStack, options: { inSec?: number; via?: 'enqueue' | 'transaction' } = {}): Promise<Run> {
+  let id: string;
+  if (options.via === 'transaction') {
+    const items = t.scheduler.transactItems('record', { log: t.log, tag: 'control' }, { in: options.inSec ?? 0 });
+    const dynamodb = dynamodbClient(t.env);
+    await dynamodb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+    dynamodb.destroy();
+    id = items[0]!.Put!.Item!.sk!.S!;
+  } else {
+    id = (await t.scheduler.enqueue('record', { log: t.log, tag: 'control' }, { in: options.inSec ?? 0 })).id;
+  }
+  return await eventually(() => t.runs().find((r) => r.id === id), `control job ${id} ran`);
+}
 
 /** Nearest-rank percentile of `values` (p in 0..100). */
 export function percentile(values: readonly number[], p: number): number {

@@ -325,6 +325,7 @@ export function describeJobStoreContract(
         const error = await store.cancelJob('j_busy', T0, 1).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(ConflictError);
         expect((error as ConflictError).currentState).toBe(state);
+        expect((error as ConflictError).current).toEqual(before); // the job as found: no read needed to act on it
         expect((error as Error).message).toContain(state);
         await expect(store.getJob('j_busy')).resolves.toEqual(before);
       });
@@ -489,8 +490,8 @@ export function describeJobStoreContract(
       });
 
       it.each(['scheduled', 'running', 'completed'] as const)('refuses a %s job with a ConflictError', async (state) => {
-        await jobIn('j_nf', state);
-        await expect(store.requeueFailedJob('j_nf', T0, T0, 3)).rejects.toMatchObject({ name: 'ConflictError', currentState: state });
+        const before = await jobIn('j_nf', state);
+        await expect(store.requeueFailedJob('j_nf', T0, T0, 3)).rejects.toMatchObject({ name: 'ConflictError', currentState: state, current: before });
       });
 
       it('throws NotFoundError for an unknown id', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DIRECT_HORIZON_MS, SQS_MAX_DELAY_SEC, delaySecFor, dispatch } from '../../lib/dispatch.ts';
+import { DIRECT_HORIZON_MS, delaySecFor, dispatch } from '../../lib/dispatch.ts';
+import { SQS_MAX_DELAY_SEC } from '../../lib/queue/sqs-limits.ts';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { DispatchError, ValidationError } from '../../lib/core/errors.ts';
 

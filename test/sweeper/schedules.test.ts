@@ -3,9 +3,7 @@ import { DEFAULT_BACKOFF } from '../../lib/core/backoff.ts';
 import { occurrenceJobId } from '../../lib/core/ids.ts';
 import type { RecurrenceRule } from '../../lib/core/recurrence.ts';
 import type { MisfirePolicy, OverlapPolicy, ScheduleRecord } from '../../lib/store/types.ts';
-import type { SweepContext } from '../../lib/sweeper/context.ts';
-import { CursorBook } from '../../lib/sweeper/cursor-book.ts';
-import { spawnDueOccurrences } from '../../lib/sweeper/occurrences.ts';
+import { spawnDueOccurrences } from '../../lib/schedules/occurrences.ts';
 import { MINUTE, T0, World } from './harness.ts';
 
 const HOUR = 60 * MINUTE;
@@ -125,21 +123,15 @@ describe('recurring schedules', () => {
   it('two sweepers spawning the same schedule at once: one wins the transaction, the occurrence runs once', async () => {
     const world = new World();
     await world.store.putSchedule(scheduleRecord('raced', { everySec: 60 }, T0 + 30_000));
-    const context = (owner: string): SweepContext => {
-      const deps = world.deps({ owner });
-      return {
-        deps,
-        nowMs: T0,
-        untilMs: T0 + 90_000,
-        book: new CursorBook(world.store, owner, { cursors: {} }),
-        counters: { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 },
-        failures: [],
-        shouldStop: () => false,
-      };
-    };
-    const a = context('a');
-    const b = context('b');
-    await Promise.all([spawnDueOccurrences(a, 'raced'), spawnDueOccurrences(b, 'raced')]);
+    // Both read the schedule before either spawns (what two sweeps racing on one lane entry do).
+    const schedule = (await world.store.getSchedule('raced'))!;
+    const window = { nowMs: T0, untilMs: T0 + 90_000 };
+    const a = { counters: { sent: 0, spawned: 0, occurrencesSkipped: 0 } };
+    const b = { counters: { sent: 0, spawned: 0, occurrencesSkipped: 0 } };
+    await Promise.all([
+      spawnDueOccurrences(world.deps({ owner: 'a' }), schedule, window, a.counters),
+      spawnDueOccurrences(world.deps({ owner: 'b' }), schedule, window, b.counters),
+    ]);
     expect(a.counters.spawned + b.counters.spawned).toBe(2);
     expect(Math.max(a.counters.spawned, b.counters.spawned)).toBe(2);
     await world.deliver();

@@ -4,14 +4,14 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootTestStack, eventually, type TestStack } from '../integration/support.ts';
+import { useSharedStack, eventually, type TestStack } from '../integration/support.ts';
 import { ANSI, json, runCli } from './support.ts';
 
 let t: TestStack;
 let env: Record<string, string>;
 beforeAll(async () => {
-  t = await bootTestStack();
-  env = { ...t.stack.env };
+  t = useSharedStack();
+  env = { ...t.env };
 });
 afterAll(async () => {
   await t?.stop();

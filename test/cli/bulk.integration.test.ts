@@ -7,15 +7,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scheduler } from '../../lib/scheduler.ts';
-import { bootTestStack, type TestStack } from '../integration/support.ts';
+import { useSharedStack, type TestStack } from '../integration/support.ts';
 import { json, runCli } from './support.ts';
 
 let t: TestStack;
 let env: Record<string, string>;
 let dir: string;
 beforeAll(async () => {
-  t = await bootTestStack();
-  env = { ...t.stack.env };
+  t = useSharedStack();
+  env = { ...t.env };
   dir = mkdtempSync(join(tmpdir(), 'sundial-cli-bulk-'));
 });
 afterAll(async () => {

@@ -7,24 +7,21 @@ import {
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../lib/core/buckets.ts';
 import { jobPutTransactItem } from '../../lib/store/dynamodb-items.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { CONTRACT_SHARDS, describeJobStoreContract, jobRecord, T0 } from './store-contract.ts';
 
-let local: DynamoDbLocal;
 let client: DynamoDBClient;
 let tables = 0;
 
-beforeAll(async () => {
-  local = await startDynamoDbLocal();
-  client = localDynamoDbClient(local.endpoint);
+// DynamoDB Local of the integration project's shared stack; this file's tables have names of their own.
+beforeAll(() => {
+  client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!);
 });
 
-afterAll(async () => {
+afterAll(() => {
   client?.destroy();
-  await local?.stop();
 });
 
 /** A fresh table laid out as the CDK construct lays it out (same constants), for one test. */

@@ -5,8 +5,7 @@
  * DynamoDB Local reports 0 for an empty result, so each request counts at least that minimum.
  */
 import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../../infra/local/dynamodb-local.ts';
+import { describe, expect, inject, it } from 'vitest';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
@@ -47,20 +46,11 @@ function meterReads(client: DynamoDBClient): ReadMeter {
 }
 
 describe('sweep read units (DynamoDB Local)', () => {
-  let ddb: DynamoDbLocal;
   let tableCount = 0;
-
-  beforeAll(async () => {
-    ddb = await startDynamoDbLocal();
-  });
-
-  afterAll(async () => {
-    await ddb?.stop();
-  });
 
   /** One fresh table with `due` jobs in the sweep's window and `future` jobs outside it; one sweep at T0 + 20 min. */
   async function sweepWith(due: number, future: number): Promise<{ meter: ReadMeter; report: SweepReport; queue: MemoryJobQueue }> {
-    const client = localDynamoDbClient(ddb.endpoint);
+    const client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
     const tableName = `sweep-read-units-${++tableCount}`;
     await createSundialTable(client, tableName);
     const store = new DynamoDbJobStore({ tableName, client, shards: SHARDS });

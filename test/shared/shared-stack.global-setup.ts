@@ -1,0 +1,64 @@
+/**
+ * Boots ONE local stack (synth + esbuild + DynamoDB Local + the SQS emulator) for every file of the `integration`
+ * project, and hands its environment to them through `provide`/`inject`. Test files run in worker processes, so they
+ * see the stack only through its endpoints; what they need of it must be serializable.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
+import { Scheduler } from '../../lib/index.ts';
+import { SHARED_STACK_PROPS, SHARED_WORKERS, SWEEP_EVERY_SECONDS } from './stack-config.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Environment of the shared local stack: what `Scheduler.fromEnv()` reads. */
+    sharedStackEnv: Record<string, string>;
+  }
+}
+
+const lines: string[] = [];
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stack = await startLocalStack({
+    workers: SHARED_WORKERS,
+    sweepEverySeconds: SWEEP_EVERY_SECONDS,
+    props: SHARED_STACK_PROPS,
+    // Handler output is kept for diagnosis (SUNDIAL_TEST_LOGS=1 prints it at the end) without flooding the run.
+    onLog: (entry) => {
+      lines.push(`[${entry.logicalId}] ${entry.line}`);
+      if (lines.length > 5000) lines.shift();
+    },
+  });
+  try {
+    await warmUp(stack);
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  project.provide('sharedStackEnv', { ...stack.env });
+  return async () => {
+    await stack.stop();
+    if (process.env.SUNDIAL_TEST_LOGS) console.log(lines.join('\n'));
+  };
+}
+
+/**
+ * Runs one job end to end before any test starts: proof that the stack works, and the consumer's cold start (process
+ * spawn and module load, as on Lambda) is paid here rather than inside the first test's wait.
+ */
+async function warmUp(stack: LocalStack): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'sundial-warm-up-'));
+  const scheduler = Scheduler.fromEnv(stack.env);
+  try {
+    const job = await scheduler.enqueue('record', { log: join(dir, 'runs.jsonl'), tag: 'warm-up' });
+    const deadline = Date.now() + 300_000; // a readiness bound: a loaded 2-core machine can take minutes
+    while ((await scheduler.get(job.id)).state !== 'completed') {
+      if (Date.now() > deadline) throw new Error(`the shared stack did not run its warm-up job ${job.id} within 300 s`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
