@@ -5,7 +5,16 @@ import { defineConfig } from 'vitest/config';
  * Local, the SQS emulator, the local stack). Integration files share ONE local stack booted by a global setup; see
  * test/README.md. Coverage is a separate script (`npm run coverage`), so `npm test` does not pay for instrumentation.
  */
-const INTEGRATION = ['test/integration/**/*.test.ts', 'test/local/**/*.test.ts', 'test/**/*.integration.test.ts'];
+const INTEGRATION = [
+  'test/integration/**/*.test.ts',
+  'test/local/**/*.test.ts',
+  'test/**/*.integration.test.ts',
+  // Suites that start processes of their own: the chaos run, the packed tarball's app, the browser, DynamoDB Local.
+  'test/chaos/**/*.test.ts',
+  'test/adoption/**/*.test.ts',
+  'test/**/*.browser.test.ts',
+  'test/reliability/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {
