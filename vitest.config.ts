@@ -27,7 +27,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, testTimeout: 30_000 },
+        // CDK synthesis takes seconds per stack, more on a loaded 2-core machine.
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         extends: true,

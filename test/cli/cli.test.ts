@@ -3,6 +3,8 @@
  * warning kept out of the output of the real `sundial` process.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -72,19 +74,21 @@ describe('sundial CLI', () => {
   });
 
   it('prints no NodeVersionSupportWarning from the AWS SDK, while other warnings still print', async () => {
-    const bin = fileURLToPath(new URL('../../bin/sundial.mjs', import.meta.url));
+    const bin = fileURLToPath(new URL('../../bin/sundial.ts', import.meta.url));
     // A client is built (the region is set), then the call fails fast on a closed port: the warning would print here.
     const env = {
       PATH: process.env.PATH!, HOME: process.env.HOME!, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1', SUNDIAL_TABLE_NAME: 't', SUNDIAL_QUEUES: '{"default":"http://127.0.0.1:9/q"}',
       NODE_OPTIONS: '--trace-deprecation',
     };
-    const run = await promisify(execFile)(process.execPath, [bin, 'get', 'j_1'], { env }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    // The SDK warns on Node < 22 only: run the CLI on the machine's own Node (20 here), not the Node 22 of npm scripts.
+    const node = machineNode();
+    const run = await promisify(execFile)(node, ['--import', 'tsx', bin, 'get', 'j_1'], { env, cwd: fileURLToPath(new URL('../..', import.meta.url)) }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     expect((run as { code?: number }).code).toBe(1);
     expect(run.stderr).not.toContain('NodeVersionSupportWarning');
     expect(run.stderr).toMatch(/^sundial: \w+: .*\(rerun with --debug for details\)\n$/);
     // The SDK's warning is the only one silenced: Node's own warnings still reach stderr.
-    const warn = await promisify(execFile)(process.execPath, ['-e', `process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED='true'; process.emitWarning('kept')`], { env });
+    const warn = await promisify(execFile)(node, ['-e', `process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED='true'; process.emitWarning('kept')`], { env });
     expect(warn.stderr).toContain('kept');
   }, 30_000);
 });
@@ -119,3 +123,9 @@ describe('sundial completion', () => {
     expect((await runCli(['completion', 'fish'])).code).toBe(2);
   });
 });
+
+/** The first `node` on PATH outside node_modules (npm scripts put the devDependency's Node 22 first). */
+function machineNode(): string {
+  const dirs = (process.env.PATH ?? '').split(delimiter).filter((dir) => dir && !dir.includes('node_modules'));
+  return dirs.map((dir) => join(dir, 'node')).find((file) => existsSync(file)) ?? process.execPath;
+}
