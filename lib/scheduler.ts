@@ -482,7 +482,7 @@ export class Scheduler {
     if (!job) throw new NotFoundError('job', id);
     const grant = options.maxAttempts ?? getTaskDefinition(job.task)?.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     // A failed job's attempt count cannot change under us: only this requeue moves it out of `failed`.
-    const record = await this.store.requeueFailedJob(id, nowMs, nowMs, job.attempt + grant);
+    const record = await this.store.requeueFailedJob(id, nowMs, nowMs, job.attempt + grant, job.inherits);
     await dispatch(this.queue, [record], nowMs);
     await this.store.markSent(record.id, record.dueAtMs, nowMs);
     return toJob(record);

@@ -8,7 +8,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { bucketOf, duePartitionKey, lanePartitionKey, shardOf } from '../core/buckets.ts';
 import { and, eq, exists, ExpressionBuilder, isIn, le, lt, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
 import { TABLE_SCHEMA } from './schema.ts';
-import type { AttemptOutcome, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, ShardCursor, SweepState } from './types.ts';
+import type { AttemptOutcome, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, ShardCursor, SweepState } from './types.ts';
 
 const PK = TABLE_SCHEMA.partitionKey;
 const SK = TABLE_SCHEMA.sortKey;
@@ -358,10 +358,16 @@ export function requeueCondition(): Condition {
  * requeueUpdate('j_1', nowMs, nowMs, 6, 8);
  * ```
  */
-export function requeueUpdate(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, shards: number): AttributeUpdate {
+export function requeueUpdate(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, shards: number, inherits: readonly InheritedOption[] = []): AttributeUpdate {
+  // The granted budget is the job's own from now on: the worker must not replace it with the task definition's.
+  const stillInherited = inherits.filter((option) => option !== 'maxAttempts');
   return {
-    set: { state: 'scheduled', placement: 'lane', dueAtMs, maxAttempts, updatedAtMs: nowMs, ...jobIndexAttributes({ id, dueAtMs, placement: 'lane' }, shards) },
-    remove: [TTL, 'finishedAtMs', 'leaseUntilMs', 'sentAtMs'],
+    set: {
+      state: 'scheduled', placement: 'lane', dueAtMs, maxAttempts, updatedAtMs: nowMs,
+      ...(stillInherited.length > 0 ? { inherits: stillInherited } : {}),
+      ...jobIndexAttributes({ id, dueAtMs, placement: 'lane' }, shards),
+    },
+    remove: [TTL, 'finishedAtMs', 'leaseUntilMs', 'sentAtMs', ...(stillInherited.length > 0 ? [] : ['inherits'])],
   };
 }
 

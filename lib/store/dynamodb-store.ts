@@ -68,6 +68,7 @@ import type {
   CreateJobResult,
   DueEntry,
   DuePosition,
+  InheritedOption,
   JobRecord,
   JobStore,
   ListJobsQuery,
@@ -246,8 +247,8 @@ export class DynamoDbJobStore implements JobStore {
   }
 
   /** @inheritdoc */
-  async requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number): Promise<JobRecord> {
-    const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards));
+  async requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, inherits: readonly InheritedOption[] = []): Promise<JobRecord> {
+    const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards, inherits));
     if (write.ok) return jobOf(write.item);
     if (write.current === undefined) throw new NotFoundError('job', id);
     throw requeueConflict(jobOf(write.current));

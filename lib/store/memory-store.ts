@@ -55,6 +55,7 @@ import type {
   CreateJobResult,
   DueEntry,
   DuePosition,
+  InheritedOption,
   JobRecord,
   JobStore,
   ListJobsQuery,
@@ -180,9 +181,9 @@ export class MemoryJobStore implements JobStore {
     );
   }
 
-  requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number): Promise<JobRecord> {
+  requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, inherits: readonly InheritedOption[] = []): Promise<JobRecord> {
     return this.run('requeueFailedJob', () => {
-      const write = this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards));
+      const write = this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards, inherits));
       if (write.ok) return jobOf(write.item);
       if (write.current === undefined) throw new NotFoundError('job', id);
       throw requeueConflict(jobOf(write.current));

@@ -263,10 +263,11 @@ export interface JobStore {
   finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean>;
   /**
    * `failed` → `scheduled` again for an operator's retry, due at `dueAtMs` with `maxAttempts` as its new attempt budget
-   * (the caller grants more than `attempt`), error kept. The job waits in its lane until `markSent` records its message.
+   * (the caller grants more than `attempt`), error kept; `inherits` is the job's, of which `maxAttempts` is dropped (the
+   * budget is now the job's own). The job waits in its lane until `markSent` records its message.
    * Throws `NotFoundError`, or `ConflictError` when the job is not `failed`.
    */
-  requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number): Promise<JobRecord>;
+  requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, inherits?: readonly InheritedOption[]): Promise<JobRecord>;
   /**
    * Records that a message for the job's due time was sent and takes the job out of its lane. Conditional on the job
    * being in its lane with that `dueAtMs`, whatever its state (a fast consumer may already have run it); false otherwise.

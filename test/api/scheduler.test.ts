@@ -188,6 +188,18 @@ describe('Scheduler get / list / cancel / retry', () => {
     expect(queue.take().map((m) => m.message)).toEqual([{ v: 1, id: job.id, dueAtMs: clock.t, sentAtMs: clock.t }]);
     await expect(scheduler.retry(job.id)).rejects.toBeInstanceOf(ConflictError);
   });
+
+  it('keeps the budget it grants when the job inherited its maxAttempts from the task definition', async () => {
+    const { scheduler, store } = setup();
+    // Enqueued where the task is not loaded: its maxAttempts is left to the definition the worker has.
+    const job = await scheduler.enqueue('retry-inherited-elsewhere', {});
+    await store.claimJob(job.id, { dueAtMs: T0, nowMs: T0, leaseUntilMs: T0 + 60_000 });
+    await store.finishAttempt(job.id, 1, { state: 'failed', nowMs: T0, lastError: { name: 'Error', message: 'boom' }, expiresAtEpochSec: T0 / 1000 + 86_400 });
+    await scheduler.retry(job.id, { maxAttempts: 2 });
+    const definition = { name: 'retry-inherited-elsewhere', handler: async () => 1, options: { queue: 'default', maxAttempts: 1, backoff: [5], timeoutSec: 120, storeResult: true } };
+    // The worker resolves the job against its definition: the granted budget (1 used + 2) must survive that.
+    expect(withTaskDefaults((await store.getJob(job.id))!, definition)).toMatchObject({ maxAttempts: 3, backoff: [5], timeoutSec: 120 });
+  });
 });
 
 describe('Scheduler schedules', () => {
