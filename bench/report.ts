@@ -1,6 +1,7 @@
 /**
  * The benchmark's output: the targets judged met or not, the stdout tables and the markdown of docs/performance.md.
  */
+import { renderBundles, type BundleMeasurement } from './bundles.ts';
 import { ANCHORS, PRICES, quotedPrice } from './prices.ts';
 import type { FixedCost, PathCost } from './cost.ts';
 import type { PathLateness } from './precision.ts';
@@ -31,6 +32,8 @@ export interface BenchResults {
   readonly density?: DensityResult;
   readonly targets: readonly TargetResult[];
   readonly durationMs: number;
+  /** The Lambda bundles' size and module-init time, SDK bundled vs runtime-provided (absent in older results). */
+  readonly bundles?: readonly BundleMeasurement[];
 }
 
 export interface TargetResult {
@@ -151,6 +154,7 @@ export function renderTables(r: BenchResults): string {
     ],
   ));
   if (r.precision.breakdown?.length) lines.push('', ...renderBreakdown(r.precision.breakdown));
+  if (r.bundles?.length) lines.push('', '### Lambda bundles — size and module init in Node', '', renderBundles(r.bundles));
   lines.push('', `### Cost per job (AWS billing rules applied to what the local stack counted)`, '');
   lines.push(table(
     ['path', 'jobs', 'WCU', 'RCU (billed)', 'RCU (reported)', 'SQS requests', 'Lambda invocations', 'billed ms (consumer + sweeper)', 'log bytes', '$ per million', '$ per million, consumer at 128 MB'],

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { benchFailOnce, benchOccurrence, benchRecord } from './fixtures/tasks.ts';
 import { startBenchStack, type BenchStack } from './bench-stack.ts';
+import { measureBundles } from './bundles.ts';
 import { fixedCost, pathCost } from './cost.ts';
 import { lateness, triggerJitter } from './precision.ts';
 import { judgeTargets, renderTables, type BenchResults } from './report.ts';
@@ -255,6 +256,7 @@ try {
     burst,
     ...(density ? { density } : {}),
     targets: judgeTargets(paths, costs, scale, { burst, pollerScaling, ...(density ? { density } : {}) }),
+    bundles: measureBundles({ samples: quick ? 3 : 7 }),
     durationMs: Date.now() - startedAt,
   };
   const tables = renderTables(results);

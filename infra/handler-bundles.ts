@@ -26,6 +26,12 @@ export interface HandlerBundleInput {
   readonly entry: { readonly file: string } | { readonly contents: string };
   /** esbuild target, e.g. `node22` (`nodeTargetOf(runtime)`). */
   readonly target: string;
+  /**
+   * Packages left out of the bundle, for the Lambda runtime to provide. Only the benchmark's comparison uses it.
+   *
+   * @default - none: the AWS SDK is bundled
+   */
+  readonly external?: readonly string[];
 }
 
 /**
@@ -45,6 +51,7 @@ export function bundleHandler(input: HandlerBundleInput, outdir: string): void {
       : { stdin: { contents: entry.contents, resolveDir: PACKAGE_ROOT, sourcefile: 'sundial-consumer-entry.mjs', loader: 'js' as const } }),
     outfile: join(outdir, BUNDLE_FILE),
     bundle: true,
+    external: [...(input.external ?? [])],
     platform: 'node',
     format: 'esm',
     target: input.target,

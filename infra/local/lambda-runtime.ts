@@ -120,6 +120,12 @@ export class LocalFunction {
   private readonly waiting: (() => void)[] = [];
   private readonly baseEnv: Readonly<Record<string, string>>;
   private readonly onLog: LogSink;
+  /**
+   * As Lambda does: the Node major the function's runtime names, whatever Node runs the local stack. Looked up once,
+   * here, so a missing Node fails the stack's start and no lookup runs while invocations are timed. Functions on other
+   * runtimes (a template's Python custom resource, say) deploy, and fail with a clear error only if invoked.
+   */
+  private readonly nodeExecutable: string | undefined;
   private stopped = false;
   /** How many invocations are running now, and the most ever at once (tests check the concurrency limit). */
   running = 0;
@@ -133,6 +139,7 @@ export class LocalFunction {
     this.baseEnv = options.baseEnv;
     this.maxConcurrency = Math.max(1, options.maxConcurrency);
     this.onLog = options.onLog ?? consoleLogSink;
+    this.nodeExecutable = /^nodejs\d+\.x$/.test(definition.runtime) ? nodeExecutableFor(definition.runtime, definition.logicalId) : undefined;
   }
 
   /** Pids of the live execution environments. */
@@ -190,8 +197,7 @@ export class LocalFunction {
   private spawn(): Environment {
     const fn = this.definition;
     const child = fork(BOOTSTRAP, [], {
-      // As Lambda does: the Node major the function's runtime names, whatever Node runs the local stack.
-      execPath: nodeExecutableFor(fn.runtime, fn.logicalId),
+      execPath: this.nodeExecutable ?? nodeExecutableFor(fn.runtime, fn.logicalId),
       cwd: process.cwd(),
       execArgv: [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

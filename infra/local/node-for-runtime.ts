@@ -4,7 +4,7 @@
  * sundial: `node_modules/.bin/node`), then each `node` on the PATH.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, dirname, join } from 'node:path';
 import { ConfigurationError } from '../../lib/core/errors.ts';
@@ -30,7 +30,7 @@ export function nodeExecutableFor(runtime: string, functionLogicalId: string): s
   }
   const cached = found.get(major);
   if (cached) return cached;
-  const candidates = [process.execPath, ...npmNodePackage(), ...pathNodes()];
+  const candidates = [...new Set([process.execPath, ...npmNodePackage(), ...pathNodes()].map((file) => realpathSync(file)))];
   const match = candidates.find((file) => majorOf(file) === major);
   if (match === undefined) {
     throw new ConfigurationError(
@@ -65,8 +65,21 @@ function pathNodes(): string[] {
     .filter((file) => existsSync(file));
 }
 
+/** Each executable's major, asked once per process (the npm package's from its package.json, without a spawn). */
+const majors = new Map<string, string | undefined>();
+
 function majorOf(file: string): string | undefined {
-  if (file === process.execPath) return process.versions.node.split('.')[0];
+  if (!majors.has(file)) majors.set(file, probeMajor(file));
+  return majors.get(file);
+}
+
+function probeMajor(file: string): string | undefined {
+  if (file === realpathSync(process.execPath)) return process.versions.node.split('.')[0];
+  const npmManifest = join(dirname(file), '..', 'package.json');
+  if (existsSync(npmManifest)) {
+    const manifest = JSON.parse(readFileSync(npmManifest, 'utf8')) as { name?: string; version?: string };
+    if (manifest.name === 'node' && manifest.version) return manifest.version.split('.')[0];
+  }
   try {
     return execFileSync(file, ['-p', 'process.versions.node'], { encoding: 'utf8', timeout: 10_000 }).trim().split('.')[0];
   } catch {

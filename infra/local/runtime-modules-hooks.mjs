@@ -1,6 +1,6 @@
 // Module resolution hooks of the local Lambda runtime (registered by lambda-bootstrap.mjs with `module.register`).
-// On AWS the Node.js runtime provides AWS SDK v3 next to the function, so bundles leave `@aws-sdk/*` and `@smithy/*`
-// out. A bundle synthesized into a temp folder finds no `node_modules` above it, so a bare import of a runtime-provided
+// On AWS the Node.js runtime provides AWS SDK v3 next to the function, so bundles may leave `@aws-sdk/*` and
+// `@smithy/*` out (sundial's own carry their SDK; NodejsFunction leaves it out by default). A bundle synthesized into a temp folder finds no `node_modules` above it, so a bare import of a runtime-provided
 // package that fails from the bundle's folder is resolved again from the folder that holds the runtime's copy (the
 // sundial package). Only the runtime-provided patterns get this second chance: a bundle that leaves out anything
 // else fails here as it would on AWS. Plain JavaScript: hooks run in Node's loader thread, without a TS loader.

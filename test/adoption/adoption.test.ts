@@ -76,7 +76,9 @@ describe('adoption: the packed tarball in a separate app', () => {
   });
 
   it('loads its client entry without CDK, esbuild or the emulators', () => {
-    const loaded: string[] = JSON.parse(run(NODE, [join(ROOT, 'test', 'adoption', 'list-loaded-modules.mjs'), 'sundial-scheduler'], app));
+    // The script resolves 'sundial-scheduler' from its own folder: it must sit in the app, not in this repository.
+    cpSync(join(import.meta.dirname, 'list-loaded-modules.mjs'), join(app, 'list-loaded-modules.mjs'));
+    const loaded: string[] = JSON.parse(run(NODE, ['list-loaded-modules.mjs', 'sundial-scheduler'], app));
     const packages = loaded.filter((url) => url.includes('/node_modules/'));
     // The listing works: the client and the SDK clients it uses are there.
     expect(packages.some((url) => url.includes('/node_modules/sundial-scheduler/dist/lib/index.js'))).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * The app's stack: an orders table, an `orders` function, and sundial to send each order's receipt.
  */
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -21,6 +21,7 @@ export class OrdersStack extends Stack {
     const ordersFunction = new NodejsFunction(this, 'orders', {
       entry: 'src/orders.ts',
       runtime: lambda.Runtime.NODEJS_22_X,
+      timeout: Duration.seconds(30),
       environment: { ORDERS_TABLE: orders.tableName },
       // The SDK this app was tested with, not the runtime's copy (updated on no fixed cadence).
       bundling: { bundleAwsSDK: true, minify: true },
