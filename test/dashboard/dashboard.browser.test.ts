@@ -111,4 +111,22 @@ describe('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#try-result table.runs tbody tr').count(), SOON).toBe(5);
     await shot('schedules');
   });
+
+  it('fits a phone screen and works from the keyboard', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${dashboard.url}#/jobs`);
+    await page.locator('table.jobs tbody tr').first().waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // Tab from the top of the page to the first job link, open it with Enter.
+    let onJobLink = false;
+    for (let presses = 0; presses < 40 && !onJobLink; presses++) {
+      await page.keyboard.press('Tab');
+      onJobLink = await page.evaluate<boolean>("document.activeElement?.closest('table.jobs a') != null");
+    }
+    expect(onJobLink).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate<string>('location.hash'), SOON).toMatch(/^#\/jobs\/.+/);
+    await page.locator('dl.facts').waitFor();
+    await page.setViewportSize({ width: 1280, height: 860 });
+  });
 });
