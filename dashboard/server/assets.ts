@@ -10,15 +10,6 @@ import { fileURLToPath } from 'node:url';
 const APP_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../app');
 const CACHE_DIR = resolve(APP_DIR, '../../node_modules/.cache/sundial-dashboard');
 
-/** Content types of the files a Vite build emits. */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json',
-};
-
 /**
  * The folder holding the built app (`index.html`, `assets/`), building it first when its sources changed.
  *

@@ -6,14 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { userInfo } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { schedulerClient, sqsClient } from '../../lib/aws-clients.ts';
-import { readConfig } from '../../lib/config.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
-import { dispatchControlFromEnv, type DispatchControlTarget } from '../../lib/sweeper/dispatch-control.ts';
 import { dashboardApi, type ActionRecord } from './api.ts';
-import { CONTENT_TYPES, dashboardAssets } from './assets.ts';
-import type { QueueTarget } from './queue-health.ts';
+import { dashboardAssets } from './assets.ts';
+import { CONTENT_TYPES } from './content-types.ts';
+import { deploymentOf } from './deployment.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** Largest request body accepted (a bulk filter is a few hundred bytes). */
@@ -91,31 +88,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
         server.close(() => done());
       }),
   };
-}
-
-/**
- * The queues (with their DLQs), dispatch trigger and SQS client the environment names; what it does not name is left
- * out (the page hides that part) rather than failing the whole dashboard.
- *
- * @example
- * ```ts
- * const { queues } = deploymentOf(stack.env);
- * ```
- */
-export function deploymentOf(env: Record<string, string | undefined>): { queues: QueueTarget[]; dispatch?: DispatchControlTarget; sqs: SQSClient } {
-  let queues: QueueTarget[] = [];
-  try {
-    const config = readConfig(env);
-    queues = Object.entries(config.queueUrls).map(([name, url]) => ({
-      name,
-      url,
-      ...(config.deadLetterUrls[name] ? { deadLetterUrl: config.deadLetterUrls[name] } : {}),
-    }));
-  } catch {
-    // Not configured: no queue health.
-  }
-  const dispatch = env.SUNDIAL_SWEEP_SCHEDULE ? dispatchControlFromEnv(schedulerClient(env), env) : undefined;
-  return { queues, sqs: sqsClient(env), ...(dispatch ? { dispatch } : {}) };
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, immutable = false): void {

@@ -12,8 +12,8 @@ import type { APIGatewayProxyEventV2WithIAMAuthorizer, LambdaFunctionURLResult }
 type LambdaFunctionURLEvent = APIGatewayProxyEventV2WithIAMAuthorizer;
 import { Scheduler } from '../../lib/scheduler.ts';
 import { dashboardApi } from './api.ts';
-import { CONTENT_TYPES } from './assets.ts';
-import { deploymentOf } from './http-server.ts';
+import { CONTENT_TYPES } from './content-types.ts';
+import { deploymentOf } from './deployment.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 
 /** Where the construct's bundling puts the built page (next to the bundled handler). */

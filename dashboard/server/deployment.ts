@@ -1,0 +1,34 @@
+/**
+ * What the dashboard reports on, read from the environment the construct (or the local stack) sets: the queues with
+ * their DLQs, the sweeper's trigger, and the SQS client. Shared by the local server and the Lambda handler.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { schedulerClient, sqsClient } from '../../lib/aws-clients.ts';
+import { readConfig } from '../../lib/config.ts';
+import { dispatchControlFromEnv, type DispatchControlTarget } from '../../lib/sweeper/dispatch-control.ts';
+import type { QueueTarget } from './queue-health.ts';
+
+/**
+ * The queues (with their DLQs), dispatch trigger and SQS client the environment names; what it does not name is left
+ * out (the page hides that part) rather than failing the whole dashboard.
+ *
+ * @example
+ * ```ts
+ * const { queues } = deploymentOf(stack.env);
+ * ```
+ */
+export function deploymentOf(env: Record<string, string | undefined>): { queues: QueueTarget[]; dispatch?: DispatchControlTarget; sqs: SQSClient } {
+  let queues: QueueTarget[] = [];
+  try {
+    const config = readConfig(env);
+    queues = Object.entries(config.queueUrls).map(([name, url]) => ({
+      name,
+      url,
+      ...(config.deadLetterUrls[name] ? { deadLetterUrl: config.deadLetterUrls[name] } : {}),
+    }));
+  } catch {
+    // Not configured: no queue health.
+  }
+  const dispatch = env.SUNDIAL_SWEEP_SCHEDULE ? dispatchControlFromEnv(schedulerClient(env), env) : undefined;
+  return { queues, sqs: sqsClient(env), ...(dispatch ? { dispatch } : {}) };
+}
