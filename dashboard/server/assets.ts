@@ -35,6 +35,10 @@ export async function dashboardAssets(): Promise<string> {
   } catch {
     rmSync(staging, { recursive: true, force: true }); // another process got there first
   }
+  // Builds of older sources are never served again (a staging folder, with a '.', may be another process's).
+  for (const entry of readdirSync(CACHE_DIR)) {
+    if (!entry.includes('.') && join(CACHE_DIR, entry) !== outDir) rmSync(join(CACHE_DIR, entry), { recursive: true, force: true });
+  }
   return outDir;
 }
 

@@ -1,6 +1,4 @@
-/** How the dashboard's files are served (kept apart from assets.ts, which may load Vite). */
-
-/** Content types of the files a Vite build emits. */
+/** Content types of the built front end's files (served locally and by the Lambda, which must not import Vite). */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -1,5 +1,6 @@
 /**
- * What the dashboard reads of a deployment from its environment (shared by the local server and the Lambda handler).
+ * What the dashboard reports on, read from the environment the construct (or the local stack) sets: the queues with
+ * their DLQs, the sweeper's trigger, and the SQS client. Shared by the local server and the Lambda handler.
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { schedulerClient, sqsClient } from '../../lib/aws-clients.ts';

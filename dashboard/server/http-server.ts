@@ -90,7 +90,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   };
 }
 
-
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, immutable = false): void {
   res.writeHead(status, {
     ...SECURITY_HEADERS,

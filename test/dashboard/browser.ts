@@ -25,6 +25,9 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 860 },
+    // A viewer away from UTC, so the page's two time zones differ (as they would for most users).
+    timezoneId: 'Europe/Rome',
+    locale: 'en-GB',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   return {

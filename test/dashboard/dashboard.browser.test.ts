@@ -106,9 +106,31 @@ describe('dashboard in Chromium', () => {
     await page.locator('#try-cron').fill('30 2 * * *');
     await page.locator('#try-zone').fill('Europe/Rome');
     await expect.poll(() => page.locator('#try-result table.runs tbody tr').count(), SOON).toBe(5);
-    await page.locator('#try-cron').fill('0 9 * * MON-FRI');
+    // Monthly at 09:00 in New York: the run after the March change is marked, and shown at 09:00 on both sides.
+    await page.locator('#try-cron').fill('0 9 1 * *');
     await page.locator('#try-zone').fill('America/New_York');
-    await expect.poll(() => page.locator('#try-result table.runs tbody tr').count(), SOON).toBe(5);
+    await expect.poll(() => page.locator('#try-result table.runs tr.dst').textContent(), SOON).toContain('DST: UTC−05:00 → UTC−04:00');
+    expect(await page.locator('#try-result table.runs tbody td:first-child').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/-03-01 09:00:00 \(UTC−05:00\)/), expect.stringMatching(/-04-01 09:00:00 \(UTC−04:00\)/)]),
+    );
     await shot('schedules');
+  });
+
+  it('fits a phone screen and works from the keyboard', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${dashboard.url}#/jobs`);
+    await page.locator('table.jobs tbody tr').first().waitFor();
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // Tab from the top of the page to the first job link, open it with Enter.
+    let onJobLink = false;
+    for (let presses = 0; presses < 40 && !onJobLink; presses++) {
+      await page.keyboard.press('Tab');
+      onJobLink = await page.evaluate<boolean>("document.activeElement?.closest('table.jobs a') != null");
+    }
+    expect(onJobLink).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate<string>('location.hash'), SOON).toMatch(/^#\/jobs\/.+/);
+    await page.locator('dl.facts').waitFor();
+    await page.setViewportSize({ width: 1280, height: 860 });
   });
 });
