@@ -27,6 +27,7 @@ import {
   RUNTIME_PROVIDED_MODULES,
   writeConsumerEntry,
 } from './consumer-entry.ts';
+import { grantSend, grantTableAccess, TABLE_ACCESS } from './table-access.ts';
 import { validateSchedulerProps } from './validate-scheduler-props.ts';
 
 /** Options of one named queue. */
@@ -168,11 +169,6 @@ export interface SundialSchedulerProps {
 export const SUNDIAL_SERVICE_NAME = 'sundial';
 /** Namespace of the custom metrics the handlers emit (EMF). */
 export const SUNDIAL_METRICS_NAMESPACE = DEFAULT_METRICS_NAMESPACE;
-
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-/** What `enqueue`, `enqueueMany`, `schedule` and `transact` write: conditional puts and updates, never deletes. */
-const ENQUEUE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
-const WORKER_WRITE_ACTIONS = [...ENQUEUE_WRITE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /**
  * sundial's scheduler: a DynamoDB table of jobs and schedules, a sweeper that sends due jobs to SQS every minute,
@@ -323,14 +319,14 @@ export class SundialScheduler extends Construct {
       },
     });
 
-    // Least privilege: item reads/writes and index queries only — no Scan, no streams, no table management.
-    this.grantTable(this.sweeper, [...READ_ACTIONS, ...WORKER_WRITE_ACTIONS]);
-    this.grantTable(this.consumer, [...READ_ACTIONS, ...WORKER_WRITE_ACTIONS]);
+    // Least privilege: the item actions each function's calls use (infra/table-access.ts) — no Scan, no table management.
+    grantTableAccess(this.sweeper, this.table, TABLE_ACCESS.sweeper, this.encryptionKey);
+    grantTableAccess(this.consumer, this.table, TABLE_ACCESS.consumer, this.encryptionKey);
     for (const [name, queue] of Object.entries(queues)) {
-      queue.grantSendMessages(this.sweeper);
+      grantSend(this.sweeper, queue);
       // The consumer re-sends a job for its retry, and copies a finally failed job to the DLQ for the alarm.
-      queue.grantSendMessages(this.consumer);
-      deadLetterQueues[name]!.grantSendMessages(this.consumer);
+      grantSend(this.consumer, queue);
+      grantSend(this.consumer, deadLetterQueues[name]!);
       const options = resolved.queues[name]!;
       this.consumer.addEventSource(
         new SqsEventSource(queue, {
@@ -384,8 +380,9 @@ export class SundialScheduler extends Construct {
   }
 
   /**
-   * Lets `grantee` enqueue and schedule jobs (`Scheduler.enqueue`, `enqueueMany`, `schedule`, `transact`): conditional
-   * writes and reads on the table and its index, and sending to every queue (jobs due soon go straight to SQS).
+   * Lets `grantee` enqueue, schedule and control jobs (`Scheduler.enqueue`, `enqueueMany`, `transact`, `schedule`,
+   * `pause`, `resume`, `cancel`, `retry`): reads by key and writes of job and schedule items only (never the sweeper's
+   * lease and cursors), and sending to every queue (jobs due soon go straight to SQS).
    *
    * @example
    * ```ts
@@ -393,8 +390,8 @@ export class SundialScheduler extends Construct {
    * ```
    */
   grantEnqueue(grantee: iam.IGrantable): void {
-    this.grantTable(grantee, [...READ_ACTIONS, ...ENQUEUE_WRITE_ACTIONS]);
-    for (const queue of Object.values(this.queues)) queue.grantSendMessages(grantee);
+    grantTableAccess(grantee, this.table, TABLE_ACCESS.enqueue, this.encryptionKey);
+    for (const queue of Object.values(this.queues)) grantSend(grantee, queue);
     this.acknowledgeGrant(grantee);
   }
 
@@ -407,7 +404,7 @@ export class SundialScheduler extends Construct {
    * ```
    */
   grantRead(grantee: iam.IGrantable): void {
-    this.grantTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+    grantTableAccess(grantee, this.table, TABLE_ACCESS.read, this.encryptionKey);
     this.acknowledgeGrant(grantee);
   }
 
@@ -426,7 +423,13 @@ export class SundialScheduler extends Construct {
       actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
       resourceArns: [this.sweepSchedule.scheduleArn],
     });
-    this.sweepScheduleRole.grantPassRole(grantee.grantPrincipal);
+    // Only to EventBridge Scheduler, the one service UpdateSchedule hands the role to.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['iam:PassRole'],
+      resourceArns: [this.sweepScheduleRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
   }
 
   /**
@@ -513,17 +516,12 @@ export class SundialScheduler extends Construct {
   }
 
   /**
-   * Our grants on the table include its `due` index (`<table arn>/index/*`) and, with a customer key, KMS's
-   * wildcard actions: acknowledge them on the grantee, since the grant is ours and so is the reason.
+   * With a customer key, our grants include KMS's wildcard actions: acknowledge them on the grantee, since the grant
+   * is ours and so is the reason.
    */
   private acknowledgeGrant(grantee: iam.IGrantable): void {
     if (!Construct.isConstruct(grantee)) return;
     const scope: IConstruct = grantee;
-    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
-    Validations.of(scope).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-      reason: 'Queries must read the table\'s `due` index (the sweeper\'s read path); `index/*` is how CDK grants on a table\'s indexes, and it names only this table\'s.',
-    });
     if (this.encryptionKey) {
       for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
         Validations.of(scope).acknowledge({
@@ -531,16 +529,6 @@ export class SundialScheduler extends Construct {
           reason: `Encrypting with the customer key needs ${action} (SQS and DynamoDB request data keys); it applies to that one key only.`,
         });
       }
-    }
-  }
-
-  /** Grants item-level actions on the table and its indexes, plus the key when the table uses a customer key. */
-  private grantTable(grantee: iam.IGrantable, actions: string[]): void {
-    this.table.grant(grantee, ...actions);
-    const writes = actions.some((a) => !READ_ACTIONS.includes(a));
-    if (this.encryptionKey) {
-      if (writes) this.encryptionKey.grantEncryptDecrypt(grantee);
-      else this.encryptionKey.grantDecrypt(grantee);
     }
   }
 }
