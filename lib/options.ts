@@ -5,7 +5,7 @@
 import { backoffProblems, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type BackoffSpec } from './core/backoff.ts';
 import { durationProblems, parseDurationMs, type DurationInput } from './core/duration.ts';
 import { ValidationError } from './core/errors.ts';
-import { uniqueKeyProblems } from './core/ids.ts';
+import { scheduleIdProblems, uniqueKeyProblems } from './core/ids.ts';
 import { parseRecurrence, type NormalizedRecurrence, type RecurringSpec } from './core/recurrence.ts';
 import { describeValue, nameProblems } from './core/validation.ts';
 import { oneOffProblems, resolveDueAtMs, type OneOffSpec } from './core/when.ts';
@@ -251,6 +251,7 @@ export function validateSchedule(
   queueNames: readonly string[],
 ): ValidatedSchedule {
   const problems = [...nameProblems(id, 'id')];
+  if (problems.length === 0) problems.push(...scheduleIdProblems(id as string));
   if (typeof id === 'string' && id.includes('#')) {
     problems.push(`\`id\`: received ${describeValue(id)}; a schedule id cannot contain "#" (its jobs are named "<id>#<time>")`);
   }

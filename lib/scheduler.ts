@@ -212,12 +212,18 @@ export class Scheduler {
     const nowMs = this.clock.nowMs();
     const validated = this.validateAll(items, nowMs, 'items');
     const results: EnqueueManyResult[] = new Array(items.length);
-    // Unique jobs need a conditional write each; the rest go in batches.
+    // Unique jobs need a conditional write each (items repeating a task and key in this call share the first's
+    // write); the rest go in batches.
     const plain: Array<{ index: number; record: JobRecord }> = [];
+    const uniqueWrites = new Map<string, Promise<JobRecord>>();
     await Promise.all(
       validated.map(async (v, index) => {
         if (v.uniqueKey !== undefined) {
-          results[index] = await this.write(v, nowMs).then(
+          const id = this.idFor(v, nowMs);
+          const first = uniqueWrites.get(id);
+          const written = first ? first.then((job) => sameUniqueJob(job, v)) : this.write(v, nowMs);
+          if (!first) uniqueWrites.set(id, written);
+          results[index] = await written.then(
             (record) => ({ ok: true, job: toJob(record) }) as const,
             (error: Error) => ({ ok: false, error }) as const,
           );
@@ -521,12 +527,13 @@ export class Scheduler {
     if (v.uniqueKey !== undefined) {
       // Cheap read first, so a duplicate request does not even send a message.
       const existing = await this.store.getJob(id);
-      if (existing && LIVE_STATES.includes(existing.state)) return existing;
+      if (existing && LIVE_STATES.includes(existing.state)) return sameUniqueJob(existing, v);
     }
     const record = this.newRecord(v, id, nowMs, 'batch');
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
     if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
-    return (await this.store.createJob(record)).job;
+    const created = await this.store.createJob(record);
+    return created.created ? created.job : sameUniqueJob(created.job, v);
   }
 
   /**
@@ -556,7 +563,7 @@ export class Scheduler {
   }
 
   private idFor(v: ValidatedEnqueue, nowMs: number): string {
-    return v.uniqueKey !== undefined ? uniqueJobId(v.uniqueKey) : newJobId(nowMs, this.random);
+    return v.uniqueKey !== undefined ? uniqueJobId(v.task, v.uniqueKey) : newJobId(nowMs, this.random);
   }
 
   /**
@@ -665,6 +672,20 @@ export class Scheduler {
   private expired(record: JobRecord): boolean {
     return record.expiresAtEpochSec !== undefined && record.expiresAtEpochSec * 1000 <= this.clock.nowMs();
   }
+}
+
+/**
+ * The live job holding a `unique` key, returned to a repeated request for the same payload. A different payload under
+ * the same task and key is a conflict, not a silent no-op: the caller learns its request was not enqueued.
+ */
+function sameUniqueJob(live: JobRecord, v: ValidatedEnqueue): JobRecord {
+  if (live.payload === v.payloadJson) return live;
+  throw new ConflictError(
+    `Task "${v.task}" already has a ${live.state} job "${live.id}" for unique key "${v.uniqueKey}" with a different payload; ` +
+      'the request was not enqueued. Use a new key for a new request, or cancel the live job first.',
+    live.state,
+    { current: toJob(live) },
+  );
 }
 
 let defaultInstance: Scheduler | undefined;

@@ -66,10 +66,13 @@ export class NotFoundError extends SundialError {
 export class ConflictError extends SundialError {
   /** The state found, when the conflict is about state. */
   readonly currentState?: string;
-  constructor(message: string, currentState?: string, options?: { cause?: unknown }) {
+  /** The item that is in the way (e.g. the live job holding a `unique` key), when known. */
+  readonly current?: unknown;
+  constructor(message: string, currentState?: string, options?: { cause?: unknown; current?: unknown }) {
     super(message, options);
     this.name = 'ConflictError';
     if (currentState !== undefined) this.currentState = currentState;
+    if (options?.current !== undefined) this.current = options.current;
   }
 }
 

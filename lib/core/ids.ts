@@ -1,6 +1,8 @@
 /**
- * Job ids. Three kinds that cannot collide: random ULID-like ids (Crockford base32, no ':' or '#'), unique-key ids
- * (`u:<key>`, the key without '#'), and occurrence ids (`<scheduleId>#<fireAtMs>`, schedule ids never contain '#').
+ * Job ids. Three kinds that cannot collide: random ULID-like ids (26 Crockford base32 characters), unique-key ids
+ * (`u:<task>/<key>`: task names never contain '/', keys never '#'), and occurrence ids (`<scheduleId>#<fireAtMs>`).
+ * Schedule ids never contain '#' or '/' and may not take the form of a random or unique-key job id
+ * (`scheduleIdProblems`), so `cancel(id)` can never mistake one for the other.
  */
 import { ValidationError } from './errors.ts';
 import type { RandomSource } from './backoff.ts';
@@ -58,17 +60,37 @@ export function uniqueKeyProblems(key: unknown, field = 'unique'): string[] {
 }
 
 /**
- * The job id of a `unique` key: `u:<key>`, so enqueueing twice with the same key targets the same item.
+ * The job id of a `unique` key, scoped to its task: `u:<task>/<key>`, so enqueueing twice with the same task and key
+ * targets the same item, and two tasks may use the same key.
  *
  * @example
  * ```ts
- * uniqueJobId('invoice-42'); // 'u:invoice-42'
+ * uniqueJobId('send-invoice', 'invoice-42'); // 'u:send-invoice/invoice-42'
  * ```
  */
-export function uniqueJobId(key: string): string {
+export function uniqueJobId(task: string, key: string): string {
   const problems = uniqueKeyProblems(key);
   if (problems.length > 0) throw new ValidationError(problems);
-  return `u:${key}`;
+  return `u:${task}/${key}`;
+}
+
+const RANDOM_ID_PATTERN = new RegExp(`^[${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS}}$`);
+
+/**
+ * Problems with a schedule id beyond the name rules: it may not have the form of a job id (26 Crockford base32
+ * characters, or starting with `u:`), so a job id and a schedule id are never the same string.
+ *
+ * @example
+ * ```ts
+ * scheduleIdProblems('weekly-report'); // []
+ * scheduleIdProblems('u:x');           // ['`id`: received "u:x"; …']
+ * ```
+ */
+export function scheduleIdProblems(id: string, field = 'id'): string[] {
+  if (id.startsWith('u:') || RANDOM_ID_PATTERN.test(id)) {
+    return [`\`${field}\`: received ${describeValue(id)}, which has the form of a job id (26 base32 characters, or "u:…"); choose a schedule id such as "weekly-report"`];
+  }
+  return [];
 }
 
 /**

@@ -199,7 +199,7 @@ describe('ids', () => {
   it.each([[-1], [1.5], [2 ** 48]])('nowMs %j is rejected', (t) => expect(() => newJobId(t, Math.random)).toThrow(/`nowMs`/));
 
   it('unique and occurrence ids', () => {
-    expect(uniqueJobId('invoice-42')).toBe('u:invoice-42');
+    expect(uniqueJobId('send-invoice', 'invoice-42')).toBe('u:send-invoice/invoice-42');
     expect(occurrenceJobId('daily', 1795424400000)).toBe('daily#1795424400000');
   });
   it.each([
@@ -207,7 +207,7 @@ describe('ids', () => {
     ['a#b', /'#' is reserved/], [7, /\(number\)/],
   ])('unique key %j is rejected', (key, message) => {
     expect(uniqueKeyProblems(key)[0]).toMatch(message);
-    expect(() => uniqueJobId(key as string)).toThrow(ValidationError);
+    expect(() => uniqueJobId('send-invoice', key as string)).toThrow(ValidationError);
   });
 });
 
