@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { nextRuns } from '../lib/core/recurrence.ts';
-import { SundialError } from '../lib/core/errors.ts';
+import { SundialError, ValidationError } from '../lib/core/errors.ts';
 import { Scheduler } from '../lib/scheduler.ts';
 import { schedulerClient } from '../lib/aws-clients.ts';
 import { dispatchControlFromEnv, dispatchStatus, pauseDispatch, resumeDispatch } from '../lib/sweeper/dispatch-control.ts';
@@ -39,17 +39,15 @@ const COMMANDS = new Set(['dispatch', 'dev', 'enqueue', 'schedule', 'list', 'get
  * ```
  */
 export async function main(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      in: { type: 'string' }, at: { type: 'string' }, unique: { type: 'string' }, queue: { type: 'string' },
-      'max-attempts': { type: 'string' }, cron: { type: 'string' }, timezone: { type: 'string' }, every: { type: 'string' },
-      misfire: { type: 'string' }, overlap: { type: 'string' }, state: { type: 'string' }, task: { type: 'string' },
-      limit: { type: 'string' }, cursor: { type: 'string' }, count: { type: 'string' }, from: { type: 'string' },
-      workers: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsed: ReturnType<typeof parseCliArgs>;
+  try {
+    parsed = parseCliArgs(argv);
+  } catch (error) {
+    // node:util's parseArgs rejects unknown or malformed flags with a TypeError carrying an ERR_PARSE_ARGS_* code.
+    err(`ValidationError: ${(error as Error).message}; run \`sundial --help\` for usage`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const [command, ...args] = positionals;
   if (!command || values.help) {
     out(USAGE);
@@ -60,7 +58,14 @@ export async function main(argv: string[], out: (line: string) => void = console
     return 1;
   }
   const print = (value: unknown) => out(JSON.stringify(value, null, 2));
-  const payload = (raw: string | undefined) => (raw === undefined ? {} : JSON.parse(raw));
+  const payload = (raw: string | undefined): unknown => {
+    if (raw === undefined) return {};
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw new ValidationError(`<payload>: received ${JSON.stringify(raw)}, which is not JSON; pass e.g. '{"to":"ada@example.com"}'`);
+    }
+  };
   const number = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
   try {
     switch (command) {
@@ -76,7 +81,7 @@ export async function main(argv: string[], out: (line: string) => void = console
         if (action === 'pause') print(await pauseDispatch(target));
         else if (action === 'resume') print(await resumeDispatch(target));
         else if (action === 'status') print(await dispatchStatus(target));
-        else throw new SyntaxError(`dispatch takes pause, resume or status (received ${JSON.stringify(action ?? '')})`);
+        else throw new ValidationError(`dispatch takes pause, resume or status (received ${JSON.stringify(action ?? '')})`);
         return 0;
       }
       case 'dev': {
@@ -116,15 +121,33 @@ export async function main(argv: string[], out: (line: string) => void = console
         return 0;
     }
   } catch (error) {
-    if (error instanceof SundialError || error instanceof SyntaxError) {
+    if (error instanceof SundialError) {
       err(`${error.name}: ${error.message}`);
       return 2;
     }
-    throw error;
+    // Not ours (an AWS error, a network failure): one clean line, not a stack trace.
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    err(`${name}: ${message.split('\n')[0]}`);
+    return 1;
   }
 }
 
+function parseCliArgs(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      in: { type: 'string' }, at: { type: 'string' }, unique: { type: 'string' }, queue: { type: 'string' },
+      'max-attempts': { type: 'string' }, cron: { type: 'string' }, timezone: { type: 'string' }, every: { type: 'string' },
+      misfire: { type: 'string' }, overlap: { type: 'string' }, state: { type: 'string' }, task: { type: 'string' },
+      limit: { type: 'string' }, cursor: { type: 'string' }, count: { type: 'string' }, from: { type: 'string' },
+      workers: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+
 function need(value: string | undefined, name: string): string {
-  if (!value) throw new SyntaxError(`missing <${name}>; run \`sundial --help\` for usage`);
+  if (!value) throw new ValidationError(`missing <${name}>; run \`sundial --help\` for usage`);
   return value;
 }

@@ -13,7 +13,7 @@ import { sweepConfigFrom } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
-import { newJobId, occurrenceJobId, uniqueJobId } from './core/ids.ts';
+import { idProblems, newJobId, occurrenceJobId, uniqueJobId } from './core/ids.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
@@ -368,6 +368,7 @@ export class Scheduler {
    * ```
    */
   async get<P = unknown, R = unknown>(id: string): Promise<Job<P, R>> {
+    assertValid(idProblems(id, 'id'));
     const record = await this.store.getJob(id);
     if (!record || this.expired(record)) throw new NotFoundError('job', id);
     return toJob<P, R>(record);
@@ -420,6 +421,7 @@ export class Scheduler {
    * ```
    */
   async cancel(id: string): Promise<Job | Schedule> {
+    assertValid(idProblems(id, 'id'));
     const nowMs = this.clock.nowMs();
     try {
       return toJob(await this.store.cancelJob(id, nowMs, this.expiresAt(nowMs)));
@@ -443,6 +445,7 @@ export class Scheduler {
    * ```
    */
   async pause(scheduleId: string): Promise<Schedule> {
+    assertValid(idProblems(scheduleId, 'scheduleId'));
     const nowMs = this.clock.nowMs();
     const paused = await this.store.setSchedulePaused(scheduleId, true, nowMs);
     await this.cancelPendingOccurrences(paused, nowMs);
@@ -458,6 +461,7 @@ export class Scheduler {
    * ```
    */
   async resume(scheduleId: string): Promise<Schedule> {
+    assertValid(idProblems(scheduleId, 'scheduleId'));
     const nowMs = this.clock.nowMs();
     const schedule = await this.requireSchedule(scheduleId);
     // From now, not from the stored nextRunAt: pausing cancelled the occurrences spawned before it.
@@ -483,7 +487,7 @@ export class Scheduler {
    * ```
    */
   async retry(id: string, options: { maxAttempts?: number } = {}): Promise<Job> {
-    if (options.maxAttempts !== undefined) assertValid(maxAttemptsProblems(options.maxAttempts));
+    assertValid([...idProblems(id, 'id'), ...(options?.maxAttempts !== undefined ? maxAttemptsProblems(options.maxAttempts) : [])]);
     const nowMs = this.clock.nowMs();
     const job = await this.store.getJob(id);
     if (!job) throw new NotFoundError('job', id);
@@ -504,6 +508,7 @@ export class Scheduler {
    * ```
    */
   async getSchedule<P = unknown>(id: string): Promise<Schedule<P>> {
+    assertValid(idProblems(id, 'id'));
     return toSchedule<P>(await this.requireSchedule(id));
   }
 

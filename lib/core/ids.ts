@@ -104,3 +104,25 @@ export function scheduleIdProblems(id: string, field = 'id'): string[] {
 export function occurrenceJobId(scheduleId: string, fireAtMs: number): string {
   return `${scheduleId}#${fireAtMs}`;
 }
+
+/** DynamoDB's sort key limit: no job or schedule id can be longer, so a longer one is a mistake, not a miss. */
+const MAX_ID_BYTES = 1024;
+
+/**
+ * Problems with a job or schedule id passed to `get`, `cancel`, `pause`, `resume`, `retry` or `getSchedule`: a
+ * non-empty string of at most 1024 UTF-8 bytes without control characters. Checked before any I/O.
+ *
+ * @example
+ * ```ts
+ * idProblems('', 'id'); // ['`id`: received an empty string; expected a job or schedule id such as …']
+ * ```
+ */
+export function idProblems(id: unknown, field: string): string[] {
+  const expected = 'expected a job or schedule id such as "01KAT0V8Q5Z3M9XW1C4H7N2R6B" or "weekly-report"';
+  if (typeof id !== 'string') return [`\`${field}\`: received ${describeValue(id)} (${typeof id}); ${expected}`];
+  if (id.length === 0) return [`\`${field}\`: received an empty string; ${expected}`];
+  if (encoder.encode(id).length > MAX_ID_BYTES) return [`\`${field}\`: received ${id.length} characters (${describeValue(id)}); ${expected}: ids are at most ${MAX_ID_BYTES} bytes`];
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) return [`\`${field}\`: received ${describeValue(id)} with a control character; ${expected}`];
+  return [];
+}
