@@ -11,6 +11,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -28,7 +29,9 @@ import {
   writeConsumerEntry,
 } from './consumer-entry.ts';
 import { grantSend, grantTableAccess, TABLE_ACCESS } from './table-access.ts';
-import { validateSchedulerProps } from './validate-scheduler-props.ts';
+import { createOperationalAlarms } from './operational-alarms.ts';
+import { validateSchedulerProps, VISIBILITY_TO_TIMEOUT_RATIO } from './validate-scheduler-props.ts';
+import { SWEEPER_METRICS } from '../lib/sweeper/sweeper-handler.ts';
 
 /** Options of one named queue. */
 export interface SundialQueueOptions {
@@ -36,7 +39,7 @@ export interface SundialQueueOptions {
    * Most consumer invocations this queue's event source runs at once (SQS event source `MaximumConcurrency`, 2–1000).
    * Use it to protect a downstream system from a burst of due jobs.
    *
-   * @default - no per-queue limit: up to the account's unreserved Lambda concurrency
+   * @default 50 (a burst cannot take the whole account's concurrency; the sweeper has its own reserved)
    */
   readonly maxConcurrency?: number;
   /**
@@ -163,6 +166,25 @@ export interface SundialSchedulerProps {
    * @default - no actions: the alarms only change state
    */
   readonly alarmActions?: cloudwatch.IAlarmAction[];
+  /**
+   * How long the functions' logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Concurrency reserved for the sweeper. */
+const SWEEPER_RESERVED_CONCURRENCY = 2;
+/** Default `maxConcurrency` of each queue's event source. */
+const DEFAULT_QUEUE_MAX_CONCURRENCY = 50;
+
+/** A function's own log group, kept `logRetention` (30 days by default) and removed with the stack's `removalPolicy`. */
+function functionLogGroup(scope: Construct, id: string, props: SundialSchedulerProps): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+  });
 }
 
 /** `POWERTOOLS_SERVICE_NAME` of both functions: Powertools Metrics adds it as the `service` dimension. */
@@ -200,7 +222,7 @@ export class SundialScheduler extends Construct {
   readonly sweepSchedule: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the sweeper (passed again when the schedule is updated). */
   readonly sweepScheduleRole: iam.Role;
-  /** The alarms: one per dead-letter queue, then the sweeper's errors. */
+  /** The alarms: one per dead-letter queue, the sweeper's errors, then the operational ones (infra/operational-alarms.ts). */
   readonly alarms: readonly cloudwatch.Alarm[];
   /**
    * The environment `Scheduler.fromEnv()` reads (table, queues, shards, lookahead, retention, and the sweeper's trigger
@@ -227,7 +249,7 @@ export class SundialScheduler extends Construct {
       directHorizon: props.directHorizon ?? Duration.seconds(DEFAULT_DIRECT_HORIZON_SEC),
       retention: props.retention ?? Duration.days(DEFAULT_RETENTION_DAYS),
       maxReceiveCount: props.maxReceiveCount ?? 5,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(consumerTimeout.toSeconds() * 6),
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(consumerTimeout.toSeconds() * VISIBILITY_TO_TIMEOUT_RATIO),
     };
     validateSchedulerProps(resolved);
     this.encryptionKey = props.encryptionKey;
@@ -269,6 +291,8 @@ export class SundialScheduler extends Construct {
         ...encryption,
         enforceSSL: true,
         visibilityTimeout: resolved.visibilityTimeout,
+        // As long as its DLQ: a consumer outage longer than the 4-day default would lose messages with no copy.
+        retentionPeriod: Duration.days(14),
         deadLetterQueue: { queue: dlq, maxReceiveCount: resolved.maxReceiveCount },
         ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
       });
@@ -305,7 +329,12 @@ export class SundialScheduler extends Construct {
       timeout: resolved.sweeperTimeout,
       memorySize: resolved.sweeperMemorySize,
       environment: { ...this.environment, ...powertools },
+      // Always room to sweep, however many consumers a burst starts (two: a slow sweep may overlap the next trigger).
+      reservedConcurrentExecutions: SWEEPER_RESERVED_CONCURRENCY,
+      logGroup: functionLogGroup(this, 'SweeperLogs', props),
     });
+    // A failed sweep is made up by the next trigger (the cursors resume); Lambda's own async retries would overlap it.
+    this.sweeper.configureAsyncInvoke({ retryAttempts: 0 });
     this.consumer = new NodejsFunction(this, 'Consumer', {
       ...functionDefaults(runtime),
       description: 'sundial: claims each job and runs its task',
@@ -317,6 +346,7 @@ export class SundialScheduler extends Construct {
         SUNDIAL_DLQS: stack.toJsonString(mapValues(deadLetterQueues, (q) => q.queueUrl)),
         ...powertools,
       },
+      logGroup: functionLogGroup(this, 'ConsumerLogs', props),
     });
 
     // Least privilege: the item actions each function's calls use (infra/table-access.ts) — no Scan, no table management.
@@ -332,7 +362,7 @@ export class SundialScheduler extends Construct {
         new SqsEventSource(queue, {
           batchSize: options.batchSize ?? 10,
           reportBatchItemFailures: true,
-          ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+          maxConcurrency: options.maxConcurrency ?? DEFAULT_QUEUE_MAX_CONCURRENCY,
         }),
       );
     }
@@ -371,6 +401,21 @@ export class SundialScheduler extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    alarms.push(
+      ...createOperationalAlarms(this, {
+        queues,
+        sweeper: this.sweeper,
+        consumer: this.consumer,
+        lateness: this.metricLateness({ period: Duration.minutes(1) }),
+        sweepsSkipped: new cloudwatch.Metric({
+          namespace: SUNDIAL_METRICS_NAMESPACE,
+          metricName: SWEEPER_METRICS.skipped,
+          dimensionsMap: { service: SUNDIAL_SERVICE_NAME },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
       }),
     );
     for (const alarm of alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));

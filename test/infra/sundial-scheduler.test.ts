@@ -166,7 +166,7 @@ describe('SundialScheduler functions', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.scheduler.queues.default!), 'Arn'] },
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: Match.absent(),
+      ScalingConfig: { MaximumConcurrency: 50 },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: consumer },
@@ -212,7 +212,9 @@ describe('SundialScheduler alarms, metrics and outputs', () => {
       { queues: { default: {}, emails: {} }, alarmActions: [new cloudwatchActions.SnsAction(topic)] },
       app,
     );
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // 2 DLQ alarms + sweeper errors + the operational alarms (test/reliability/operations.test.ts): 2 oldest-message,
+    // 2 throttles, sweeper not running, lateness, lease busy.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     for (const name of ['default', 'emails']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         MetricName: 'ApproximateNumberOfMessagesVisible',
