@@ -640,7 +640,7 @@ export class Scheduler {
           queue: this.queue,
           clock: this.clock,
           owner: 'scheduler-api',
-          config: sweepConfigFrom({ shards: this.store.shards, lookaheadSec: this.lookaheadSec }),
+          config: sweepConfigFrom({ shards: this.store.shards, lookaheadSec: this.lookaheadSec, retentionDays: this.retentionSec / 86_400 }),
         },
         nowMs,
         untilMs: nowMs + this.lookaheadSec * 1000,

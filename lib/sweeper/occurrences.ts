@@ -107,6 +107,7 @@ export async function spawnDueOccurrences(ctx: OccurrenceContext, id: string): P
       lastRunAtMs,
       lastJobId,
       updatedAtMs: ctx.nowMs,
+      ...endedExpiry(plan.nextRunAtMs, ctx.nowMs, config.retentionDays),
     });
     return;
   }
@@ -129,6 +130,7 @@ export async function spawnDueOccurrences(ctx: OccurrenceContext, id: string): P
       lastRunAtMs: job ? fireAtMs : lastRunAtMs,
       lastJobId: job ? job.id : lastJobId,
       updatedAtMs: ctx.nowMs,
+      ...endedExpiry(nextRunAtMs, ctx.nowMs, config.retentionDays),
     });
     if (!spawned) {
       ctx.deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: id, fireAtMs });
@@ -160,4 +162,9 @@ export async function spawnDueOccurrencesSafely(ctx: SweepContext, id: string, s
   } catch (error) {
     recordFailure(ctx, { scope: 'schedule', shard, id }, error);
   }
+}
+
+/** An ending advance (no next run) carries the schedule's TTL: kept `retentionDays`, like an ended job. */
+function endedExpiry(nextRunAtMs: number | undefined, nowMs: number, retentionDays: number): { expiresAtEpochSec?: number } {
+  return nextRunAtMs === undefined ? { expiresAtEpochSec: Math.floor(nowMs / 1000) + retentionDays * 86_400 } : {};
 }
