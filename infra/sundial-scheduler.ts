@@ -11,6 +11,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -23,7 +24,10 @@ import { SundialDashboard } from './dashboard-construct.ts';
 import { sundialRuleTarget, sundialScheduleTarget, type EventTargetOptions } from './eventbridge-targets.ts';
 import { BUNDLE_HANDLER, consumerCode, prebuiltCode } from './handler-bundles.ts';
 import { assertRuntimeCreatable, DEFAULT_RUNTIME_NAME, nodeTargetOf } from './lambda-runtimes.ts';
-import { validateSchedulerProps } from './validate-scheduler-props.ts';
+import { createOperationalAlarms } from './operational-alarms.ts';
+import { grantSend, grantTableAccess, TABLE_ACCESS } from './table-access.ts';
+import { validateSchedulerProps, VISIBILITY_TO_TIMEOUT_RATIO } from './validate-scheduler-props.ts';
+import { SWEEPER_METRICS } from '../lib/sweeper/sweeper-handler.ts';
 
 /** Options of one named queue. */
 export interface SundialQueueOptions {
@@ -31,7 +35,7 @@ export interface SundialQueueOptions {
    * Most consumer invocations this queue's event source runs at once (SQS event source `MaximumConcurrency`, 2–1000).
    * Use it to protect a downstream system from a burst of due jobs.
    *
-   * @default - no per-queue limit: up to the account's unreserved Lambda concurrency
+   * @default 50 (a burst cannot take the whole account's concurrency; the sweeper has its own reserved)
    */
   readonly maxConcurrency?: number;
   /**
@@ -177,17 +181,31 @@ export interface SundialSchedulerProps {
    * @default false
    */
   readonly dashboard?: boolean;
+  /**
+   * How long the functions' logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Concurrency reserved for the sweeper. */
+const SWEEPER_RESERVED_CONCURRENCY = 2;
+/** Default `maxConcurrency` of each queue's event source. */
+const DEFAULT_QUEUE_MAX_CONCURRENCY = 50;
+
+/** A function's own log group, kept `logRetention` (30 days by default) and removed with the stack's `removalPolicy`. */
+function functionLogGroup(scope: Construct, id: string, props: SundialSchedulerProps): logs.LogGroup {
+  return new logs.LogGroup(scope, id, {
+    retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
+  });
 }
 
 /** `POWERTOOLS_SERVICE_NAME` of both functions: Powertools Metrics adds it as the `service` dimension. */
 export const SUNDIAL_SERVICE_NAME = 'sundial';
 /** Namespace of the custom metrics the handlers emit (EMF). */
 export const SUNDIAL_METRICS_NAMESPACE = DEFAULT_METRICS_NAMESPACE;
-
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
-/** What `enqueue`, `enqueueMany`, `schedule` and `transact` write: conditional puts and updates, never deletes. */
-const ENQUEUE_WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
-const WORKER_WRITE_ACTIONS = [...ENQUEUE_WRITE_ACTIONS, 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 
 /**
  * sundial's scheduler: a DynamoDB table of jobs and schedules, a sweeper that sends due jobs to SQS every minute,
@@ -218,7 +236,7 @@ export class SundialScheduler extends Construct {
   readonly sweepSchedule: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the sweeper (passed again when the schedule is updated). */
   readonly sweepScheduleRole: iam.Role;
-  /** The alarms: one per dead-letter queue, then the sweeper's errors. */
+  /** The alarms: one per dead-letter queue, the sweeper's errors, then the operational ones (infra/operational-alarms.ts). */
   readonly alarms: readonly cloudwatch.Alarm[];
   /** The dashboard, when the `dashboard` prop is true. */
   readonly dashboard?: SundialDashboard;
@@ -247,7 +265,7 @@ export class SundialScheduler extends Construct {
       directHorizon: props.directHorizon ?? Duration.seconds(DEFAULT_DIRECT_HORIZON_SEC),
       retention: props.retention ?? Duration.days(DEFAULT_RETENTION_DAYS),
       maxReceiveCount: props.maxReceiveCount ?? 5,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(consumerTimeout.toSeconds() * 6),
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(consumerTimeout.toSeconds() * VISIBILITY_TO_TIMEOUT_RATIO),
     };
     validateSchedulerProps(resolved);
     this.encryptionKey = props.encryptionKey;
@@ -289,6 +307,8 @@ export class SundialScheduler extends Construct {
         ...encryption,
         enforceSSL: true,
         visibilityTimeout: resolved.visibilityTimeout,
+        // As long as its DLQ: a consumer outage longer than the 4-day default would lose messages with no copy.
+        retentionPeriod: Duration.days(14),
         deadLetterQueue: { queue: dlq, maxReceiveCount: resolved.maxReceiveCount },
         ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
       });
@@ -328,7 +348,12 @@ export class SundialScheduler extends Construct {
       timeout: resolved.sweeperTimeout,
       memorySize: resolved.sweeperMemorySize,
       environment: { ...this.environment, ...powertools },
+      // Always room to sweep, however many consumers a burst starts (two: a slow sweep may overlap the next trigger).
+      reservedConcurrentExecutions: SWEEPER_RESERVED_CONCURRENCY,
+      logGroup: functionLogGroup(this, 'SweeperLogs', props),
     });
+    // A failed sweep is made up by the next trigger (the cursors resume); Lambda's own async retries would overlap it.
+    this.sweeper.configureAsyncInvoke({ retryAttempts: 0 });
     this.consumer = new lambda.Function(this, 'Consumer', {
       ...functionDefaults(runtime),
       description: 'sundial: claims each job and runs its task',
@@ -340,22 +365,23 @@ export class SundialScheduler extends Construct {
         SUNDIAL_DLQS: stack.toJsonString(mapValues(deadLetterQueues, (q) => q.queueUrl)),
         ...powertools,
       },
+      logGroup: functionLogGroup(this, 'ConsumerLogs', props),
     });
 
-    // Least privilege: item reads/writes and index queries only — no Scan, no streams, no table management.
-    this.grantTable(this.sweeper, [...READ_ACTIONS, ...WORKER_WRITE_ACTIONS]);
-    this.grantTable(this.consumer, [...READ_ACTIONS, ...WORKER_WRITE_ACTIONS]);
+    // Least privilege: the item actions each function's calls use (infra/table-access.ts) — no Scan, no table management.
+    grantTableAccess(this.sweeper, this.table, TABLE_ACCESS.sweeper, this.encryptionKey);
+    grantTableAccess(this.consumer, this.table, TABLE_ACCESS.consumer, this.encryptionKey);
     for (const [name, queue] of Object.entries(queues)) {
-      queue.grantSendMessages(this.sweeper);
+      grantSend(this.sweeper, queue);
       // The consumer re-sends a job for its retry, and copies a finally failed job to the DLQ for the alarm.
-      queue.grantSendMessages(this.consumer);
-      deadLetterQueues[name]!.grantSendMessages(this.consumer);
+      grantSend(this.consumer, queue);
+      grantSend(this.consumer, deadLetterQueues[name]!);
       const options = resolved.queues[name]!;
       this.consumer.addEventSource(
         new SqsEventSource(queue, {
           batchSize: options.batchSize ?? 10,
           reportBatchItemFailures: true,
-          ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+          maxConcurrency: options.maxConcurrency ?? DEFAULT_QUEUE_MAX_CONCURRENCY,
         }),
       );
     }
@@ -394,6 +420,21 @@ export class SundialScheduler extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    alarms.push(
+      ...createOperationalAlarms(this, {
+        queues,
+        sweeper: this.sweeper,
+        consumer: this.consumer,
+        lateness: this.metricLateness({ period: Duration.minutes(1) }),
+        sweepsSkipped: new cloudwatch.Metric({
+          namespace: SUNDIAL_METRICS_NAMESPACE,
+          metricName: SWEEPER_METRICS.skipped,
+          dimensionsMap: { service: SUNDIAL_SERVICE_NAME },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
       }),
     );
     for (const alarm of alarms) alarm.addAlarmAction(...(props.alarmActions ?? []));
@@ -440,8 +481,9 @@ export class SundialScheduler extends Construct {
   }
 
   /**
-   * Lets `grantee` enqueue and schedule jobs (`Scheduler.enqueue`, `enqueueMany`, `schedule`, `transact`): conditional
-   * writes and reads on the table and its index, and sending to every queue (jobs due soon go straight to SQS).
+   * Lets `grantee` enqueue, schedule and control jobs (`Scheduler.enqueue`, `enqueueMany`, `transact`, `schedule`,
+   * `pause`, `resume`, `cancel`, `retry`): reads by key and writes of job and schedule items only (never the sweeper's
+   * lease and cursors), and sending to every queue (jobs due soon go straight to SQS).
    *
    * @example
    * ```ts
@@ -449,8 +491,8 @@ export class SundialScheduler extends Construct {
    * ```
    */
   grantEnqueue(grantee: iam.IGrantable): iam.Grant {
-    let grant = this.grantTable(grantee, [...READ_ACTIONS, ...ENQUEUE_WRITE_ACTIONS]);
-    for (const queue of Object.values(this.queues)) grant = grant.combine(queue.grantSendMessages(grantee));
+    let grant = grantTableAccess(grantee, this.table, TABLE_ACCESS.enqueue, this.encryptionKey);
+    for (const queue of Object.values(this.queues)) grant = grant.combine(grantSend(grantee, queue));
     this.acknowledgeGrant(grantee);
     return grant;
   }
@@ -508,7 +550,7 @@ export class SundialScheduler extends Construct {
    * ```
    */
   grantRead(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.grantTable(grantee, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query']);
+    const grant = grantTableAccess(grantee, this.table, TABLE_ACCESS.read, this.encryptionKey);
     this.acknowledgeGrant(grantee);
     return grant;
   }
@@ -527,7 +569,15 @@ export class SundialScheduler extends Construct {
       grantee,
       actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
       resourceArns: [this.sweepSchedule.scheduleArn],
-    }).combine(this.sweepScheduleRole.grantPassRole(grantee.grantPrincipal));
+    }).combine(
+      // Only to EventBridge Scheduler, the one service UpdateSchedule hands the role to.
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['iam:PassRole'],
+        resourceArns: [this.sweepScheduleRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
   }
 
   /**
@@ -599,17 +649,12 @@ export class SundialScheduler extends Construct {
   }
 
   /**
-   * Our grants on the table include its `due` index (`<table arn>/index/*`) and, with a customer key, KMS's
-   * wildcard actions: acknowledge them on the grantee, since the grant is ours and so is the reason.
+   * With a customer key, our grants include KMS's wildcard actions: acknowledge them on the grantee, since the grant
+   * is ours and so is the reason.
    */
   private acknowledgeGrant(grantee: iam.IGrantable): void {
     if (!Construct.isConstruct(grantee)) return;
     const scope: IConstruct = grantee;
-    const tableId = Stack.of(this).getLogicalId(this.table.node.defaultChild as CfnElement);
-    Validations.of(scope).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${tableId}.Arn>/index/*]`,
-      reason: 'Queries must read the table\'s `due` index (the sweeper\'s read path); `index/*` is how CDK grants on a table\'s indexes, and it names only this table\'s.',
-    });
     if (this.encryptionKey) {
       for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
         Validations.of(scope).acknowledge({
@@ -618,14 +663,6 @@ export class SundialScheduler extends Construct {
         });
       }
     }
-  }
-
-  /** Grants item-level actions on the table and its indexes, plus the key when the table uses a customer key. */
-  private grantTable(grantee: iam.IGrantable, actions: string[]): iam.Grant {
-    const grant = this.table.grant(grantee, ...actions);
-    const writes = actions.some((a) => !READ_ACTIONS.includes(a));
-    if (!this.encryptionKey) return grant;
-    return grant.combine(writes ? this.encryptionKey.grantEncryptDecrypt(grantee) : this.encryptionKey.grantDecrypt(grantee));
   }
 }
 

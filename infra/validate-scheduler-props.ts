@@ -99,9 +99,13 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
 
   const visibilitySec = seconds(props.visibilityTimeout);
   durationIn(problems, 'visibilityTimeout', props.visibilityTimeout, 0, L.maxVisibilityTimeoutSec);
-  if (visibilitySec !== undefined && consumerSec !== undefined && visibilitySec < consumerSec) {
-    problems.push(`\`visibilityTimeout\`: received ${visibilitySec} s, shorter than \`consumerTimeout\` (${consumerSec} s); expected at least the consumer timeout (AWS recommends 6×), or SQS redelivers messages whose task is still running. Raise it or omit it.`);
+  // Equal is not enough: SQS could show the message again at the very moment the invocation ends. Longer is safe (a
+  // lease ends 5 s before its invocation, so a redelivery meets an expired lease or a live one it acknowledges);
+  // 6× (the default, AWS's guidance) also leaves the event source room to retry throttled invocations.
+  if (visibilitySec !== undefined && consumerSec !== undefined && visibilitySec <= consumerSec) {
+    problems.push(`\`visibilityTimeout\`: received ${visibilitySec} s, ${visibilitySec < consumerSec ? 'shorter than' : 'equal to'} \`consumerTimeout\` (${consumerSec} s); expected longer (the default is ${VISIBILITY_TO_TIMEOUT_RATIO} × \`consumerTimeout\`, AWS's guidance), or SQS redelivers messages whose task is still running. Raise it or omit it.`);
   }
+
 
   const intervalSec = seconds(props.sweepInterval);
   if (intervalSec !== undefined && (intervalSec < 60 || intervalSec % 60 !== 0)) {
@@ -145,3 +149,6 @@ function integerIn(problems: string[], field: string, value: number | undefined,
     problems.push(`\`${field}\`: received ${value}; expected an integer from ${min} to ${max}. Pick a value in that range or omit it for the default.`);
   }
 }
+
+/** AWS's guidance for SQS event sources, and the construct's default: visibility timeout = 6 × the function timeout. */
+export const VISIBILITY_TO_TIMEOUT_RATIO = 6;

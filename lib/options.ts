@@ -5,7 +5,8 @@
 import { backoffProblems, DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type BackoffSpec } from './core/backoff.ts';
 import { durationProblems, parseDurationMs, type DurationInput } from './core/duration.ts';
 import { ValidationError } from './core/errors.ts';
-import { uniqueKeyProblems } from './core/ids.ts';
+import { jsonFidelityProblems } from './core/json-fidelity.ts';
+import { scheduleIdProblems, uniqueKeyProblems } from './core/ids.ts';
 import { parseRecurrence, type NormalizedRecurrence, type RecurringSpec } from './core/recurrence.ts';
 import { describeValue, nameProblems } from './core/validation.ts';
 import { oneOffProblems, resolveDueAtMs, type OneOffSpec } from './core/when.ts';
@@ -150,7 +151,8 @@ export function withDefaults(options: JobOptions, base: ResolvedTaskOptions): Re
 }
 
 /**
- * Problems with a payload: it must survive JSON and fit in a DynamoDB item. Returns the JSON when valid.
+ * Problems with a payload: it must survive a JSON round trip unchanged (no Map, Set, Date, function, NaN, BigInt,
+ * class instance, cycle or hole; each problem names its path) and fit in a DynamoDB item. Returns the JSON when valid.
  *
  * @example
  * ```ts
@@ -158,15 +160,9 @@ export function withDefaults(options: JobOptions, base: ResolvedTaskOptions): Re
  * ```
  */
 export function payloadProblems(payload: unknown, field = 'payload'): { json?: string; problems: string[] } {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(payload);
-  } catch (error) {
-    return { problems: [`\`${field}\` is not JSON-serializable (${(error as Error).message}); pass plain data (no cycles, no BigInt)`] };
-  }
-  if (json === undefined) {
-    return { problems: [`\`${field}\`: received ${describeValue(payload)}; expected JSON data (use null for "no payload")`] };
-  }
+  const fidelity = jsonFidelityProblems(payload, field);
+  if (fidelity.length > 0) return { problems: fidelity };
+  const json = JSON.stringify(payload);
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > MAX_PAYLOAD_BYTES) {
     return {
@@ -251,6 +247,7 @@ export function validateSchedule(
   queueNames: readonly string[],
 ): ValidatedSchedule {
   const problems = [...nameProblems(id, 'id')];
+  if (problems.length === 0) problems.push(...scheduleIdProblems(id as string));
   if (typeof id === 'string' && id.includes('#')) {
     problems.push(`\`id\`: received ${describeValue(id)}; a schedule id cannot contain "#" (its jobs are named "<id>#<time>")`);
   }

@@ -12,7 +12,7 @@ import { DEFAULT_MAX_CATCH_UP, DEFAULT_MISFIRE_GRACE_SEC } from './sweeper/sweep
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
-import { couldBeJobId, newJobId, uniqueJobId } from './core/ids.ts';
+import { couldBeJobId, idProblems, newJobId, uniqueJobId } from './core/ids.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
@@ -210,12 +210,18 @@ export class Scheduler {
     const nowMs = this.clock.nowMs();
     const validated = this.validateAll(items, nowMs, 'items');
     const results: EnqueueManyResult[] = new Array(items.length);
-    // Unique jobs need a conditional write each; the rest go in batches.
+    // Unique jobs need a conditional write each (items repeating a task and key in this call share the first's
+    // write); the rest go in batches.
     const plain: Array<{ index: number; record: JobRecord }> = [];
+    const uniqueWrites = new Map<string, Promise<JobRecord>>();
     await Promise.all(
       validated.map(async (v, index) => {
         if (v.uniqueKey !== undefined) {
-          results[index] = await this.write(v, nowMs).then(
+          const id = this.idFor(v, nowMs);
+          const first = uniqueWrites.get(id);
+          const written = first ? first.then((job) => sameUniqueJob(job, v)) : this.write(v, nowMs);
+          if (!first) uniqueWrites.set(id, written);
+          results[index] = await written.then(
             (record) => ({ ok: true, job: toJob(record) }) as const,
             (error: Error) => ({ ok: false, error }) as const,
           );
@@ -356,6 +362,7 @@ export class Scheduler {
    * ```
    */
   async get<P = unknown, R = unknown>(id: string): Promise<Job<P, R>> {
+    assertValid(idProblems(id, 'id'));
     const record = await this.store.getJob(id);
     if (!record || this.expired(record)) throw new NotFoundError('job', id);
     return toJob<P, R>(record);
@@ -408,6 +415,7 @@ export class Scheduler {
    * ```
    */
   async cancel(id: string): Promise<Job | Schedule> {
+    assertValid(idProblems(id, 'id'));
     const nowMs = this.clock.nowMs();
     // Only an id that a job can have is tried as a job: a schedule's name saves a refused (and billed) job write.
     if (couldBeJobId(id)) {
@@ -438,6 +446,7 @@ export class Scheduler {
    * ```
    */
   async pause(scheduleId: string): Promise<Schedule> {
+    assertValid(idProblems(scheduleId, 'scheduleId'));
     const nowMs = this.clock.nowMs();
     const paused = await this.store.setSchedulePaused(scheduleId, true, nowMs);
     await cancelPendingOccurrences(this.store, paused, nowMs, this.expiresAt(nowMs));
@@ -453,6 +462,7 @@ export class Scheduler {
    * ```
    */
   async resume(scheduleId: string): Promise<Schedule> {
+    assertValid(idProblems(scheduleId, 'scheduleId'));
     const nowMs = this.clock.nowMs();
     const schedule = await this.requireSchedule(scheduleId);
     // From now, not from the stored nextRunAt: pausing cancelled the occurrences spawned before it.
@@ -476,7 +486,7 @@ export class Scheduler {
    * ```
    */
   async retry(id: string, options: { maxAttempts?: number } = {}): Promise<Job> {
-    if (options.maxAttempts !== undefined) assertValid(maxAttemptsProblems(options.maxAttempts));
+    assertValid([...idProblems(id, 'id'), ...(options?.maxAttempts !== undefined ? maxAttemptsProblems(options.maxAttempts) : [])]);
     const nowMs = this.clock.nowMs();
     const job = await this.store.getJob(id);
     if (!job) throw new NotFoundError('job', id);
@@ -497,6 +507,7 @@ export class Scheduler {
    * ```
    */
   async getSchedule<P = unknown>(id: string): Promise<Schedule<P>> {
+    assertValid(idProblems(id, 'id'));
     return toSchedule<P>(await this.requireSchedule(id));
   }
 
@@ -540,12 +551,13 @@ export class Scheduler {
     if (v.uniqueKey !== undefined) {
       // Cheap read first, so a duplicate request does not even send a message.
       const existing = await this.store.getJob(id);
-      if (existing && LIVE_STATES.includes(existing.state)) return existing;
+      if (existing && LIVE_STATES.includes(existing.state)) return sameUniqueJob(existing, v);
     }
     const record = this.newRecord(v, id, nowMs, 'batch');
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
     if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
-    return (await this.store.createJob(record)).job;
+    const created = await this.store.createJob(record);
+    return created.created ? created.job : sameUniqueJob(created.job, v);
   }
 
   /**
@@ -575,7 +587,7 @@ export class Scheduler {
   }
 
   private idFor(v: ValidatedEnqueue, nowMs: number): string {
-    return v.uniqueKey !== undefined ? uniqueJobId(v.uniqueKey) : newJobId(nowMs, this.random);
+    return v.uniqueKey !== undefined ? uniqueJobId(v.task, v.uniqueKey) : newJobId(nowMs, this.random);
   }
 
   /**
@@ -646,7 +658,7 @@ export class Scheduler {
         store: this.store,
         queue: this.queue,
         clock: this.clock,
-        config: { misfireGraceSec: DEFAULT_MISFIRE_GRACE_SEC, maxCatchUp: DEFAULT_MAX_CATCH_UP },
+        config: { misfireGraceSec: DEFAULT_MISFIRE_GRACE_SEC, maxCatchUp: DEFAULT_MAX_CATCH_UP, retentionDays: this.retentionSec / 86_400 },
       },
       schedule,
       { nowMs, untilMs: nowMs + this.lookaheadSec * 1000 },
@@ -663,6 +675,20 @@ export class Scheduler {
   private expired(record: JobRecord): boolean {
     return record.expiresAtEpochSec !== undefined && record.expiresAtEpochSec * 1000 <= this.clock.nowMs();
   }
+}
+
+/**
+ * The live job holding a `unique` key, returned to a repeated request for the same payload. A different payload under
+ * the same task and key is a conflict, not a silent no-op: the caller learns its request was not enqueued.
+ */
+function sameUniqueJob(live: JobRecord, v: ValidatedEnqueue): JobRecord {
+  if (live.payload === v.payloadJson) return live;
+  throw new ConflictError(
+    `Task "${v.task}" already has a ${live.state} job "${live.id}" for unique key "${v.uniqueKey}" with a different payload; ` +
+      'the request was not enqueued. Use a new key for a new request, or cancel the live job first.',
+    live.state,
+    { current: toJob(live) },
+  );
 }
 
 let defaultInstance: Scheduler | undefined;

@@ -1,6 +1,8 @@
 /**
- * Job ids. Three kinds that cannot collide: random ULID-like ids (Crockford base32, no ':' or '#'), unique-key ids
- * (`u:<key>`, the key without '#'), and occurrence ids (`<scheduleId>#<fireAtMs>`, schedule ids never contain '#').
+ * Job ids. Three kinds that cannot collide: random ULID-like ids (26 Crockford base32 characters), unique-key ids
+ * (`u:<task>/<key>`: task names never contain '/', keys never '#'), and occurrence ids (`<scheduleId>#<fireAtMs>`).
+ * Schedule ids never contain '#' or '/' and may not take the form of a random or unique-key job id
+ * (`scheduleIdProblems`), so `cancel(id)` can never mistake one for the other.
  */
 import { ValidationError } from './errors.ts';
 import type { RandomSource } from './backoff.ts';
@@ -58,17 +60,37 @@ export function uniqueKeyProblems(key: unknown, field = 'unique'): string[] {
 }
 
 /**
- * The job id of a `unique` key: `u:<key>`, so enqueueing twice with the same key targets the same item.
+ * The job id of a `unique` key, scoped to its task: `u:<task>/<key>`, so enqueueing twice with the same task and key
+ * targets the same item, and two tasks may use the same key.
  *
  * @example
  * ```ts
- * uniqueJobId('invoice-42'); // 'u:invoice-42'
+ * uniqueJobId('send-invoice', 'invoice-42'); // 'u:send-invoice/invoice-42'
  * ```
  */
-export function uniqueJobId(key: string): string {
+export function uniqueJobId(task: string, key: string): string {
   const problems = uniqueKeyProblems(key);
   if (problems.length > 0) throw new ValidationError(problems);
-  return `u:${key}`;
+  return `u:${task}/${key}`;
+}
+
+const RANDOM_ID_PATTERN = new RegExp(`^[${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS}}$`);
+
+/**
+ * Problems with a schedule id beyond the name rules: it may not have the form of a job id (26 Crockford base32
+ * characters, or starting with `u:`), so a job id and a schedule id are never the same string.
+ *
+ * @example
+ * ```ts
+ * scheduleIdProblems('weekly-report'); // []
+ * scheduleIdProblems('u:x');           // ['`id`: received "u:x"; …']
+ * ```
+ */
+export function scheduleIdProblems(id: string, field = 'id'): string[] {
+  if (id.startsWith('u:') || RANDOM_ID_PATTERN.test(id)) {
+    return [`\`${field}\`: received ${describeValue(id)}, which has the form of a job id (26 base32 characters, or "u:…"); choose a schedule id such as "weekly-report"`];
+  }
+  return [];
 }
 
 /**
@@ -98,4 +120,26 @@ const JOB_ID_SHAPE = new RegExp(`^[${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS}}$`
  */
 export function couldBeJobId(id: string): boolean {
   return JOB_ID_SHAPE.test(id) || id.startsWith('u:') || id.includes('#');
+}
+
+/** DynamoDB's sort key limit: no job or schedule id can be longer, so a longer one is a mistake, not a miss. */
+const MAX_ID_BYTES = 1024;
+
+/**
+ * Problems with a job or schedule id passed to `get`, `cancel`, `pause`, `resume`, `retry` or `getSchedule`: a
+ * non-empty string of at most 1024 UTF-8 bytes without control characters. Checked before any I/O.
+ *
+ * @example
+ * ```ts
+ * idProblems('', 'id'); // ['`id`: received an empty string; expected a job or schedule id such as …']
+ * ```
+ */
+export function idProblems(id: unknown, field: string): string[] {
+  const expected = 'expected a job or schedule id such as "01KAT0V8Q5Z3M9XW1C4H7N2R6B" or "weekly-report"';
+  if (typeof id !== 'string') return [`\`${field}\`: received ${describeValue(id)} (${typeof id}); ${expected}`];
+  if (id.length === 0) return [`\`${field}\`: received an empty string; ${expected}`];
+  if (encoder.encode(id).length > MAX_ID_BYTES) return [`\`${field}\`: received ${id.length} characters (${describeValue(id)}); ${expected}: ids are at most ${MAX_ID_BYTES} bytes`];
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) return [`\`${field}\`: received ${describeValue(id)} with a control character; ${expected}`];
+  return [];
 }

@@ -23,7 +23,7 @@ export interface OccurrenceDeps {
   readonly store: JobStore;
   readonly queue: JobQueue;
   readonly clock: Clock;
-  readonly config: Pick<SweepConfig, 'misfireGraceSec' | 'maxCatchUp'>;
+  readonly config: Pick<SweepConfig, 'misfireGraceSec' | 'maxCatchUp' | 'retentionDays'>;
   readonly logger?: SweepLogger;
 }
 
@@ -135,7 +135,10 @@ export async function spawnDueOccurrences(
 
   if (plan.fireAtMs.length === 0) {
     // Every missed slot was dropped by the policy (or the schedule ended): only move the schedule on.
-    const advance = { nextRunAtMs: plan.nextRunAtMs, runs: plan.runs, lastRunAtMs, lastJobId, updatedAtMs: ctx.nowMs };
+    const advance = {
+      nextRunAtMs: plan.nextRunAtMs, runs: plan.runs, lastRunAtMs, lastJobId, updatedAtMs: ctx.nowMs,
+      ...endedExpiry(plan.nextRunAtMs, ctx.nowMs, config.retentionDays),
+    };
     return (await store.spawnOccurrence({ ...target, expectedNextRunAtMs }, undefined, advance)) ? advanced(schedule, advance) : undefined;
   }
 
@@ -159,6 +162,7 @@ export async function spawnDueOccurrences(
       lastRunAtMs: job ? fireAtMs : lastRunAtMs,
       lastJobId: job ? job.id : lastJobId,
       updatedAtMs: ctx.nowMs,
+      ...endedExpiry(nextRunAtMs, ctx.nowMs, config.retentionDays),
     };
     const spawned = await store.spawnOccurrence({ ...target, expectedNextRunAtMs }, job, advance);
     if (!spawned) {
@@ -222,4 +226,9 @@ export async function cancelPendingOccurrences(store: JobStore, schedule: Schedu
       }),
     ),
   );
+}
+
+/** An ending advance (no next run) carries the schedule's TTL: kept `retentionDays`, like an ended job. */
+function endedExpiry(nextRunAtMs: number | undefined, nowMs: number, retentionDays: number): { expiresAtEpochSec?: number } {
+  return nextRunAtMs === undefined ? { expiresAtEpochSec: Math.floor(nowMs / 1000) + retentionDays * 86_400 } : {};
 }

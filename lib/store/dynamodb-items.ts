@@ -395,7 +395,7 @@ export function markSentUpdate(nowMs: number): AttributeUpdate {
   return { set: { placement: 'none', sentAtMs: nowMs, updatedAtMs: nowMs }, remove: [DUE_PK, DUE_SK] };
 }
 
-const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId', 'inherits'] as const;
+const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId', 'inherits', 'expiresAtEpochSec'] as const;
 
 /**
  * `putSchedule`: writes every attribute of `record` (removing the optional ones it lacks) and sets
@@ -514,6 +514,7 @@ export function spawnUpdate(advance: ScheduleAdvance): AttributeUpdate {
       lastJobId: advance.lastJobId,
       nextRunAtMs: advance.nextRunAtMs,
       [DUE_SK]: advance.nextRunAtMs,
+      ...(advance.nextRunAtMs === undefined ? { [TTL]: advance.expiresAtEpochSec } : {}),
     },
     remove: advance.nextRunAtMs === undefined ? ['nextRunAtMs', DUE_PK, DUE_SK] : [],
   };

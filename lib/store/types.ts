@@ -181,6 +181,8 @@ export interface ScheduleRecord {
   readonly version: number;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
+  /** TTL: set when the schedule ends (no next run), so it is deleted after the retention, as ended jobs are. */
+  readonly expiresAtEpochSec?: number;
 }
 
 /** The fields of a schedule that spawning an occurrence advances. */
@@ -190,6 +192,8 @@ export interface ScheduleAdvance {
   readonly lastRunAtMs?: number;
   readonly lastJobId?: string;
   readonly updatedAtMs: number;
+  /** With no `nextRunAtMs` (the schedule ends): when the ended schedule expires. */
+  readonly expiresAtEpochSec?: number;
 }
 
 /** One entry read from the `due` index: enough to send a message without reading the item. */

@@ -1,7 +1,7 @@
 /**
  * The sweep's tuning: defaults, the mapping from sundial's environment, and validation that reports every problem.
  */
-import { MAX_LOOKAHEAD_SEC, type SundialConfig } from '../config.ts';
+import { DEFAULT_RETENTION_DAYS, MAX_LOOKAHEAD_SEC, type SundialConfig } from '../config.ts';
 import { ValidationError } from '../core/errors.ts';
 import type { SweepConfig } from './types.ts';
 
@@ -23,13 +23,17 @@ export const MAX_SWEEP_PAGE_SIZE = 1000;
  * // { shards: 8, lookaheadSec: 90, misfireGraceSec: 60, maxCatchUp: 10, pageSize: 500 }
  * ```
  */
-export function sweepConfigFrom(config: Pick<SundialConfig, 'shards' | 'lookaheadSec'>, overrides: Partial<SweepConfig> = {}): SweepConfig {
+export function sweepConfigFrom(
+  config: Pick<SundialConfig, 'shards' | 'lookaheadSec'> & Partial<Pick<SundialConfig, 'retentionDays'>>,
+  overrides: Partial<SweepConfig> = {},
+): SweepConfig {
   return {
     shards: config.shards,
     lookaheadSec: config.lookaheadSec,
     misfireGraceSec: DEFAULT_MISFIRE_GRACE_SEC,
     maxCatchUp: DEFAULT_MAX_CATCH_UP,
     pageSize: DEFAULT_SWEEP_PAGE_SIZE,
+    retentionDays: config.retentionDays ?? DEFAULT_RETENTION_DAYS,
     ...overrides,
   };
 }

@@ -29,7 +29,7 @@ export const CONTINUATION_RESERVE_MS = 10_000;
  * ```ts
  * const report = await sweep({
  *   store, queue, clock: systemClock, owner: context.awsRequestId,
- *   config: { shards: 8, lookaheadSec: 90, misfireGraceSec: 60, maxCatchUp: 10, pageSize: 500 },
+ *   config: { shards: 8, lookaheadSec: 90, misfireGraceSec: 60, maxCatchUp: 10, pageSize: 500, retentionDays: 7 },
  *   remainingTimeMs: () => context.getRemainingTimeInMillis(),
  * });
  * report.sent; // messages sent to SQS

@@ -17,6 +17,8 @@ export const SWEEPER_METRICS = {
   spawned: 'OccurrencesSpawned',
   pagesRead: 'SweepPagesRead',
   continued: 'SweepsContinued',
+  /** A sweep that found another holding the lease (it only logged before; an alarm watches this). */
+  skipped: 'SweepsSkipped',
 } as const;
 
 /** The part of Powertools' `Metrics` the handler uses (a `Metrics` instance fits). */
@@ -63,6 +65,7 @@ export function createSweeperHandler(deps: SweeperHandlerDeps): (event: unknown,
       deps.metrics.addMetric(SWEEPER_METRICS.spawned, MetricUnit.Count, report.spawned);
       deps.metrics.addMetric(SWEEPER_METRICS.pagesRead, MetricUnit.Count, report.pagesRead);
       if (report.continued) deps.metrics.addMetric(SWEEPER_METRICS.continued, MetricUnit.Count, 1);
+      if (report.skipped) deps.metrics.addMetric(SWEEPER_METRICS.skipped, MetricUnit.Count, 1);
     } finally {
       if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
     }

@@ -17,6 +17,8 @@ export interface SweepConfig {
   readonly maxCatchUp: number;
   /** Entries per index query (1–1000). */
   readonly pageSize: number;
+  /** How long an ended schedule is kept (its TTL), in days. */
+  readonly retentionDays: number;
 }
 
 /** The subset of a logger the sweeper writes to; Powertools' `Logger` fits. */

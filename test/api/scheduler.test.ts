@@ -95,7 +95,7 @@ describe('Scheduler.enqueue', () => {
   it('rejects a payload that is not JSON or too large for a DynamoDB item', async () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    await expect(env.scheduler.enqueue('t', cyclic)).rejects.toThrow(/JSON-serializable/);
+    await expect(env.scheduler.enqueue('t', cyclic)).rejects.toThrow(/`payload.self` is a circular reference/);
     await expect(env.scheduler.enqueue('t', { blob: 'x'.repeat(400_000) })).rejects.toThrow(/bytes.*S3/);
     await expect(env.scheduler.enqueue('t', undefined)).rejects.toBeInstanceOf(ValidationError);
   });

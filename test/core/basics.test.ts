@@ -191,7 +191,7 @@ describe('ids', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.string({ minLength: 1, maxLength: 40 }), (t, key) => {
         expect(couldBeJobId(newJobId(t, Math.random))).toBe(true);
-        if (uniqueKeyProblems(key).length === 0) expect(couldBeJobId(uniqueJobId(key))).toBe(true);
+        if (uniqueKeyProblems(key).length === 0) expect(couldBeJobId(uniqueJobId('send-invoice', key))).toBe(true);
         expect(couldBeJobId(occurrenceJobId('weekly-report', t))).toBe(true);
       }),
     );
@@ -210,7 +210,7 @@ describe('ids', () => {
   it.each([[-1], [1.5], [2 ** 48]])('nowMs %j is rejected', (t) => expect(() => newJobId(t, Math.random)).toThrow(/`nowMs`/));
 
   it('unique and occurrence ids', () => {
-    expect(uniqueJobId('invoice-42')).toBe('u:invoice-42');
+    expect(uniqueJobId('send-invoice', 'invoice-42')).toBe('u:send-invoice/invoice-42');
     expect(occurrenceJobId('daily', 1795424400000)).toBe('daily#1795424400000');
   });
   it.each([
@@ -218,7 +218,7 @@ describe('ids', () => {
     ['a#b', /'#' is reserved/], [7, /\(number\)/],
   ])('unique key %j is rejected', (key, message) => {
     expect(uniqueKeyProblems(key)[0]).toMatch(message);
-    expect(() => uniqueJobId(key as string)).toThrow(ValidationError);
+    expect(() => uniqueJobId('send-invoice', key as string)).toThrow(ValidationError);
   });
 });
 

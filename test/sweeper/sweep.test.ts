@@ -87,7 +87,7 @@ describe('sweep: buckets', () => {
   it('rejects a bad configuration, listing every problem', async () => {
     const world = new World();
     const error = await world
-      .sweep({ config: { shards: 2, lookaheadSec: 900, misfireGraceSec: -1, maxCatchUp: 0, pageSize: 5000 } })
+      .sweep({ config: { shards: 2, lookaheadSec: 900, misfireGraceSec: -1, maxCatchUp: 0, pageSize: 5000, retentionDays: 7 } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     const problems = (error as ValidationError).problems.join('\n');

@@ -63,7 +63,7 @@ describe('event messages (EventBridge targets)', () => {
     const again = await handler({ Records: [sqsRecord('m2', eventBody(task))] }, lambdaContext());
     expect([first.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
     expect(seen).toEqual([{ detail: { order: 7 } }]);
-    const job = await h.store.getJob(uniqueJobId(eventJobKey({ source: RULE, task, eventId: 'e-1' })));
+    const job = await h.store.getJob(uniqueJobId(task, eventJobKey({ source: RULE, task, eventId: 'e-1' })));
     expect(job).toMatchObject({ state: 'completed', attempt: 1, task });
     // Another event of the same rule is another job.
     await handler({ Records: [sqsRecord('m3', eventBody(task, { eventId: 'e-2' }))] }, lambdaContext());
@@ -75,7 +75,7 @@ describe('event messages (EventBridge targets)', () => {
     const task = defineTestTask(() => undefined);
     const message = parseEventMessage(eventBody(task, { options: { inSec: 60, queue: 'reports', maxAttempts: 2 } }))!;
     expect(await handleEventMessage(message, h.deps, { deadlineMs: T0 + 60_000 })).toBe('acknowledged');
-    const job = await h.store.getJob(uniqueJobId(eventJobKey(message)));
+    const job = await h.store.getJob(uniqueJobId(message.task, eventJobKey(message)));
     expect(job).toMatchObject({ state: 'scheduled', dueAtMs: T0 + 60_000, queue: 'reports', maxAttempts: 2, attempt: 0 });
     expect(h.queue.sent).toEqual([expect.objectContaining({ queue: 'reports', delaySec: 60, message: expect.objectContaining({ id: job!.id, dueAtMs: T0 + 60_000 }) })]);
     // Delivered again: the job is there, nothing more is sent.
