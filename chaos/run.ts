@@ -72,10 +72,12 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     props: {
       lookahead: Duration.seconds(workload.lookaheadSec),
       directHorizon: Duration.seconds(workload.directHorizonSec),
-      consumerTimeout: Duration.seconds(10),
-      visibilityTimeout: Duration.seconds(12),
-      // A killed sweeper's lease lasts its timeout: keep the stall short (the construct's least is 15 s).
-      sweeperTimeout: Duration.seconds(20),
+      // Short enough that a killed consumer's message returns soon, long enough for a cold start on a busy machine
+      // (the local runtime counts the module load in the timeout, as Lambda does when init runs in the invoke).
+      consumerTimeout: Duration.seconds(20),
+      visibilityTimeout: Duration.seconds(24),
+      // A killed sweeper's lease lasts its timeout: the stall it causes.
+      sweeperTimeout: Duration.seconds(30),
     },
     functionEnvironment: { CHAOS_LEDGER_TABLE: LEDGER_TABLE, CHAOS_LEDGER_ENDPOINT: proxy.observerEndpoint },
     wrapEndpoint: async (target) => {
