@@ -117,9 +117,10 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     const chaosStartedAt = Date.now();
     proxy.arm(config.faults);
     const disruptions = startDisruptions(stack, { consumer, sweeper }, config.disruptions, random);
-    await createSchedules(plan.schedules, writers, sleep);
+    const scheduling = await createSchedules(plan.schedules, writers, sleep);
     say(`${plan.schedules.length} schedules created; submitting ${plan.jobs.length} jobs`);
     const submitted = await submitJobs(plan.jobs, { writers, callerTable: LEDGER_TABLE, sleep }, config.writeConcurrency);
+    submitted.failedCalls += scheduling.failedCalls;
     say(`${submitted.accepted.size} jobs accepted (${submitted.failedCalls} failed calls retried, ${submitted.rejected.length} rejected) in ${((Date.now() - chaosStartedAt) / 1000).toFixed(1)} s`);
     // The chaos lasts until the last job is due (a writer ahead of time makes its jobs later by its skew), and at least
     // until the SQS outage is over.
@@ -139,7 +140,9 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     const recoveryStartedAt = Date.now();
     const all = await allJobs(reader);
     const occurrences = [...all.keys()].filter((id) => plan.schedules.some((s) => id.startsWith(`${s.id}#`)));
-    const accepted = new Set([...submitted.accepted.keys(), ...occurrences]);
+    // Pausing a schedule cancels its pending occurrences, and so does replacing it (a writer retrying `schedule()`):
+    // those end `cancelled` by design. A cancelled one-off job, which nobody cancels here, still counts.
+    const accepted = new Set([...submitted.accepted.keys(), ...occurrences.filter((id) => all.get(id) !== 'cancelled')]);
     let live = intersect(await liveJobs(reader), accepted);
     while (live.size > 0 && Date.now() - recoveryStartedAt < config.recoveryWindowSec * 1000) {
       await sleep(2_000);
@@ -161,7 +164,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     return {
       verdict,
       submitted,
-      occurrences: occurrences.length,
+      occurrences: occurrences.filter((id) => accepted.has(id)).length,
       faults: proxy.tally,
       disruptions: disruptions.log,
       unexpectedFailures,

@@ -86,7 +86,8 @@ export function findDuplicates(ledger: readonly LedgerEntry[], killedPids: Reado
 
 /**
  * The slots missing between the first and the last occurrence of each schedule: an interval schedule fires every
- * `everyMs`, so a gap means an occurrence was skipped.
+ * `everyMs` from its anchor, so a gap means an occurrence was skipped. A schedule replaced (re-created) gets a new
+ * anchor: each anchor's grid (the fire times with the same remainder modulo `everyMs`) is checked on its own.
  *
  * @example
  * ```ts
@@ -94,23 +95,24 @@ export function findDuplicates(ledger: readonly LedgerEntry[], killedPids: Reado
  * ```
  */
 export function missingSlots(everyMsBySchedule: ReadonlyMap<string, number>, occurrenceIds: readonly string[]): string[] {
-  const slots = new Map<string, number[]>();
+  const grids = new Map<string, { scheduleId: string; everyMs: number; fireAts: Set<number> }>();
   for (const id of occurrenceIds) {
     const hash = id.lastIndexOf('#');
     if (hash < 0) continue;
     const scheduleId = id.slice(0, hash);
-    if (!everyMsBySchedule.has(scheduleId)) continue;
-    const list = slots.get(scheduleId) ?? [];
-    list.push(Number(id.slice(hash + 1)));
-    slots.set(scheduleId, list);
+    const everyMs = everyMsBySchedule.get(scheduleId);
+    if (everyMs === undefined) continue;
+    const fireAtMs = Number(id.slice(hash + 1));
+    const key = `${scheduleId}#${fireAtMs % everyMs}`;
+    const grid = grids.get(key) ?? { scheduleId, everyMs, fireAts: new Set<number>() };
+    grid.fireAts.add(fireAtMs);
+    grids.set(key, grid);
   }
   const missing: string[] = [];
-  for (const [scheduleId, fireAts] of slots) {
-    const everyMs = everyMsBySchedule.get(scheduleId)!;
-    const present = new Set(fireAts);
-    const sorted = [...present].sort((a, b) => a - b);
+  for (const { scheduleId, everyMs, fireAts } of grids.values()) {
+    const sorted = [...fireAts].sort((a, b) => a - b);
     for (let at = sorted[0]!; at < sorted[sorted.length - 1]!; at += everyMs) {
-      if (!present.has(at)) missing.push(`${scheduleId}#${at}`);
+      if (!fireAts.has(at)) missing.push(`${scheduleId}#${at}`);
     }
   }
   return missing;

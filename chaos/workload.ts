@@ -71,8 +71,8 @@ export function seededRandom(seed: number): () => number {
 const WORK_MS = [50, 400] as const;
 /** A 20 KB payload with a 100 KB result: a large result that fits in the item. */
 const LARGE = { pad: 20_000, resultChars: 100_000 };
-/** A 340 KB payload with a 60 KB result: more than the 400 KB item holds (the issue's defect 1). */
-const OVERSIZE = { pad: 340_000, resultChars: 60_000 };
+/** A 340 KiB payload with a 60 KiB result: together more than the 400 KB item holds (the issue's defect 1). */
+const OVERSIZE = { pad: 340 * 1024, resultChars: 60 * 1024 };
 
 /**
  * Plans the workload.
@@ -275,19 +275,27 @@ function dueDate(job: PlannedJob): Date {
  * await createSchedules(plan.schedules, writers);
  * ```
  */
-export async function createSchedules(schedules: readonly PlannedSchedule[], writers: readonly Writer[], sleep: (ms: number) => Promise<void>): Promise<void> {
+export async function createSchedules(
+  schedules: readonly PlannedSchedule[],
+  writers: readonly Writer[],
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ failedCalls: number }> {
+  let failedCalls = 0;
   for (const schedule of schedules) {
     for (let attempt = 1; ; attempt++) {
       try {
+        // A retry replaces the schedule: a new anchor, and the first call's pending occurrences cancelled.
         await writers[schedule.writer]!.scheduler.schedule(schedule.id, CHAOS_TASK, { workMs: 100 } satisfies ChaosPayload, {
           every: schedule.everySec,
           misfire: 'all',
         });
         break;
       } catch (error) {
+        failedCalls++;
         if (attempt >= ATTEMPTS) throw error;
         await sleep(500 * attempt);
       }
     }
   }
+  return { failedCalls };
 }

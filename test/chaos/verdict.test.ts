@@ -48,6 +48,9 @@ describe('missingSlots', () => {
     [['s#0', 's#30000'], ['s#10000', 's#20000']],
     [['s#20000', 's#0'], ['s#10000']],
     [['other#0', 'other#50000'], []],
+    // a replaced schedule: two anchors, each grid whole
+    [['s#0', 's#10000', 's#7500', 's#17500', 's#27500'], []],
+    [['s#0', 's#20000', 's#7500', 's#27500'], ['s#10000', 's#17500']],
   ])('%j → %j', (ids, expected) => {
     expect(missingSlots(new Map([['s', 10_000]]), ids)).toEqual(expected);
   });
