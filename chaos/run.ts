@@ -122,11 +122,9 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     const submitted = await submitJobs(plan.jobs, { writers, callerTable: LEDGER_TABLE, sleep }, config.writeConcurrency);
     submitted.failedCalls += scheduling.failedCalls;
     say(`${submitted.accepted.size} jobs accepted (${submitted.failedCalls} failed calls retried, ${submitted.rejected.length} rejected) in ${((Date.now() - chaosStartedAt) / 1000).toFixed(1)} s`);
-    // The chaos lasts until the last job is due (a writer ahead of time makes its jobs later by its skew), and at least
-    // until the SQS outage is over.
-    const lastDueMs = Math.max(...plan.jobs.map((j) => j.dueInMs + Math.max(0, workload.skewsSec[j.writer]! * 1000)));
+    // The chaos lasts until the last job may start, and at least until the SQS outage is over.
     const outage = config.disruptions.sqsOutage;
-    const chaosUntil = Math.max(Date.now() + lastDueMs + 5_000, outage ? chaosStartedAt + outage.atSec * 1000 + outage.downMs + 5_000 : 0);
+    const chaosUntil = Math.max(submitted.lastStartMs + 5_000, outage ? chaosStartedAt + outage.atSec * 1000 + outage.downMs + 5_000 : 0);
     while (Date.now() < chaosUntil) {
       await sleep(Math.min(10_000, chaosUntil - Date.now()));
       say(`chaos: ${(await liveJobs(reader)).size} jobs not ended yet`);
@@ -155,7 +153,8 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       accepted,
       ledger: await readLedger(observerDynamoDb, LEDGER_TABLE),
       live,
-      killedPids: disruptions.log.killedConsumerPids,
+      // A Lambda timeout tears its environment down as a kill does.
+      killedPids: new Set([...disruptions.log.killedConsumerPids, ...consumer.timedOutPids]),
       missingOccurrences: missingSlots(everyMs, occurrences),
     });
     const unexpectedFailures = [...accepted].filter((id) => final.get(id) === 'failed');

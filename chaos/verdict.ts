@@ -26,7 +26,10 @@ export interface VerdictInput {
   readonly ledger: readonly LedgerEntry[];
   /** Accepted jobs still `scheduled`, `running` or `retrying` after the recovery window. */
   readonly live: ReadonlySet<string>;
-  /** Pids of the consumer processes the run killed: a success whose process died before its write may run again. */
+  /**
+   * Pids of the consumer processes killed (by the run, or by the runtime at a Lambda timeout): a success whose process
+   * died before its completion write may run again.
+   */
   readonly killedPids: ReadonlySet<number>;
   /** Occurrence slots a schedule skipped between two it ran (ids `<scheduleId>#<fireAtMs>`): each is lost. */
   readonly missingOccurrences?: readonly string[];
