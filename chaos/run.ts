@@ -118,6 +118,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     proxy.arm(config.faults);
     const disruptions = startDisruptions(stack, { consumer, sweeper }, config.disruptions, random);
     const scheduling = await createSchedules(plan.schedules, writers, sleep);
+    const scheduledAtMs = Date.now();
     say(`${plan.schedules.length} schedules created; submitting ${plan.jobs.length} jobs`);
     const submitted = await submitJobs(plan.jobs, { writers, callerTable: LEDGER_TABLE, sleep }, config.writeConcurrency);
     submitted.failedCalls += scheduling.failedCalls;
@@ -129,6 +130,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       await sleep(Math.min(10_000, chaosUntil - Date.now()));
       say(`chaos: ${(await liveJobs(reader)).size} jobs not ended yet`);
     }
+    const pausedAtMs = Date.now();
     for (const schedule of plan.schedules) await reader.pause(schedule.id);
     await disruptions.stop();
     proxy.disarm();
@@ -155,7 +157,8 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       live,
       // A Lambda timeout tears its environment down as a kill does.
       killedPids: new Set([...disruptions.log.killedConsumerPids, ...consumer.timedOutPids]),
-      missingOccurrences: missingSlots(everyMs, occurrences),
+      // From when the schedules existed (on the real clock) until they were paused.
+      missingOccurrences: missingSlots(everyMs, occurrences, { fromMs: scheduledAtMs, toMs: pausedAtMs }),
     });
     const unexpectedFailures = [...accepted].filter((id) => final.get(id) === 'failed');
     const deadLetters = await countDeadLetters(observerSqs, Object.values(engine.deadLetterUrls));

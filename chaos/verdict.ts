@@ -90,14 +90,20 @@ export function findDuplicates(ledger: readonly LedgerEntry[], killedPids: Reado
 /**
  * The slots missing between the first and the last occurrence of each schedule: an interval schedule fires every
  * `everyMs` from its anchor, so a gap means an occurrence was skipped. A schedule replaced (re-created) gets a new
- * anchor: each anchor's grid (the fire times with the same remainder modulo `everyMs`) is checked on its own.
+ * anchor: each anchor's grid (the fire times with the same remainder modulo `everyMs`) is checked on its own. Only
+ * slots inside `window` count: before it (a writer whose clock is behind anchors its schedule in the past) the misfire
+ * policy decides, by design, which missed slots still run.
  *
  * @example
  * ```ts
  * missingSlots(new Map([['s', 10_000]]), ['s#0', 's#20000']); // ['s#10000']
  * ```
  */
-export function missingSlots(everyMsBySchedule: ReadonlyMap<string, number>, occurrenceIds: readonly string[]): string[] {
+export function missingSlots(
+  everyMsBySchedule: ReadonlyMap<string, number>,
+  occurrenceIds: readonly string[],
+  window: { readonly fromMs: number; readonly toMs: number } = { fromMs: -Infinity, toMs: Infinity },
+): string[] {
   const grids = new Map<string, { scheduleId: string; everyMs: number; fireAts: Set<number> }>();
   for (const id of occurrenceIds) {
     const hash = id.lastIndexOf('#');
@@ -115,7 +121,7 @@ export function missingSlots(everyMsBySchedule: ReadonlyMap<string, number>, occ
   for (const { scheduleId, everyMs, fireAts } of grids.values()) {
     const sorted = [...fireAts].sort((a, b) => a - b);
     for (let at = sorted[0]!; at < sorted[sorted.length - 1]!; at += everyMs) {
-      if (!fireAts.has(at)) missing.push(`${scheduleId}#${at}`);
+      if (!fireAts.has(at) && at >= window.fromMs && at <= window.toMs) missing.push(`${scheduleId}#${at}`);
     }
   }
   return missing;

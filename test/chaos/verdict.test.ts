@@ -54,4 +54,8 @@ describe('missingSlots', () => {
   ])('%j → %j', (ids, expected) => {
     expect(missingSlots(new Map([['s', 10_000]]), ids)).toEqual(expected);
   });
+
+  it('counts only the slots inside the window (earlier ones follow the misfire policy)', () => {
+    expect(missingSlots(new Map([['s', 10_000]]), ['s#0', 's#50000'], { fromMs: 25_000, toMs: 100_000 })).toEqual(['s#30000', 's#40000']);
+  });
 });
