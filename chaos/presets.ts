@@ -6,7 +6,7 @@
  * - writers' clocks at −120 s, 0 and +120 s;
  * - `directHorizon` 200 s with `lookahead` 60 s: the sweeper's cursor tolerates horizon − lookahead = 140 s of writer
  *   skew, more than the 120 s injected (production: 900 − 90 = 810 s);
- * - 5 % of calls refused (throttling, 500, 503), three sweepers every 2 s, sweepers and consumers SIGKILLed.
+ * - 5 % of calls refused (throttling, 500, 503), three sweepers every 3 s, sweepers and consumers SIGKILLed.
  */
 import type { ChaosConfig } from './run.ts';
 
@@ -33,7 +33,7 @@ export function chaosPreset(size: 'full' | 'quick' | 'small', overrides: { jobs?
     return {
       workload: { ...SHARED, jobs: overrides.jobs ?? 150, schedules: 2, everySec: 5, spanSec: 40, mix: MIX, sweptMaxSkewSec: -120, seed, skewsSec: [-120, 0] },
       faults: { errorRate: 0.05 },
-      disruptions: { consumerKillEverySec: 8, sweeperKillEverySec: 8, extraSweepers: 2, sweepEverySec: 2, sqsOutage: { atSec: 20, downMs: 8_000 } },
+      disruptions: { consumerKillEverySec: 10, sweeperKillEverySec: 12, extraSweepers: 2, sweepEverySec: 3, sqsOutage: { atSec: 20, downMs: 8_000 } },
       recoveryWindowSec: 60,
       writeConcurrency: 6,
       ...log,
@@ -46,7 +46,7 @@ export function chaosPreset(size: 'full' | 'quick' | 'small', overrides: { jobs?
     return {
       workload: { ...SHARED, jobs: overrides.jobs ?? 500, schedules: 3, everySec: 10, spanSec: 40, mix: defects.mix, sweptMaxSkewSec: -120, seed },
       faults: defects.faults,
-      disruptions: { consumerKillEverySec: 6, sweeperKillEverySec: 8, extraSweepers: 2, sweepEverySec: 2, sqsOutage: { atSec: 40, downMs: 15_000 } },
+      disruptions: { consumerKillEverySec: 10, sweeperKillEverySec: 12, extraSweepers: 2, sweepEverySec: 3, sqsOutage: { atSec: 40, downMs: 15_000 } },
       recoveryWindowSec: 90,
       writeConcurrency: 8,
       ...log,
@@ -55,7 +55,7 @@ export function chaosPreset(size: 'full' | 'quick' | 'small', overrides: { jobs?
   return {
     workload: { ...SHARED, jobs: overrides.jobs ?? 10_000, schedules: 10, everySec: 10, spanSec: 180, mix: defects.mix, seed },
     faults: defects.faults,
-    disruptions: { consumerKillEverySec: 5, sweeperKillEverySec: 10, extraSweepers: 2, sweepEverySec: 2, sqsOutage: { atSec: 90, downMs: 20_000 } },
+    disruptions: { consumerKillEverySec: 8, sweeperKillEverySec: 15, extraSweepers: 2, sweepEverySec: 3, sqsOutage: { atSec: 90, downMs: 20_000 } },
     recoveryWindowSec: 180,
     writeConcurrency: 8,
     ...log,

@@ -72,10 +72,12 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     props: {
       lookahead: Duration.seconds(workload.lookaheadSec),
       directHorizon: Duration.seconds(workload.directHorizonSec),
-      consumerTimeout: Duration.seconds(10),
-      visibilityTimeout: Duration.seconds(12),
-      // A killed sweeper's lease lasts its timeout: keep the stall short (the construct's least is 15 s).
-      sweeperTimeout: Duration.seconds(20),
+      // Short enough that a killed consumer's message returns soon, long enough for a cold start on a busy machine
+      // (the local runtime counts the module load in the timeout, as Lambda does when init runs in the invoke).
+      consumerTimeout: Duration.seconds(20),
+      visibilityTimeout: Duration.seconds(24),
+      // A killed sweeper's lease lasts its timeout: the stall it causes.
+      sweeperTimeout: Duration.seconds(30),
     },
     functionEnvironment: { CHAOS_LEDGER_TABLE: LEDGER_TABLE, CHAOS_LEDGER_ENDPOINT: proxy.observerEndpoint },
     wrapEndpoint: async (target) => {
@@ -115,19 +117,20 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     const chaosStartedAt = Date.now();
     proxy.arm(config.faults);
     const disruptions = startDisruptions(stack, { consumer, sweeper }, config.disruptions, random);
-    await createSchedules(plan.schedules, writers, sleep);
+    const scheduling = await createSchedules(plan.schedules, writers, sleep);
+    const scheduledAtMs = Date.now();
     say(`${plan.schedules.length} schedules created; submitting ${plan.jobs.length} jobs`);
     const submitted = await submitJobs(plan.jobs, { writers, callerTable: LEDGER_TABLE, sleep }, config.writeConcurrency);
+    submitted.failedCalls += scheduling.failedCalls;
     say(`${submitted.accepted.size} jobs accepted (${submitted.failedCalls} failed calls retried, ${submitted.rejected.length} rejected) in ${((Date.now() - chaosStartedAt) / 1000).toFixed(1)} s`);
-    // The chaos lasts until the last job is due (a writer ahead of time makes its jobs later by its skew), and at least
-    // until the SQS outage is over.
-    const lastDueMs = Math.max(...plan.jobs.map((j) => j.dueInMs + Math.max(0, workload.skewsSec[j.writer]! * 1000)));
+    // The chaos lasts until the last job may start, and at least until the SQS outage is over.
     const outage = config.disruptions.sqsOutage;
-    const chaosUntil = Math.max(Date.now() + lastDueMs + 5_000, outage ? chaosStartedAt + outage.atSec * 1000 + outage.downMs + 5_000 : 0);
+    const chaosUntil = Math.max(submitted.lastStartMs + 5_000, outage ? chaosStartedAt + outage.atSec * 1000 + outage.downMs + 5_000 : 0);
     while (Date.now() < chaosUntil) {
       await sleep(Math.min(10_000, chaosUntil - Date.now()));
       say(`chaos: ${(await liveJobs(reader)).size} jobs not ended yet`);
     }
+    const pausedAtMs = Date.now();
     for (const schedule of plan.schedules) await reader.pause(schedule.id);
     await disruptions.stop();
     proxy.disarm();
@@ -137,7 +140,9 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     const recoveryStartedAt = Date.now();
     const all = await allJobs(reader);
     const occurrences = [...all.keys()].filter((id) => plan.schedules.some((s) => id.startsWith(`${s.id}#`)));
-    const accepted = new Set([...submitted.accepted.keys(), ...occurrences]);
+    // Pausing a schedule cancels its pending occurrences, and so does replacing it (a writer retrying `schedule()`):
+    // those end `cancelled` by design. A cancelled one-off job, which nobody cancels here, still counts.
+    const accepted = new Set([...submitted.accepted.keys(), ...occurrences.filter((id) => all.get(id) !== 'cancelled')]);
     let live = intersect(await liveJobs(reader), accepted);
     while (live.size > 0 && Date.now() - recoveryStartedAt < config.recoveryWindowSec * 1000) {
       await sleep(2_000);
@@ -150,8 +155,10 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
       accepted,
       ledger: await readLedger(observerDynamoDb, LEDGER_TABLE),
       live,
-      killedPids: disruptions.log.killedConsumerPids,
-      missingOccurrences: missingSlots(everyMs, occurrences),
+      // A Lambda timeout tears its environment down as a kill does.
+      killedPids: new Set([...disruptions.log.killedConsumerPids, ...consumer.timedOutPids]),
+      // From when the schedules existed (on the real clock) until they were paused.
+      missingOccurrences: missingSlots(everyMs, occurrences, { fromMs: scheduledAtMs, toMs: pausedAtMs }),
     });
     const unexpectedFailures = [...accepted].filter((id) => final.get(id) === 'failed');
     const deadLetters = await countDeadLetters(observerSqs, Object.values(engine.deadLetterUrls));
@@ -159,7 +166,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
     return {
       verdict,
       submitted,
-      occurrences: occurrences.length,
+      occurrences: occurrences.filter((id) => accepted.has(id)).length,
       faults: proxy.tally,
       disruptions: disruptions.log,
       unexpectedFailures,

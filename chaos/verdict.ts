@@ -26,7 +26,10 @@ export interface VerdictInput {
   readonly ledger: readonly LedgerEntry[];
   /** Accepted jobs still `scheduled`, `running` or `retrying` after the recovery window. */
   readonly live: ReadonlySet<string>;
-  /** Pids of the consumer processes the run killed: a success whose process died before its write may run again. */
+  /**
+   * Pids of the consumer processes killed (by the run, or by the runtime at a Lambda timeout): a success whose process
+   * died before its completion write may run again.
+   */
   readonly killedPids: ReadonlySet<number>;
   /** Occurrence slots a schedule skipped between two it ran (ids `<scheduleId>#<fireAtMs>`): each is lost. */
   readonly missingOccurrences?: readonly string[];
@@ -86,31 +89,39 @@ export function findDuplicates(ledger: readonly LedgerEntry[], killedPids: Reado
 
 /**
  * The slots missing between the first and the last occurrence of each schedule: an interval schedule fires every
- * `everyMs`, so a gap means an occurrence was skipped.
+ * `everyMs` from its anchor, so a gap means an occurrence was skipped. A schedule replaced (re-created) gets a new
+ * anchor: each anchor's grid (the fire times with the same remainder modulo `everyMs`) is checked on its own. Only
+ * slots inside `window` count: before it (a writer whose clock is behind anchors its schedule in the past) the misfire
+ * policy decides, by design, which missed slots still run.
  *
  * @example
  * ```ts
  * missingSlots(new Map([['s', 10_000]]), ['s#0', 's#20000']); // ['s#10000']
  * ```
  */
-export function missingSlots(everyMsBySchedule: ReadonlyMap<string, number>, occurrenceIds: readonly string[]): string[] {
-  const slots = new Map<string, number[]>();
+export function missingSlots(
+  everyMsBySchedule: ReadonlyMap<string, number>,
+  occurrenceIds: readonly string[],
+  window: { readonly fromMs: number; readonly toMs: number } = { fromMs: -Infinity, toMs: Infinity },
+): string[] {
+  const grids = new Map<string, { scheduleId: string; everyMs: number; fireAts: Set<number> }>();
   for (const id of occurrenceIds) {
     const hash = id.lastIndexOf('#');
     if (hash < 0) continue;
     const scheduleId = id.slice(0, hash);
-    if (!everyMsBySchedule.has(scheduleId)) continue;
-    const list = slots.get(scheduleId) ?? [];
-    list.push(Number(id.slice(hash + 1)));
-    slots.set(scheduleId, list);
+    const everyMs = everyMsBySchedule.get(scheduleId);
+    if (everyMs === undefined) continue;
+    const fireAtMs = Number(id.slice(hash + 1));
+    const key = `${scheduleId}#${fireAtMs % everyMs}`;
+    const grid = grids.get(key) ?? { scheduleId, everyMs, fireAts: new Set<number>() };
+    grid.fireAts.add(fireAtMs);
+    grids.set(key, grid);
   }
   const missing: string[] = [];
-  for (const [scheduleId, fireAts] of slots) {
-    const everyMs = everyMsBySchedule.get(scheduleId)!;
-    const present = new Set(fireAts);
-    const sorted = [...present].sort((a, b) => a - b);
+  for (const { scheduleId, everyMs, fireAts } of grids.values()) {
+    const sorted = [...fireAts].sort((a, b) => a - b);
     for (let at = sorted[0]!; at < sorted[sorted.length - 1]!; at += everyMs) {
-      if (!present.has(at)) missing.push(`${scheduleId}#${at}`);
+      if (!fireAts.has(at) && at >= window.fromMs && at <= window.toMs) missing.push(`${scheduleId}#${at}`);
     }
   }
   return missing;

@@ -71,8 +71,8 @@ export function seededRandom(seed: number): () => number {
 const WORK_MS = [50, 400] as const;
 /** A 20 KB payload with a 100 KB result: a large result that fits in the item. */
 const LARGE = { pad: 20_000, resultChars: 100_000 };
-/** A 340 KB payload with a 60 KB result: more than the 400 KB item holds (the issue's defect 1). */
-const OVERSIZE = { pad: 340_000, resultChars: 60_000 };
+/** A 340 KiB payload with a 60 KiB result: together more than the 400 KB item holds (the issue's defect 1). */
+const OVERSIZE = { pad: 340 * 1024, resultChars: 60 * 1024 };
 
 /**
  * Plans the workload.
@@ -157,6 +157,11 @@ export interface Submitted {
   failedCalls: number;
   /** Planned jobs no call got accepted. */
   readonly rejected: PlannedJob[];
+  /**
+   * The latest real instant a submitted job may start: its `at`, or, from a writer whose clock is ahead, its `at` plus
+   * the skew (a past `at` is due at the writer's now).
+   */
+  lastStartMs: number;
 }
 
 const ATTEMPTS = 5;
@@ -173,7 +178,7 @@ const BATCH = 25;
  * ```
  */
 export async function submitJobs(jobs: readonly PlannedJob[], context: SubmitContext, concurrency: number): Promise<Submitted> {
-  const submitted: Submitted = { accepted: new Map(), failedCalls: 0, rejected: [] };
+  const submitted: Submitted = { accepted: new Map(), failedCalls: 0, rejected: [], lastStartMs: 0 };
   // enqueueMany batches gather plain direct jobs of one writer; everything else is a unit of its own.
   const units: PlannedJob[][] = [];
   const batches = new Map<number, PlannedJob[]>();
@@ -207,7 +212,7 @@ export async function submitJobs(jobs: readonly PlannedJob[], context: SubmitCon
 async function submitBatch(batch: readonly PlannedJob[], context: SubmitContext, submitted: Submitted): Promise<void> {
   const writer = context.writers[batch[0]!.writer]!;
   const results = await writer.scheduler
-    .enqueueMany(batch.map((job) => ({ task: CHAOS_TASK, payload: job.payload, options: { at: dueDate(job) } })))
+    .enqueueMany(batch.map((job) => ({ task: CHAOS_TASK, payload: job.payload, options: { at: dueDate(job, context, submitted) } })))
     .catch((error: Error) => batch.map(() => ({ ok: false as const, error })));
   for (const [i, result] of results.entries()) {
     if (result.ok) submitted.accepted.set(result.job.id, batch[i]!);
@@ -220,7 +225,7 @@ async function submitBatch(batch: readonly PlannedJob[], context: SubmitContext,
 
 async function submitOne(job: PlannedJob, context: SubmitContext, submitted: Submitted): Promise<void> {
   const writer = context.writers[job.writer]!;
-  const options = { at: dueDate(job), unique: job.key };
+  const options = { at: dueDate(job, context, submitted), unique: job.key };
   const primary = async (): Promise<string> => {
     if (job.kind === 'transact') {
       const [created] = await writer.scheduler.transact(callerItems(job, context), [{ task: CHAOS_TASK, payload: job.payload, options }]);
@@ -246,7 +251,7 @@ async function fallback(job: PlannedJob, context: SubmitContext, submitted: Subm
   const writer = context.writers[job.writer]!;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
-      const created = await writer.scheduler.enqueue(CHAOS_TASK, job.payload, { at: dueDate(job), unique: job.key });
+      const created = await writer.scheduler.enqueue(CHAOS_TASK, job.payload, { at: dueDate(job, context, submitted), unique: job.key });
       submitted.accepted.set(created.id, job);
       return;
     } catch {
@@ -262,9 +267,12 @@ function callerItems(job: PlannedJob, context: SubmitContext) {
   return [{ Put: { TableName: context.callerTable, Item: { pk: { S: `order#${job.key}` }, sk: { S: 'order' } } } }];
 }
 
-/** The real due instant of a planned job: submission time plus its offset (the writer's skew does not move it). */
-function dueDate(job: PlannedJob): Date {
-  return new Date(Date.now() + job.dueInMs);
+/** The real due instant of a planned job: now plus its offset (the writer's skew does not move it). */
+function dueDate(job: PlannedJob, context: SubmitContext, submitted: Submitted): Date {
+  const atMs = Date.now() + job.dueInMs;
+  const skewMs = Math.max(0, context.writers[job.writer]!.skewSec * 1000);
+  submitted.lastStartMs = Math.max(submitted.lastStartMs, atMs + skewMs);
+  return new Date(atMs);
 }
 
 /**
@@ -275,19 +283,27 @@ function dueDate(job: PlannedJob): Date {
  * await createSchedules(plan.schedules, writers);
  * ```
  */
-export async function createSchedules(schedules: readonly PlannedSchedule[], writers: readonly Writer[], sleep: (ms: number) => Promise<void>): Promise<void> {
+export async function createSchedules(
+  schedules: readonly PlannedSchedule[],
+  writers: readonly Writer[],
+  sleep: (ms: number) => Promise<void>,
+): Promise<{ failedCalls: number }> {
+  let failedCalls = 0;
   for (const schedule of schedules) {
     for (let attempt = 1; ; attempt++) {
       try {
+        // A retry replaces the schedule: a new anchor, and the first call's pending occurrences cancelled.
         await writers[schedule.writer]!.scheduler.schedule(schedule.id, CHAOS_TASK, { workMs: 100 } satisfies ChaosPayload, {
           every: schedule.everySec,
           misfire: 'all',
         });
         break;
       } catch (error) {
+        failedCalls++;
         if (attempt >= ATTEMPTS) throw error;
         await sleep(500 * attempt);
       }
     }
   }
+  return { failedCalls };
 }

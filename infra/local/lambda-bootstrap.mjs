@@ -97,4 +97,9 @@ process.on('unhandledRejection', (reason) => {
   process.exit(1);
 });
 
-process.send({ type: 'ready' });
+// Lambda's init phase: the handler module loads before the first invocation and outside its timeout. A failed load is
+// reported by the invocation that needs the handler.
+handler().then(
+  () => process.send({ type: 'ready' }),
+  () => process.send({ type: 'ready' }),
+);

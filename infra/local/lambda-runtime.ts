@@ -74,9 +74,14 @@ export function invocationTiming(durationMs: number): InvocationTiming {
 
 interface Environment {
   readonly process: ChildProcess;
+  /** Settles when the handler module has loaded (Lambda's init phase), or the process has exited. */
+  readonly initialized: Promise<void>;
   busy: boolean;
   pending?: { id: string; resolve: (result: InvokeResult) => void; timer: NodeJS.Timeout; startedAtMs: number };
 }
+
+/** Lambda's limit on an execution environment's init phase (on-demand functions). */
+const INIT_LIMIT_MS = 10_000;
 
 const BOOTSTRAP = fileURLToPath(new URL('./lambda-bootstrap.mjs', import.meta.url));
 
@@ -127,6 +132,8 @@ export class LocalFunction {
    */
   private readonly nodeExecutable: string | undefined;
   private stopped = false;
+  /** Pids of the environments torn down because an invocation timed out (a crash, as far as its work is concerned). */
+  readonly timedOutPids = new Set<number>();
   /** How many invocations are running now, and the most ever at once (tests check the concurrency limit). */
   running = 0;
   peakRunning = 0;
@@ -220,8 +227,10 @@ export class LocalFunction {
         this.onLog({ functionName: fn.functionName, logicalId: fn.logicalId, stream, line }),
       );
     }
-    const environment: Environment = { process: child, busy: false };
+    let initDone!: () => void;
+    const environment: Environment = { process: child, busy: false, initialized: new Promise<void>((resolve) => (initDone = resolve)) };
     child.on('message', (message: { type: string; id?: string; ok?: boolean; value?: unknown; error?: any; durationMs?: number; maxMemoryUsedMb?: number }) => {
+      if (message.type === 'ready') initDone();
       const pending = environment.pending;
       if (message.type !== 'result' || pending === undefined || pending.id !== message.id) return;
       environment.pending = undefined;
@@ -237,6 +246,7 @@ export class LocalFunction {
       );
     });
     child.once('exit', (code, signal) => {
+      initDone();
       this.remove(environment);
       const pending = environment.pending;
       if (pending === undefined) return;
@@ -262,12 +272,18 @@ export class LocalFunction {
   private async run(environment: Environment, requestId: string, event: unknown): Promise<InvokeResult> {
     const fn = this.definition;
     const timeoutMs = fn.timeoutSec * 1000;
+    // As on Lambda, a cold start's init (loading the handler module) is not part of the invocation's timeout; it has
+    // its own limit, after which the invocation starts anyway (and waits for the module within its own timeout).
+    let initTimer: NodeJS.Timeout | undefined;
+    await Promise.race([environment.initialized, new Promise<void>((resolve) => (initTimer = setTimeout(resolve, INIT_LIMIT_MS)))]);
+    clearTimeout(initTimer);
     const deadlineMs = Date.now() + timeoutMs;
     return await new Promise<InvokeResult>((resolve) => {
       const timer = setTimeout(() => {
         environment.pending = undefined;
         // Like Lambda: the environment is torn down, the next invocation gets a fresh one.
         this.remove(environment);
+        if (environment.process.pid !== undefined) this.timedOutPids.add(environment.process.pid);
         environment.process.kill('SIGKILL');
         this.onLog({
           functionName: fn.functionName,

@@ -48,7 +48,14 @@ describe('missingSlots', () => {
     [['s#0', 's#30000'], ['s#10000', 's#20000']],
     [['s#20000', 's#0'], ['s#10000']],
     [['other#0', 'other#50000'], []],
+    // a replaced schedule: two anchors, each grid whole
+    [['s#0', 's#10000', 's#7500', 's#17500', 's#27500'], []],
+    [['s#0', 's#20000', 's#7500', 's#27500'], ['s#10000', 's#17500']],
   ])('%j → %j', (ids, expected) => {
     expect(missingSlots(new Map([['s', 10_000]]), ids)).toEqual(expected);
+  });
+
+  it('counts only the slots inside the window (earlier ones follow the misfire policy)', () => {
+    expect(missingSlots(new Map([['s', 10_000]]), ['s#0', 's#50000'], { fromMs: 25_000, toMs: 100_000 })).toEqual(['s#30000', 's#40000']);
   });
 });
