@@ -42,6 +42,8 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Concurrency of functions that no event source mapping limits. @default 4 */
   readonly defaultConcurrency?: number;
+  /** Variables added to every function's environment (e.g. the SDK's switches for its own warnings). @default - none */
+  readonly functionEnvironment?: Readonly<Record<string, string>>;
 }
 
 /** A running local stack. */
@@ -140,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions.set(
         definition.logicalId,
         new LocalFunction(definition, {
-          baseEnv: awsEnv,
+          baseEnv: { ...awsEnv, ...options.functionEnvironment },
           maxConcurrency,
           ...(options.onLog ? { onLog: options.onLog } : {}),
         }),
