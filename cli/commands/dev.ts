@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from '../command.ts';
+import { SDK_NODE_WARNING_SWITCH } from '../sdk-warnings.ts';
 
 export const devCommand: Command = {
   name: 'dev',
@@ -13,7 +14,13 @@ export const devCommand: Command = {
   async run(ctx, input) {
     const workers = (input.values.workers as string[] | undefined) ?? [];
     const { startLocalStack } = await import('../../infra/local/index.ts');
-    const stack = await startLocalStack({ ...(workers.length ? { workers: workers.map((w) => resolve(w)) } : {}) });
+    const stack = await startLocalStack({
+      ...(workers.length ? { workers: workers.map((w) => resolve(w)) } : {}),
+      // The functions' output is part of this command's: the same SDK warning stays out of it.
+      functionEnvironment: { [SDK_NODE_WARNING_SWITCH]: 'true' },
+      // Functions log to stderr: stdout is the command's own output (the environment, JSON with --json).
+      onLog: (entry) => ctx.io.err(`[${entry.logicalId}] ${entry.line}`),
+    });
     try {
       ctx.print({ env: stack.env }, () =>
         ['sundial local stack is up (Ctrl-C stops it). To use it from another shell:', ...Object.entries(stack.env).map(([k, v]) => `export ${k}='${v}'`)].join('\n'),

@@ -26,7 +26,7 @@ export const importEventBridgeCommand: Command = {
 function describeImport(imported: readonly ImportedSchedule[], apply: boolean, colors: { bold(s: string): string }): string {
   if (imported.length === 0) return 'No EventBridge Scheduler schedules found.';
   const lines = imported.map((s) => {
-    const source = `${s.source.group}/${s.source.name}  ${s.source.expression}`;
+    const source = `EventBridge schedule ${s.source.group}/${s.source.name}  ${s.source.expression}`;
     if (!s.sundial) return `${source}\n  skipped: ${s.skipped ?? 'no sundial equivalent'}`;
     const { id, task, options, paused } = s.sundial;
     const recurrence = 'cron' in options && options.cron ? `cron ${options.cron}` : `every ${String((options as { every?: unknown }).every)}`;

@@ -264,11 +264,17 @@ export async function deployTemplate(template: CfnTemplate, options: DeployOptio
       });
     }
   }
-  const outputs = Object.entries(template.Outputs ?? {}).map(([key, output]) => ({
-    key,
-    value: String(resolveIntrinsics(output.Value, scope, `Outputs.${key}`)),
-    ...(output.Description === undefined ? {} : { description: output.Description }),
-  }));
+  // An output that names what no local resource answers (an import from another stack, say) is left out of
+  // DescribeStacks rather than failing the deployment: the stack works without it.
+  const outputs = Object.entries(template.Outputs ?? {}).flatMap(([key, output]) => {
+    try {
+      const value = String(resolveIntrinsics(output.Value, scope, `Outputs.${key}`));
+      return [{ key, value, ...(output.Description === undefined ? {} : { description: output.Description }) }];
+    } catch (error) {
+      if (error instanceof ValidationError) return [];
+      throw error;
+    }
+  });
   return { tables, queues, functions, eventSourceMappings, schedules, eventRules, outputs };
 }
 

@@ -53,7 +53,7 @@ export interface LocalStackOptions {
   readonly region?: string;
   /** Concurrency of functions that no event source mapping limits. @default 4 */
   readonly defaultConcurrency?: number;
-  /** Variables added to every function's environment (e.g. where a test's own observer table lives). @default - none */
+  /** Variables added to every function's environment (e.g. where a test's own observer table lives, or the SDK's switches for its own warnings). @default - none */
   readonly functionEnvironment?: Readonly<Record<string, string>>;
   /**
    * Puts something in front of the emulators' endpoint (a fault-injecting proxy): given the endpoint, returns the one

@@ -10,7 +10,7 @@ describe('layering (DESIGN §1)', () => {
     let output = '';
     let failed = false;
     try {
-      output = execFileSync(process.execPath, [bin, 'lib', 'functions', 'infra', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], {
+      output = execFileSync(process.execPath, [bin, 'lib', 'functions', 'infra', 'cli', '--config', '.dependency-cruiser.cjs', '--output-type', 'err'], {
         cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
       });
     } catch (error) {

@@ -2,6 +2,9 @@
  * Every job and schedule command against the local stack, for people (text, tables, cards) and for scripts (--json).
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useSharedStack, eventually, type TestStack } from '../integration/support.ts';
@@ -159,6 +162,28 @@ describe('--stack: the deployment from the CloudFormation stack outputs', () => 
     expect(run.err).toBe(
       'sundial: ConfigurationError: Stack "NoSuchStack" does not exist in region us-east-1: check the name (aws cloudformation list-stacks) and --region. (run `sundial --help` for usage)',
     );
+  });
+
+  it('--profile wins over credentials in the environment, as in the aws CLI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sundial-cli-profile-'));
+    const saved = { file: process.env.AWS_SHARED_CREDENTIALS_FILE, config: process.env.AWS_CONFIG_FILE };
+    writeFileSync(join(dir, 'credentials'), '[sundial-cli]\naws_access_key_id = profilekey\naws_secret_access_key = local\n');
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    process.env.AWS_CONFIG_FILE = join(dir, 'config');
+    try {
+      // DynamoDB Local rejects an access key id that is not alphanumeric: only the profile's key gets through.
+      const badEnv = { ...env, AWS_ACCESS_KEY_ID: 'not-a-key!' };
+      const withEnvKey = await runCli(['list', '--limit', '1', '--json'], { env: badEnv });
+      expect(withEnvKey.code).toBe(1);
+      expect(withEnvKey.err.split('\n')).toHaveLength(1);
+      expect((await runCli(['list', '--limit', '1', '--json', '--profile', 'sundial-cli'], { env: badEnv })).code).toBe(0);
+    } finally {
+      for (const [key, value] of [['AWS_SHARED_CREDENTIALS_FILE', saved.file], ['AWS_CONFIG_FILE', saved.config]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('answers the aws CLI too, with every SUNDIAL_* output', async () => {
