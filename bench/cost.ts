@@ -57,15 +57,16 @@ export function fixedCost(usage: MeterSnapshot, sweeps: number): FixedCost {
 }
 
 /**
- * Per-job units of a window. `sweeperId` / `consumerId` name the functions; `idle` is the fixed cost of one sweep.
+ * Per-job units of a window. `sweeperId` names the sweeper (its invocations are the fixed cost); `idle` is the fixed
+ * cost of one sweep.
  *
  * @example
  * ```ts
- * const cost = pathCost(window, fixed, bench.sweeperId, bench.consumerId);
+ * const cost = pathCost(window, fixed, bench.sweeperId);
  * cost.usdPerMillion;
  * ```
  */
-export function pathCost(window: Window, idle: FixedCost, sweeperId: string, consumerId: string): PathCost {
+export function pathCost(window: Window, idle: FixedCost, sweeperId: string): PathCost {
   const usage = window.usage;
   const sweeps = usage.invocations[sweeperId] ?? 0;
   const jobs = Math.max(1, window.jobs.length - window.unfinished);
@@ -82,13 +83,19 @@ export function pathCost(window: Window, idle: FixedCost, sweeperId: string, con
   const readUnits = perJob(Math.max(0, usage.readUnits - idle.perSweep.readUnits * sweeps));
   const reportedReadUnits = perJob(usage.reportedReadUnits);
   const sqsRequests = perJob(requestsOf(usage, 'sqs') - usage.emptyReceives);
-  const lambdaInvocations = perJob(usage.invocations[consumerId] ?? 0);
+  // Every function but the sweeper (whose invocations are the fixed cost): the consumer, and an ingest function where
+  // a path has one.
+  const lambdaInvocations = perJob(
+    Object.entries(usage.invocations).filter(([id]) => id !== sweeperId).reduce((sum, [, n]) => sum + n, 0),
+  );
+  const eventbridgeEvents = perJob(requestsOf(usage, 'events'));
   const usdPerMillion =
     1e6 *
     (writeUnits * PRICES.dynamodbWriteUnit.usd +
       readUnits * PRICES.dynamodbReadUnit.usd +
       sqsRequests * PRICES.sqsRequest.usd +
-      lambdaInvocations * PRICES.lambdaRequest.usd);
+      lambdaInvocations * PRICES.lambdaRequest.usd +
+      eventbridgeEvents * PRICES.eventbridgeEvent.usd);
   return { path: window.path, jobs, writeUnits, readUnits, reportedReadUnits, sqsRequests, lambdaInvocations, requests, usdPerMillion: round(usdPerMillion) };
 }
 

@@ -12,6 +12,7 @@ import { Duration } from 'aws-cdk-lib';
 import { benchFailOnce, benchOccurrence, benchRecord } from './fixtures/tasks.ts';
 import { startBenchStack, type BenchStack } from './bench-stack.ts';
 import { fixedCost, pathCost } from './cost.ts';
+import { runEventBridgeWindows } from './eventbridge-path.ts';
 import { lateness, triggerJitter } from './precision.ts';
 import { judgeTargets, renderTables, type BenchResults } from './report.ts';
 import { runScale, type ScaleResult, type ScaleSizes } from './scale.ts';
@@ -128,6 +129,10 @@ try {
       },
     );
   };
+  const runEventBridge = async () => {
+    log(`cost, eventbridge path: ${SIZES.perPath} events into the queue (the targets' design), ${SIZES.perPath} through an ingest function`);
+    return await runEventBridgeWindows(bench, benchRecord.name, SIZES.perPath);
+  };
   const runCalibration = async () => {
     log(`calibration: ${CALIBRATION_SWEEPS} idle sweeps`);
     const sweepsBefore = bench.sweeps.length;
@@ -181,18 +186,20 @@ try {
     swept = excluding(await open.finish(), [idle.usage, ...inner.map((w) => w.usage)]);
     for (const run of later) inner.push(await run());
   }
+  // With every other window closed: its counts are in no other window.
+  inner.push(...(await runEventBridge()));
   const fixed = fixedCost(idle.usage, idle.sweeps);
   const byPath = (path: string) => inner.find((w) => w.path === path)!;
   const [direct, transactional, retried, recurring] = (['direct', 'transactional', 'retried', 'recurring'] as const).map(byPath) as [Window, Window, Window, Window];
 
-  const windows: Window[] = [direct, swept, recurring, transactional, retried];
+  const windows: Window[] = [direct, swept, recurring, transactional, retried, byPath('eventbridge'), byPath('eventbridge-ingest')];
   const paths = [lateness(direct), lateness(swept)];
   const breakdown = [
     // Direct jobs become due from the first seconds of their window, while its enqueue burst still runs.
     latenessBreakdown('direct', direct.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency, quietFromMs: direct.createEndedAtMs }),
     latenessBreakdown('swept', swept.jobs, bench.trace, { maxConcurrency: bench.consumerConcurrency }),
   ];
-  const costs = windows.map((w) => pathCost(w, fixed, bench.sweeperId, bench.consumerId));
+  const costs = windows.map((w) => pathCost(w, fixed, bench.sweeperId));
   const results: BenchResults = {
     startedAt: new Date(startedAt).toISOString(),
     mode: quick ? 'quick' : 'full',

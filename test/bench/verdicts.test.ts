@@ -74,7 +74,7 @@ describe('cost.pathCost', () => {
       }),
       1,
     );
-    const c = pathCost(w, fixed, 'Sweeper', 'Consumer');
+    const c = pathCost(w, fixed, 'Sweeper');
     expect(c.jobs).toBe(10);
     expect(c.writeUnits).toBe(4);
     // 12 billed − 2 sweeps × 5 idle = 2 over 10 jobs.
