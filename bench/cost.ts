@@ -27,6 +27,8 @@ export interface CostSplit {
   readonly lambdaRequests: number;
   readonly lambdaDuration: number;
   readonly logs: number;
+  /** Events EventBridge delivers (the `eventbridge` paths). */
+  readonly eventbridge: number;
 }
 
 /** Units one job of a path used, and what a million of them cost. */
@@ -154,7 +156,12 @@ export function pathCost(window: Window, idle: FixedCost, functions: SchedulerFu
   const readUnits = perJob(Math.max(0, usage.readUnits - idle.perSweep.readUnits * sweeps));
   const reportedReadUnits = perJob(usage.reportedReadUnits);
   const sqsRequests = perJob(requestsOf(usage, 'sqs') - usage.emptyReceives);
-  const lambdaInvocations = perJob(usage.invocations[consumer.id] ?? 0);
+  // Every function but the sweeper (whose invocations are the fixed cost): the consumer, and an ingest function where
+  // a path has one.
+  const lambdaInvocations = perJob(
+    Object.entries(usage.invocations).filter(([id]) => id !== sweeper.id).reduce((sum, [, n]) => sum + n, 0),
+  );
+  const eventbridgeEvents = perJob(requestsOf(usage, 'events'));
   const billedMs = {
     consumer: perJob(usage.billedMs?.[consumer.id] ?? 0),
     sweeper: perJob(Math.max(0, (usage.billedMs?.[sweeper.id] ?? 0) - idle.perSweep.billedMs * sweeps)),
@@ -171,6 +178,7 @@ export function pathCost(window: Window, idle: FixedCost, functions: SchedulerFu
     lambdaDuration:
       1e6 * (gbSeconds(billedMs.consumer, consumerMemoryMb) + gbSeconds(billedMs.sweeper, sweeper.memoryMb)) * PRICES.lambdaGbSecond.usd,
     logs: 1e6 * logBytes * PRICES.logsIngested.usd,
+    eventbridge: 1e6 * eventbridgeEvents * PRICES.eventbridgeEvent.usd,
   });
   const split = splitAt(consumer.memoryMb);
   return {

@@ -53,6 +53,12 @@ export const PRICES = {
     per: 'SQS standard request (each 64 KB chunk; a batch of 10 is one request)',
     source: 'https://aws.amazon.com/sqs/pricing/',
   },
+  eventbridgeEvent: {
+    usd: 1.0 / 1e6,
+    quotedFor: 1e6,
+    per: 'EventBridge custom event published (PutEvents, per 64 KB chunk); an EventBridge Scheduler invocation costs the same',
+    source: 'https://aws.amazon.com/eventbridge/pricing/',
+  },
   lambdaRequest: {
     usd: 0.2 / 1e6,
     quotedFor: 1e6,

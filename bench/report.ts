@@ -171,7 +171,7 @@ export function renderTables(r: BenchResults): string {
   }
   lines.push('', `Where the money goes ($ per million jobs${memory ? `, consumer at ${memory.consumer} MB, sweeper at ${memory.sweeper} MB` : ''}):`, '');
   lines.push(table(
-    ['path', 'DynamoDB', 'SQS', 'Lambda requests', 'Lambda duration', 'CloudWatch Logs', 'total'],
+    ['path', 'DynamoDB', 'SQS', 'Lambda requests', 'Lambda duration', 'CloudWatch Logs', 'EventBridge', 'total'],
     r.cost.paths.filter((c) => c.split).map((c) => [
       c.path, ...Object.values(c.split).map((usd) => `$${usd.toFixed(3)}`), `$${c.usdPerMillion.toFixed(3)}`,
     ]),

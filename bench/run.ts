@@ -13,6 +13,7 @@ import { benchFailOnce, benchOccurrence, benchRecord } from './fixtures/tasks.ts
 import { startBenchStack, type BenchStack } from './bench-stack.ts';
 import { measureBundles } from './bundles.ts';
 import { fixedCost, pathCost } from './cost.ts';
+import { runEventBridgeWindows } from './eventbridge-path.ts';
 import { lateness, triggerJitter } from './precision.ts';
 import { judgeTargets, renderTables, type BenchResults } from './report.ts';
 import { runScale, type ScaleResult, type ScaleSizes } from './scale.ts';
@@ -153,6 +154,10 @@ try {
       },
     );
   };
+  const runEventBridge = async () => {
+    log(`cost, eventbridge path: ${SIZES.perPath} events into the queue (the targets' design), ${SIZES.perPath} through an ingest function`);
+    return await runEventBridgeWindows(bench, benchRecord.name, SIZES.perPath);
+  };
   const runCalibration = async () => {
     log(`calibration: ${CALIBRATION_SWEEPS} idle sweeps`);
     const sweepsBefore = bench.sweeps.length;
@@ -206,6 +211,8 @@ try {
     swept = excluding(await open.finish(), [idle.usage, ...inner.map((w) => w.usage)]);
     for (const run of later) inner.push(await run());
   }
+  // With every other window closed: its counts are in no other window.
+  inner.push(...(await runEventBridge()));
   const fixed = fixedCost(idle.usage, idle.sweeps, bench.functions, bench.customMetrics.size);
   const byPath = (path: string) => inner.find((w) => w.path === path)!;
   const [direct, transactional, retried, recurring] = (['direct', 'transactional', 'retried', 'recurring'] as const).map(byPath) as [Window, Window, Window, Window];
@@ -229,7 +236,7 @@ try {
     density = await runDensity({ ...DENSITY, idle: fixed, pollerScaling }, log);
   }
 
-  const windows: Window[] = [direct, directLoad, swept, recurring, transactional, retried];
+  const windows: Window[] = [direct, directLoad, swept, recurring, transactional, retried, byPath('eventbridge'), byPath('eventbridge-ingest')];
   const paths = [lateness(direct), lateness(swept)];
   const breakdown = [
     // Direct jobs become due from the first seconds of their window, while its enqueue burst still runs.

@@ -66,7 +66,9 @@ export function targetInput(settings: TargetInputSettings, event: unknown, reser
   if (settings.Input !== undefined) return renderTemplate(settings.Input, reserved);
   if (settings.InputPath !== undefined) return JSON.stringify(jsonPathValue(event, settings.InputPath) ?? null);
   if (settings.InputTransformer !== undefined) {
-    const values: Record<string, unknown> = { ...reserved, 'aws.events.event': event, 'aws.events.event.json': event };
+    // AWS: `aws.events.event` is the event without its detail, `aws.events.event.json` the whole event.
+    const { detail: _detail, ...withoutDetail } = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+    const values: Record<string, unknown> = { ...reserved, 'aws.events.event': withoutDetail, 'aws.events.event.json': event };
     for (const [name, path] of Object.entries(settings.InputTransformer.InputPathsMap ?? {})) values[name] = jsonPathValue(event, path);
     return renderTemplate(settings.InputTransformer.InputTemplate, values);
   }

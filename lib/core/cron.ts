@@ -70,7 +70,7 @@ const FORM = 'expected 5 fields "minute hour day-of-month month day-of-week" (or
 const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function parseValue(text: string, spec: FieldSpec): number | undefined {
-  if (/^\d+$/.test(text) && text.length <= String(spec.max).length) {
+  if (/^\d+$/.test(text) && text.length <= Math.max(2, String(spec.max).length)) {
     const value = Number(text);
     return value >= spec.min && value <= spec.max ? value : undefined;
   }

@@ -26,7 +26,7 @@ const FUNCTIONS = { sweeper: { id: 'Sweeper', memoryMb: 256 }, consumer: { id: '
 const sweptCost = (over: Partial<PathCost>): PathCost => ({
   path: 'swept', jobs: 100, writeUnits: 4, readUnits: 0, reportedReadUnits: 0, sqsRequests: 0.3, lambdaInvocations: 0.1,
   billedMs: { consumer: 10, sweeper: 1 }, gbSeconds: 0.005, logBytes: 300, requests: {},
-  split: { dynamodb: 2.5, sqs: 0.12, lambdaRequests: 0.02, lambdaDuration: 0.07, logs: 0.14 }, usdPerMillion: 2.6, usdPerMillionAt128Mb: 2.5, ...over,
+  split: { dynamodb: 2.5, sqs: 0.12, lambdaRequests: 0.02, lambdaDuration: 0.07, logs: 0.14, eventbridge: 0 }, usdPerMillion: 2.6, usdPerMillionAt128Mb: 2.5, ...over,
 });
 const scale = (over: { sweepRatio?: number; dispatchRatio?: number; enqueueRatio?: number; minifiedBytes?: number } = {}): ScaleResult => ({
   sweepReads: {

@@ -72,6 +72,8 @@ describe('target input (Input, InputPath, InputTransformer)', () => {
     expect(JSON.parse(targetInput({ InputTransformer: { InputPathsMap: { t: '$.detail.total', all: '$' }, InputTemplate: '{"t":<t>,"e":<all>,"r":"<aws.events.rule-arn>"}' } }, event, { 'aws.events.rule-arn': 'arn:r' })))
       .toEqual({ t: 120, e: event, r: 'arn:r' });
     expect(JSON.parse(targetInput({}, event, {}))).toEqual(event);
+    const { detail: _detail, ...envelope } = event;
+    expect(JSON.parse(targetInput({ InputTransformer: { InputTemplate: '{"a":<aws.events.event>,"b":<aws.events.event.json>}' } }, event, {}))).toEqual({ a: envelope, b: event });
   });
 });
 
