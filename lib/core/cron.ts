@@ -160,26 +160,12 @@ function expand(expression: unknown, field: string): { fields?: CronFields; prob
 /**
  * Every problem with a cron expression; `[]` when valid. Exactly 5 fields (or 6 with seconds first), or a macro
  * (`@daily`, `@hourly`, ...). Each problem quotes the expression, the field and the allowed form.
- *
- * @example
- * ```ts
- * cronProblems('0 9 * * MON'); // []
- * cronProblems('*\/5');         // ['`cron`: received "*\/5" with 1 field; expected 5 fields ...']
- * cronProblems('61 25 * * *'); // two problems: minute 61 and hour 25
- * ```
  */
 export function cronProblems(expression: unknown, field = 'cron'): string[] {
   return expand(expression, field).problems;
 }
 
-/**
- * Validates and expands a cron expression. Throws `ValidationError` with every problem.
- *
- * @example
- * ```ts
- * parseCron('*\/15 9-17 * * MON-FRI').minutes; // [0, 15, 30, 45]
- * ```
- */
+/** Validates and expands a cron expression. Throws `ValidationError` with every problem. */
 export function parseCron(expression: string, field = 'cron'): CronFields {
   const { fields, problems } = expand(expression, field);
   if (!fields) throw new ValidationError(problems);
@@ -194,14 +180,7 @@ function dayMatches(fields: CronFields, wall: Date): boolean {
   return fields.dayOfMonthRestricted && fields.dayOfWeekRestricted ? dom || dow : dom && dow;
 }
 
-/**
- * The first wall time ≥ `wallMs` (whole seconds, wall-clock-as-UTC scale) that the fields match, ignoring zones.
- *
- * @example
- * ```ts
- * new Date(nextWallMatch(parseCron('0 9 * * *'), Date.UTC(2026, 0, 1, 10))).toISOString(); // '2026-01-02T09:00:00.000Z'
- * ```
- */
+/** The first wall time ≥ `wallMs` (whole seconds, wall-clock-as-UTC scale) that the fields match, ignoring zones. */
 export function nextWallMatch(fields: CronFields, wallMs: number): number {
   let t = Math.ceil(wallMs / 1000) * 1000;
   // Terminates: validation guarantees a matching day within 8 years (29 February across a non-leap century year).
@@ -237,16 +216,7 @@ function firingsOf(fields: CronFields, timezone: string, wallMs: number): number
   return instants.length === 0 ? [gapEndMs(timezone, wallMs)] : [instants[0]!];
 }
 
-/**
- * The first instant strictly after `afterMs` at which the expression fires in `timezone`, under the DST policy.
- *
- * @example
- * ```ts
- * const daily = parseCron('30 2 * * *');
- * // 02:30 does not exist in New York on 2026-03-08: it fires when the gap ends, 03:00 EDT.
- * nextCronMs(daily, 'America/New_York', Date.parse('2026-03-07T12:00:00Z')); // Date.parse('2026-03-08T07:00:00Z')
- * ```
- */
+/** The first instant strictly after `afterMs` at which the expression fires in `timezone`, under the DST policy. */
 export function nextCronMs(fields: CronFields, timezone: string, afterMs: number): number {
   // After a fall-back, an instant after `afterMs` can show an earlier wall time (the repeated hour), and a later wall
   // time can fire before an earlier one's second pass: scan from that much earlier, and that much past the best.
