@@ -6,19 +6,20 @@ import {
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../lib/core/buckets.ts';
 import { jobPutTransactItem } from '../../lib/store/dynamodb-items.ts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterDynamoDb } from '../../bench/metering.ts';
 import { Meter, diff } from '../../bench/meter.ts';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { CONTRACT_SHARDS, describeJobStoreContract, jobRecord, T0 } from './store-contract.ts';
+import { sharedStackEnv } from '../integration/support.ts';
 
 let client: DynamoDBClient;
 let tables = 0;
 
 // DynamoDB Local of the integration project's shared stack; this file's tables have names of their own.
 beforeAll(() => {
-  client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!);
+  client = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
 });
 
 afterAll(() => {
@@ -46,7 +47,7 @@ describe('DynamoDbJobStore write units (docs/architecture.md, "Write units per j
   it('costs 4 write units for a far-future job: put 1 + index 1, claim 1, completion 1, the index untouched after the put', async () => {
     const tableName = await createTable();
     // A client of its own: the metering middleware stays on it.
-    const metered = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!);
+    const metered = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
     const meter = new Meter();
     meterDynamoDb(metered, meter);
     const store = new DynamoDbJobStore({ tableName, client: metered, shards: CONTRACT_SHARDS });

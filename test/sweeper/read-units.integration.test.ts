@@ -6,7 +6,7 @@
  */
 import { meterDynamoDb } from '../../bench/metering.ts';
 import { Meter, diff, type MeterSnapshot } from '../../bench/meter.ts';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
@@ -14,6 +14,7 @@ import { sweepConfigFrom } from '../../lib/sweeper/sweep-config.ts';
 import type { SweepReport } from '../../lib/sweeper/types.ts';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { FakeClock, MINUTE, T0, ids, jobRecord } from './harness.ts';
+import { sharedStackEnv } from '../integration/support.ts';
 
 const SHARDS = 8;
 
@@ -34,7 +35,7 @@ describe('sweep read units (DynamoDB Local)', () => {
 
   /** One fresh table with `due` jobs in the sweep's window and `future` jobs outside it; one sweep at T0 + 20 min. */
   async function sweepWith(due: number, future: number): Promise<{ meter: ReadMeter; report: SweepReport; queue: MemoryJobQueue }> {
-    const client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
+    const client = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
     const tableName = `sweep-read-units-${++tableCount}`;
     await createSundialTable(client, tableName);
     const store = new DynamoDbJobStore({ tableName, client, shards: SHARDS });
