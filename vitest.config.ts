@@ -10,6 +10,9 @@ const INTEGRATION = ['test/integration/**/*.test.ts', 'test/local/**/*.test.ts',
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    // Generous on a loaded 2-core machine: synthesis with real bundling (unit) and own boots (test/local) take a while.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     coverage: {
       provider: 'v8',
       include: ['lib/core/**/*.ts'],
@@ -18,7 +21,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, testTimeout: 30_000 },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION },
       },
       {
         extends: true,
@@ -26,9 +29,6 @@ export default defineConfig({
           name: 'integration',
           include: INTEGRATION,
           globalSetup: ['test/shared/shared-stack.global-setup.ts'],
-          // Boots of their own (test/local) take 5-25 s on a loaded 2-core machine.
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
         },
       },
     ],
