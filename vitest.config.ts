@@ -19,6 +19,9 @@ const INTEGRATION = [
 export default defineConfig({
   test: {
     maxWorkers: 2,
+    // Generous on a loaded 2-core machine: synthesis with real bundling (unit) and own boots (test/local) take a while.
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     coverage: {
       provider: 'v8',
       include: ['lib/core/**/*.ts'],
@@ -27,8 +30,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // CDK synthesis takes seconds per stack, more on a loaded 2-core machine.
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION, testTimeout: 60_000, hookTimeout: 60_000 },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: INTEGRATION },
       },
       {
         extends: true,
@@ -36,9 +38,6 @@ export default defineConfig({
           name: 'integration',
           include: INTEGRATION,
           globalSetup: ['test/shared/shared-stack.global-setup.ts'],
-          // Boots of their own (test/local) take 5-25 s on a loaded 2-core machine.
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
         },
       },
     ],

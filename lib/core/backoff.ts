@@ -29,11 +29,6 @@ export const MAX_ATTEMPTS_LIMIT = 100;
 /**
  * The default backoff: exponential with full jitter, base 1 s, capped at 1 h — attempt n waits a random time in
  * [0, min(3600, 2^(n−1))) seconds, which spreads a burst of failures instead of retrying them in lockstep.
- *
- * @example
- * ```ts
- * backoffDelayMs(DEFAULT_BACKOFF, 3, Math.random); // somewhere in [0, 4000) ms
- * ```
  */
 export const DEFAULT_BACKOFF: BackoffSpec = Object.freeze({
   type: 'exponential',
@@ -41,14 +36,7 @@ export const DEFAULT_BACKOFF: BackoffSpec = Object.freeze({
   maxSeconds: DEFAULT_BACKOFF_MAX_SECONDS,
 } as const);
 
-/**
- * Attempts a job gets when the caller does not say: 3 (the first run and two retries).
- *
- * @example
- * ```ts
- * const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
- * ```
- */
+/** Attempts a job gets when the caller does not say: 3 (the first run and two retries). */
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
@@ -76,14 +64,7 @@ function unknownKeys(input: object, allowed: readonly string[], field: string): 
     .map((key) => `\`${field}.${key}\`: unknown option; expected only ${allowed.join(', ')}`);
 }
 
-/**
- * Every problem with a backoff spec; `[]` when valid (`undefined` is valid: it means {@link DEFAULT_BACKOFF}).
- *
- * @example
- * ```ts
- * backoffProblems({ type: 'fixed' }); // ['`backoff.seconds`: received undefined; expected seconds ≥ 0 ...']
- * ```
- */
+/** Every problem with a backoff spec; `[]` when valid (`undefined` is valid: it means {@link DEFAULT_BACKOFF}). */
 export function backoffProblems(input: unknown, field = 'backoff'): string[] {
   if (input === undefined) return [];
   if (Array.isArray(input)) {
@@ -115,12 +96,6 @@ export function backoffProblems(input: unknown, field = 'backoff'): string[] {
 
 /**
  * A validated copy of a backoff spec (`undefined` → {@link DEFAULT_BACKOFF}). Throws `ValidationError` with every problem.
- *
- * @example
- * ```ts
- * validateBackoff([1, 5, 30]);                        // [1, 5, 30]
- * validateBackoff({ type: 'fixed', seconds: 10 });    // { type: 'fixed', seconds: 10 }
- * ```
  */
 export function validateBackoff(input: unknown, field = 'backoff'): BackoffSpec {
   assertValid(backoffProblems(input, field));
@@ -137,11 +112,6 @@ export function validateBackoff(input: unknown, field = 'backoff'): BackoffSpec 
 
 /**
  * Problems with a `maxAttempts` value: an integer 1–100 (`undefined` is valid: it means {@link DEFAULT_MAX_ATTEMPTS}).
- *
- * @example
- * ```ts
- * maxAttemptsProblems(0); // ['`maxAttempts`: received 0; expected an integer from 1 to 100 ...']
- * ```
  */
 export function maxAttemptsProblems(input: unknown, field = 'maxAttempts'): string[] {
   if (input === undefined) return [];
@@ -149,15 +119,7 @@ export function maxAttemptsProblems(input: unknown, field = 'maxAttempts'): stri
   return ok ? [] : [`\`${field}\`: received ${describeValue(input)}; expected an integer from 1 to ${MAX_ATTEMPTS_LIMIT} (1 = no retries)`];
 }
 
-/**
- * A validated `maxAttempts` (`undefined` → {@link DEFAULT_MAX_ATTEMPTS}). Throws `ValidationError`.
- *
- * @example
- * ```ts
- * validateMaxAttempts(5);         // 5
- * validateMaxAttempts(undefined); // 3
- * ```
- */
+/** A validated `maxAttempts` (`undefined` → {@link DEFAULT_MAX_ATTEMPTS}). Throws `ValidationError`. */
 export function validateMaxAttempts(input: unknown, field = 'maxAttempts'): number {
   assertValid(maxAttemptsProblems(input, field));
   return (input as number | undefined) ?? DEFAULT_MAX_ATTEMPTS;
@@ -167,12 +129,6 @@ export function validateMaxAttempts(input: unknown, field = 'maxAttempts'): numb
  * Delay in ms before the next attempt, after `attempt` attempts have run (attempt ≥ 1). Exponential: full jitter,
  * `random() × min(max, base × 2^(attempt−1))`; fixed: `seconds`; array: entry `attempt − 1`, the last entry repeated.
  * Whole milliseconds. Throws `ValidationError` for an attempt that is not an integer ≥ 1.
- *
- * @example
- * ```ts
- * backoffDelayMs([1, 5, 30], 2, Math.random);                             // 5000
- * backoffDelayMs({ type: 'exponential', baseSeconds: 2 }, 3, () => 0.5);  // 0.5 × 8 s = 4000
- * ```
  */
 export function backoffDelayMs(spec: BackoffSpec, attempt: number, random: RandomSource): number {
   if (!Number.isInteger(attempt) || attempt < 1) {

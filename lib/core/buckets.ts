@@ -11,11 +11,6 @@ const encoder = new TextEncoder();
 /**
  * The write shard of an id: FNV-1a 32-bit over its UTF-8 bytes, mod `shards`. Stable across processes and versions,
  * because the shard is part of stored keys.
- *
- * @example
- * ```ts
- * shardOf('j_123', 8); // a number in 0..7, always the same for 'j_123'
- * ```
  */
 export function shardOf(id: string, shards: number): number {
   if (!Number.isInteger(shards) || shards < 1) {
@@ -29,14 +24,7 @@ export function shardOf(id: string, shards: number): number {
   return hash % shards;
 }
 
-/**
- * The UTC minute bucket holding epoch ms `ms`, written `2026-11-23T14:05Z` (sorts as time).
- *
- * @example
- * ```ts
- * bucketOf(Date.parse('2026-11-23T14:05:59.999Z')); // '2026-11-23T14:05Z'
- * ```
- */
+/** The UTC minute bucket holding epoch ms `ms`, written `2026-11-23T14:05Z` (sorts as time). */
 export function bucketOf(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0 || ms >= Date.UTC(10000, 0, 1)) {
     throw new ValidationError(`bucket time: received ${describeValue(ms)}; expected epoch milliseconds between year 1970 and 9999`);
@@ -44,14 +32,7 @@ export function bucketOf(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 16)}Z`;
 }
 
-/**
- * Epoch ms at which a bucket starts. Throws `ValidationError` for a string that is not a bucket.
- *
- * @example
- * ```ts
- * bucketStartMs('2026-11-23T14:05Z'); // Date.parse('2026-11-23T14:05:00Z')
- * ```
- */
+/** Epoch ms at which a bucket starts. Throws `ValidationError` for a string that is not a bucket. */
 export function bucketStartMs(bucket: string): number {
   const m = BUCKET_PATTERN.exec(bucket);
   const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5])) : Number.NaN;
@@ -62,27 +43,12 @@ export function bucketStartMs(bucket: string): number {
   return ms;
 }
 
-/**
- * The bucket one minute later.
- *
- * @example
- * ```ts
- * nextBucket('2026-12-31T23:59Z'); // '2027-01-01T00:00Z'
- * ```
- */
+/** The bucket one minute later. */
 export function nextBucket(bucket: string): string {
   return bucketOf(bucketStartMs(bucket) + MINUTE_MS);
 }
 
-/**
- * Buckets from `fromBucket` through the bucket of `untilMs`, inclusive; `[]` when `fromBucket` is later.
- *
- * @example
- * ```ts
- * bucketsThrough('2026-11-23T14:05Z', Date.parse('2026-11-23T14:07:30Z'));
- * // ['2026-11-23T14:05Z', '2026-11-23T14:06Z', '2026-11-23T14:07Z']
- * ```
- */
+/** Buckets from `fromBucket` through the bucket of `untilMs`, inclusive; `[]` when `fromBucket` is later. */
 export function bucketsThrough(fromBucket: string, untilMs: number): string[] {
   const last = bucketStartMs(bucketOf(untilMs));
   const buckets: string[] = [];
@@ -90,26 +56,12 @@ export function bucketsThrough(fromBucket: string, untilMs: number): string[] {
   return buckets;
 }
 
-/**
- * Partition key of a bucket's entries for one shard in the `due` index.
- *
- * @example
- * ```ts
- * duePartitionKey('2026-11-23T14:05Z', 3); // '2026-11-23T14:05Z#3'
- * ```
- */
+/** Partition key of a bucket's entries for one shard in the `due` index. */
 export function duePartitionKey(bucket: string, shard: number): string {
   return `${bucket}#${shard}`;
 }
 
-/**
- * Partition key of a shard's lane in the `due` index (active schedules and transactional jobs not yet sent).
- *
- * @example
- * ```ts
- * lanePartitionKey(3); // 'lane#3'
- * ```
- */
+/** Partition key of a shard's lane in the `due` index (active schedules and transactional jobs not yet sent). */
 export function lanePartitionKey(shard: number): string {
   return `lane#${shard}`;
 }

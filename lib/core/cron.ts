@@ -201,26 +201,12 @@ export function impossibleDayProblem(months: readonly number[], daysOfMonth: rea
 /**
  * Every problem with a cron expression; `[]` when valid. Exactly 5 fields (or 6 with seconds first), or a macro
  * (`@daily`, `@hourly`, ...). Each problem quotes the expression, the field and the allowed form.
- *
- * @example
- * ```ts
- * cronProblems('0 9 * * MON'); // []
- * cronProblems('*\/5');         // ['`cron`: received "*\/5" with 1 field; expected 5 fields ...']
- * cronProblems('61 25 * * *'); // two problems: minute 61 and hour 25
- * ```
  */
 export function cronProblems(expression: unknown, field = 'cron'): string[] {
   return expand(expression, field).problems;
 }
 
-/**
- * Validates and expands a cron expression. Throws `ValidationError` with every problem.
- *
- * @example
- * ```ts
- * parseCron('*\/15 9-17 * * MON-FRI').minutes; // [0, 15, 30, 45]
- * ```
- */
+/** Validates and expands a cron expression. Throws `ValidationError` with every problem. */
 export function parseCron(expression: string, field = 'cron'): CronFields {
   const { fields, problems } = expand(expression, field);
   if (!fields) throw new ValidationError(problems);
@@ -236,14 +222,7 @@ function dayMatches(fields: CronFields, wall: Date): boolean {
   return fields.dayOfMonthRestricted && fields.dayOfWeekRestricted ? dom || dow : dom && dow;
 }
 
-/**
- * The first wall time ≥ `wallMs` (whole seconds, wall-clock-as-UTC scale) that the fields match, ignoring zones.
- *
- * @example
- * ```ts
- * new Date(nextWallMatch(parseCron('0 9 * * *'), Date.UTC(2026, 0, 1, 10))).toISOString(); // '2026-01-02T09:00:00.000Z'
- * ```
- */
+/** The first wall time ≥ `wallMs` (whole seconds, wall-clock-as-UTC scale) that the fields match, ignoring zones. */
 export function nextWallMatch(fields: CronFields, wallMs: number): number {
   let t = Math.ceil(wallMs / 1000) * 1000;
   // Terminates: validation guarantees a matching day within 8 years (29 February across a non-leap century year), or

@@ -54,12 +54,6 @@ function parse(input: unknown, field: string): Parsed {
 
 /**
  * Every problem with a duration; `[]` when it is valid. For callers that validate many fields and report all at once.
- *
- * @example
- * ```ts
- * durationProblems('5m', 'in');  // []
- * durationProblems(-1, 'in');    // ['`in`: received -1; expected seconds ≥ 0 as a number (30), ...']
- * ```
  */
 export function durationProblems(input: unknown, field: string): string[] {
   return parse(input, field).problems;
@@ -67,13 +61,6 @@ export function durationProblems(input: unknown, field: string): string[] {
 
 /**
  * A duration in whole milliseconds (rounded). Throws `ValidationError` naming `field` when the input is not a duration.
- *
- * @example
- * ```ts
- * parseDurationMs(30, 'in');                        // 30_000
- * parseDurationMs('1h30m', 'every');                // 5_400_000
- * parseDurationMs({ minutes: 5, seconds: 3 }, 'in'); // 303_000
- * ```
  */
 export function parseDurationMs(input: unknown, field: string): number {
   const { ms, problems } = parse(input, field);

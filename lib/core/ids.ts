@@ -21,11 +21,6 @@ const encoder = new TextEncoder();
 /**
  * A new random job id: 26 Crockford base32 characters, 10 of time (ms, so ids sort by creation time) and 16 of
  * randomness (80 bits).
- *
- * @example
- * ```ts
- * newJobId(clock.nowMs(), Math.random); // e.g. '01KAT0V8Q5Z3M9XW1C4H7N2R6B'
- * ```
  */
 export function newJobId(nowMs: number, random: RandomSource): string {
   if (!Number.isInteger(nowMs) || nowMs < 0 || nowMs > MAX_TIME_MS) {
@@ -38,14 +33,7 @@ export function newJobId(nowMs: number, random: RandomSource): string {
   return time + tail;
 }
 
-/**
- * Problems with a `unique` key: a non-empty string of at most 512 characters (1000 UTF-8 bytes) without '#'.
- *
- * @example
- * ```ts
- * uniqueKeyProblems('');  // ['`unique`: received an empty string; ...']
- * ```
- */
+/** Problems with a `unique` key: a non-empty string of at most 512 characters (1000 UTF-8 bytes) without '#'. */
 export function uniqueKeyProblems(key: unknown, field = 'unique'): string[] {
   const expected = `expected a non-empty string of at most ${MAX_UNIQUE_KEY_LENGTH} characters without '#', such as "invoice-42"`;
   if (typeof key !== 'string') return [`\`${field}\`: received ${describeValue(key)} (${typeof key}); ${expected}`];
@@ -93,14 +81,7 @@ export function scheduleIdProblems(id: string, field = 'id'): string[] {
   return [];
 }
 
-/**
- * The job id of a schedule's occurrence: deterministic, so a repeated sweep cannot spawn it twice.
- *
- * @example
- * ```ts
- * occurrenceJobId('daily-report', 1795424400000); // 'daily-report#1795424400000'
- * ```
- */
+/** The job id of a schedule's occurrence: deterministic, so a repeated sweep cannot spawn it twice. */
 export function occurrenceJobId(scheduleId: string, fireAtMs: number): string {
   return `${scheduleId}#${fireAtMs}`;
 }
@@ -111,12 +92,6 @@ const JOB_ID_SHAPE = new RegExp(`^[${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS}}$`
  * Whether `id` has a shape a job id can have: one of `newJobId`, `uniqueJobId` or `occurrenceJobId` (keep this in
  * step with them). `cancel(id)` uses it to skip a refused, billed job write for a schedule's name such as
  * "weekly-report", which no job can have.
- *
- * @example
- * ```ts
- * couldBeJobId('01KAR8T3ZK5N7Q2W4E6R8T0Y2U'); // true
- * couldBeJobId('weekly-report');              // false
- * ```
  */
 export function couldBeJobId(id: string): boolean {
   return JOB_ID_SHAPE.test(id) || id.startsWith('u:') || id.includes('#');

@@ -76,13 +76,6 @@ function lastSlots(rule: RecurrenceRule, anchorMs: number, from: number, until: 
  * Plans one sweep of one schedule. Missed slots (older than `nowMs − misfireGraceMs`) follow `misfire`; then every slot
  * up to `windowEndMs` fires. Never walks over millions of missed slots: it jumps to the first on-time slot.
  * Respects `maxRuns` (counting `runs`) and `endAtMs`.
- *
- * @example
- * ```ts
- * planOccurrences({ rule: { everySec: 60 }, anchorMs: 0, nextRunAtMs: 0, runs: 0, misfire: 'once',
- *   nowMs: 600_000, windowEndMs: 690_000, misfireGraceMs: 60_000, maxCatchUp: 10 });
- * // { fireAtMs: [0, 540_000, 600_000, 660_000], skipped: 8, nextRunAtMs: 720_000, runs: 4 }
- * ```
  */
 export function planOccurrences(input: OccurrencePlanInput): OccurrencePlan {
   const { rule, anchorMs, maxRuns, endAtMs, misfire, nowMs, windowEndMs, misfireGraceMs, maxCatchUp } = input;

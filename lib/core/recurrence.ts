@@ -103,12 +103,6 @@ function specProblems(spec: unknown): string[] {
 /**
  * Validates a recurring spec; throws one `ValidationError` with every problem. Cron rules get `timezone` (default
  * `'UTC'`); intervals become whole seconds.
- *
- * @example
- * ```ts
- * parseRecurrence({ cron: '0 9 * * MON', timezone: 'America/New_York' }).rule; // { cron: '0 9 * * MON', timezone: 'America/New_York' }
- * parseRecurrence({ every: '5m', maxRuns: 3 });                                // { rule: { everySec: 300 }, maxRuns: 3 }
- * ```
  */
 export function parseRecurrence(spec: RecurringSpec): NormalizedRecurrence {
   assertValid(specProblems(spec));
@@ -155,12 +149,6 @@ export function recurrenceProblems(spec: unknown): string[] {
 /**
  * The slot strictly after `afterMs`. `every`: `anchorMs + k × everySec` (never drifts; the anchor is slot 0, so before
  * it the answer is the anchor). Cron: the next firing in the rule's zone under the DST policy (docs/scheduling.md).
- *
- * @example
- * ```ts
- * nextOccurrenceMs({ everySec: 60 }, anchor + 90_000, anchor);                        // anchor + 120_000
- * nextOccurrenceMs({ cron: '0 9 * * *', timezone: 'Europe/Rome' }, afterMs, afterMs); // next 09:00 in Rome
- * ```
  */
 export function nextOccurrenceMs(rule: RecurrenceRule, afterMs: number, anchorMs: number): number {
   if ('everySec' in rule) {
@@ -174,11 +162,6 @@ export function nextOccurrenceMs(rule: RecurrenceRule, afterMs: number, anchorMs
 /**
  * First slot of a new schedule created at `nowMs`: `every` → `startAt ?? nowMs + every` (also its anchor); cron → the
  * first firing ≥ `startAt`, or > `nowMs` without one. `undefined` when that is not before `endAt`.
- *
- * @example
- * ```ts
- * firstOccurrenceMs(parseRecurrence({ every: 60 }), nowMs); // nowMs + 60_000
- * ```
  */
 export function firstOccurrenceMs(rec: NormalizedRecurrence, nowMs: number): number | undefined {
   const first =

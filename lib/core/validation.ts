@@ -10,15 +10,7 @@ export const MAX_NAME_LENGTH = 128;
 
 const NAME_PATTERN = /^[A-Za-z0-9._:-]+$/;
 
-/**
- * Renders a received value for an error message: strings quoted, objects as JSON, the rest as `String(value)`.
- *
- * @example
- * ```ts
- * describeValue('5x');      // '"5x"'
- * describeValue({ a: 1 });  // '{"a":1}'
- * ```
- */
+/** Renders a received value for an error message: strings quoted, objects as JSON, the rest as `String(value)`. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : `Date(${value.toISOString()})`;
@@ -36,12 +28,6 @@ export function describeValue(value: unknown): string {
 /**
  * Problems with a task name, queue name or schedule id: 1–128 characters of `[A-Za-z0-9._:-]`. `#` is excluded
  * because it separates a schedule id from the fire time in occurrence job ids (`<scheduleId>#<fireAtMs>`).
- *
- * @example
- * ```ts
- * nameProblems('send-email', 'task'); // []
- * nameProblems('a b', 'task');        // ['`task`: received "a b"; expected 1–128 characters of A-Z a-z 0-9 . _ : -; ...']
- * ```
  */
 export function nameProblems(value: unknown, field: string): string[] {
   const expected = `expected 1–${MAX_NAME_LENGTH} characters of A-Z a-z 0-9 . _ : -`;
@@ -59,14 +45,7 @@ export function nameProblems(value: unknown, field: string): string[] {
   return [];
 }
 
-/**
- * Throws one `ValidationError` listing every problem, if there are any.
- *
- * @example
- * ```ts
- * assertValid([...nameProblems(task, 'task'), ...nameProblems(queue, 'queue')]);
- * ```
- */
+/** Throws one `ValidationError` listing every problem, if there are any. */
 export function assertValid(problems: readonly string[]): void {
   if (problems.length > 0) throw new ValidationError(problems);
 }

@@ -57,14 +57,7 @@ function instant(input: unknown, field: string): { ms: number; problems: string[
   return { ms, problems: [] };
 }
 
-/**
- * Problems with an absolute instant; `[]` when valid. See {@link parseInstantMs}.
- *
- * @example
- * ```ts
- * instantProblems('2026-11-23T09:00', 'at'); // ["`at`: received ... without a UTC offset ...; add 'Z' ..."]
- * ```
- */
+/** Problems with an absolute instant; `[]` when valid. See {@link parseInstantMs}. */
 export function instantProblems(input: unknown, field: string): string[] {
   return instant(input, field).problems;
 }
@@ -72,12 +65,6 @@ export function instantProblems(input: unknown, field: string): string[] {
 /**
  * Epoch milliseconds of a `Date` or an ISO-8601 string that carries `Z` or an offset (`+02:00`, `-0500`). A string
  * without an offset is rejected with a message that says to add one. Throws `ValidationError` naming `field`.
- *
- * @example
- * ```ts
- * parseInstantMs('2026-11-23T09:00:00+01:00', 'at'); // Date.parse('2026-11-23T08:00:00Z')
- * parseInstantMs(new Date(0), 'at');                  // 0
- * ```
  */
 export function parseInstantMs(input: unknown, field: string): number {
   const { ms, problems } = instant(input, field);
@@ -85,14 +72,7 @@ export function parseInstantMs(input: unknown, field: string): number {
   return ms;
 }
 
-/**
- * Every problem with a one-off spec at `nowMs`; `[]` when valid.
- *
- * @example
- * ```ts
- * oneOffProblems({ in: 30, at: '2026-11-23T09:00:00Z' }, nowMs); // ['give either `in` or `at`, not both ...']
- * ```
- */
+/** Every problem with a one-off spec at `nowMs`; `[]` when valid. */
 export function oneOffProblems(spec: unknown, nowMs: number): string[] {
   return resolve(spec, nowMs).problems;
 }
@@ -133,13 +113,6 @@ function resolve(spec: unknown, nowMs: number): { ms: number; problems: string[]
 /**
  * The epoch ms a one-off job is due: `nowMs + in`, `at` (a past `at` is due now, i.e. `nowMs`), or `nowMs` when neither
  * is given. Throws one `ValidationError` with every problem (both given, bad duration, no offset, beyond 10 years).
- *
- * @example
- * ```ts
- * resolveDueAtMs({ in: '5m' }, nowMs);                         // nowMs + 300_000
- * resolveDueAtMs({ at: '2026-11-23T09:00:00Z' }, nowMs);       // Date.parse('2026-11-23T09:00:00Z') (or nowMs if past)
- * resolveDueAtMs({}, nowMs);                                   // nowMs
- * ```
  */
 export function resolveDueAtMs(spec: OneOffSpec, nowMs: number): number {
   const { ms, problems } = resolve(spec, nowMs);

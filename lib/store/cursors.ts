@@ -46,25 +46,13 @@ function invalidCursor(field: string, received: string, why: string): Validation
   );
 }
 
-/**
- * Encodes where a job listing stopped.
- *
- * @example
- * ```ts
- * encodeJobListCursor({ shard: 2, lastKey: { pk: 'job#2', sk: 'j_9' } }); // 'eyJzaGFyZCI6Mi…'
- * ```
- */
+/** Encodes where a job listing stopped. */
 export function encodeJobListCursor(cursor: JobListCursor): string {
   return encode(cursor.lastKey ? { shard: cursor.shard, lastKey: { pk: cursor.lastKey.pk, sk: cursor.lastKey.sk } } : { shard: cursor.shard });
 }
 
 /**
  * Decodes a job list cursor, checking that it fits a store with `shards` shards. Throws `ValidationError` otherwise.
- *
- * @example
- * ```ts
- * const { shard, lastKey } = decodeJobListCursor(query.cursor, 8);
- * ```
  */
 export function decodeJobListCursor(text: string, shards: number): JobListCursor {
   const value = decode(text) as { shard?: unknown; lastKey?: unknown } | undefined;
@@ -77,25 +65,13 @@ export function decodeJobListCursor(text: string, shards: number): JobListCursor
   return lastKey === undefined ? { shard } : { shard, lastKey };
 }
 
-/**
- * Encodes where a schedule listing stopped.
- *
- * @example
- * ```ts
- * encodeKeyCursor({ pk: 'schedule', sk: 'nightly' });
- * ```
- */
+/** Encodes where a schedule listing stopped. */
 export function encodeKeyCursor(key: TableKey): string {
   return encode({ pk: key.pk, sk: key.sk });
 }
 
 /**
  * Decodes a cursor made by `encodeKeyCursor`; `pk` must be the expected partition. Throws `ValidationError` otherwise.
- *
- * @example
- * ```ts
- * const lastKey = decodeKeyCursor(cursor, 'schedule');
- * ```
  */
 export function decodeKeyCursor(text: string, pk: string): TableKey {
   const value = decode(text);
@@ -103,26 +79,12 @@ export function decodeKeyCursor(text: string, pk: string): TableKey {
   return { pk: value.pk, sk: value.sk };
 }
 
-/**
- * Encodes the index key of a `due` entry as a `DuePosition`.
- *
- * @example
- * ```ts
- * encodeDuePosition({ duePk: 'lane#3', dueSk: 1_700_000_000_000, pk: 'job#3', sk: 'j_1' });
- * ```
- */
+/** Encodes the index key of a `due` entry as a `DuePosition`. */
 export function encodeDuePosition(key: DueIndexKey): string {
   return encode([key.duePk, key.dueSk, key.pk, key.sk]);
 }
 
-/**
- * Decodes a `DuePosition`; it must belong to index partition `duePk`. Throws `ValidationError` otherwise.
- *
- * @example
- * ```ts
- * const start = decodeDuePosition(after, 'lane#3');
- * ```
- */
+/** Decodes a `DuePosition`; it must belong to index partition `duePk`. Throws `ValidationError` otherwise. */
 export function decodeDuePosition(text: string, duePk: string): DueIndexKey {
   const value = decode(text);
   if (
@@ -142,11 +104,6 @@ export function decodeDuePosition(text: string, duePk: string): DueIndexKey {
 /**
  * Orders `due` index entries by (dueSk, pk, sk): the memory store's order within one index partition. DynamoDB orders
  * by `dueSk` too but leaves the order of equal `dueSk` to itself (consistently, so paging by position stays exact).
- *
- * @example
- * ```ts
- * entries.sort(compareDueIndexKeys);
- * ```
  */
 export function compareDueIndexKeys(a: DueIndexKey, b: DueIndexKey): number {
   if (a.dueSk !== b.dueSk) return a.dueSk - b.dueSk;

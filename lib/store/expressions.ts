@@ -145,14 +145,7 @@ export class ExpressionBuilder {
   }
 }
 
-/**
- * Evaluates a condition on an item (undefined: no item) the way DynamoDB does.
- *
- * @example
- * ```ts
- * evaluateCondition(notExists('pk'), undefined); // true
- * ```
- */
+/** Evaluates a condition on an item (undefined: no item) the way DynamoDB does. */
 export function evaluateCondition(condition: Condition, item: Readonly<Record<string, unknown>> | undefined): boolean {
   const read = (attr: string): unknown => item?.[attr];
   switch (condition.op) {
@@ -181,14 +174,7 @@ export function evaluateCondition(condition: Condition, item: Readonly<Record<st
   }
 }
 
-/**
- * Applies an update to a copy of an item (an absent item becomes a new one with `key`), the way DynamoDB does.
- *
- * @example
- * ```ts
- * applyUpdate({ pk: 'job#0', sk: 'a', attempt: 1 }, { pk: 'job#0', sk: 'a' }, { increment: { attempt: 1 } }); // attempt: 2
- * ```
- */
+/** Applies an update to a copy of an item (an absent item becomes a new one with `key`), the way DynamoDB does. */
 export function applyUpdate(
   item: Readonly<Record<string, unknown>> | undefined,
   key: Readonly<Record<string, unknown>>,

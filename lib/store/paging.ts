@@ -51,14 +51,7 @@ export type DueIndexReader = (
   limit: number,
 ) => Promise<{ items: DueIndexItem[]; more: boolean }>;
 
-/**
- * Checks a page size. Throws `ValidationError` quoting it.
- *
- * @example
- * ```ts
- * validateLimit(query.limit); // throws for 0, 1001, 2.5
- * ```
- */
+/** Checks a page size. Throws `ValidationError` quoting it. */
 export function validateLimit(limit: number, field = 'limit', max = MAX_PAGE_LIMIT): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {
     throw new ValidationError(
@@ -71,11 +64,6 @@ export function validateLimit(limit: number, field = 'limit', max = MAX_PAGE_LIM
 /**
  * The filter of a job listing: `state` and `task` match exactly; the due range is half-open,
  * `dueAfterMs <= dueAtMs < dueBeforeMs`, so adjacent ranges never overlap.
- *
- * @example
- * ```ts
- * listJobsFilter({ state: 'failed', limit: 50 }); // state = failed
- * ```
  */
 export function listJobsFilter(query: ListJobsQuery): Condition | undefined {
   const parts: Condition[] = [];
@@ -90,11 +78,6 @@ export function listJobsFilter(query: ListJobsQuery): Condition | undefined {
 /**
  * One page of `listJobs`: walks the job partitions in shard order (ids ascending within each) from the cursor, until
  * `limit` matching jobs or the last partition.
- *
- * @example
- * ```ts
- * return collectJobPage(query, this.shards, (shard, start, limit, filter) => this.queryJobPartition(shard, start, limit, filter));
- * ```
  */
 export async function collectJobPage(query: ListJobsQuery, shards: number, read: JobPartitionReader): Promise<Page<JobRecord>> {
   validateLimit(query.limit);
@@ -129,11 +112,6 @@ export async function collectJobPage(query: ListJobsQuery, shards: number, read:
 /**
  * One page of `readBucket` / `readLane`. Reads one entry more than asked, so `done` is exact: a caller never pays a
  * request that returns nothing.
- *
- * @example
- * ```ts
- * return readDuePage(lanePartitionKey(shard), options, (duePk, untilMs, start, limit) => this.queryIndex(…));
- * ```
  */
 export async function readDuePage(
   duePk: string,
@@ -151,14 +129,7 @@ export async function readDuePage(
   };
 }
 
-/**
- * Turns an index entry into a `DueEntry`; its kind comes from the item's partition.
- *
- * @example
- * ```ts
- * toDueEntry({ duePk: 'lane#1', dueSk: 5, pk: 'schedule', sk: 'nightly' }); // { kind: 'schedule', id: 'nightly', … }
- * ```
- */
+/** Turns an index entry into a `DueEntry`; its kind comes from the item's partition. */
 export function toDueEntry(item: DueIndexItem): DueEntry {
   const position = encodeDuePosition(item);
   if (item.pk.startsWith(JOB_PARTITION_PREFIX)) {
@@ -174,11 +145,6 @@ export function toDueEntry(item: DueIndexItem): DueEntry {
 /**
  * One page of a single partition read in key order (`listSchedules`): `limit` items from the cursor, with a cursor
  * whenever the read stopped at `limit`.
- *
- * @example
- * ```ts
- * return collectKeyPage('schedule', query, (start, limit) => this.querySchedules(start, limit));
- * ```
  */
 export async function collectKeyPage<T>(
   partition: string,

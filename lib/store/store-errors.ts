@@ -4,14 +4,7 @@
 import { ConflictError, ValidationError } from '../core/errors.ts';
 import type { JobRecord } from './types.ts';
 
-/**
- * `cancelJob` found the job (`current`) in a state it cannot be cancelled from.
- *
- * @example
- * ```ts
- * throw cancelConflict(job);
- * ```
- */
+/** `cancelJob` found the job (`current`) in a state it cannot be cancelled from. */
 export function cancelConflict(current: JobRecord): ConflictError<JobRecord> {
   return new ConflictError(
     `Job "${current.id}" is ${current.state}; only scheduled or retrying jobs can be cancelled. A running job finishes its current ` +
@@ -21,14 +14,7 @@ export function cancelConflict(current: JobRecord): ConflictError<JobRecord> {
   );
 }
 
-/**
- * `requeueFailedJob` found a job (`current`) that is not `failed`.
- *
- * @example
- * ```ts
- * throw requeueConflict(job);
- * ```
- */
+/** `requeueFailedJob` found a job (`current`) that is not `failed`. */
 export function requeueConflict(current: JobRecord): ConflictError<JobRecord> {
   return new ConflictError(
     `Job "${current.id}" is ${current.state}; only failed jobs can be retried by hand. Wait until it has failed, or enqueue a new job.`,
@@ -37,14 +23,7 @@ export function requeueConflict(current: JobRecord): ConflictError<JobRecord> {
   );
 }
 
-/**
- * The error `createJobs` reports for a second job with an id already in the same call.
- *
- * @example
- * ```ts
- * duplicateInBatch('j_1', 7);
- * ```
- */
+/** The error `createJobs` reports for a second job with an id already in the same call. */
 export function duplicateInBatch(id: string, index: number): ValidationError {
   return new ValidationError(
     `\`jobs[${index}].id\`: received "${id}", which an earlier job of the same call already has; expected unique ids. ` +

@@ -5,9 +5,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Clock } from '../core/clock.ts';
-import { SundialError } from '../core/errors.ts';
 import type { JobQueue } from '../queue/types.ts';
 import type { JobStore } from '../store/types.ts';
+import { SweepFailedError } from './errors.ts';
 import { sweep } from './sweep.ts';
 import type { SweepConfig, SweepLogger, SweepReport } from './types.ts';
 
@@ -69,14 +69,7 @@ export function createSweeperHandler(deps: SweeperHandlerDeps): (event: unknown,
     } finally {
       if (deps.metrics.hasStoredMetrics()) deps.metrics.publishStoredMetrics();
     }
-    if (report.failures.length > 0) {
-      const first = report.failures[0]!;
-      throw new SundialError(
-        `The sweep finished with ${report.failures.length} failed step(s), first: ${first.scope}` +
-          `${first.shard === undefined ? '' : ` shard ${first.shard}`}${first.id === undefined ? '' : ` "${first.id}"`}: ` +
-          `${first.message}. That work is still due and the next sweep retries it; see the logs for every failure.`,
-      );
-    }
+    if (report.failures.length > 0) throw new SweepFailedError(report.failures);
     return report;
   };
 }

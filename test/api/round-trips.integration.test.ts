@@ -5,13 +5,14 @@
  *
  * Print the table: `npx vitest run test/api/round-trips.integration.test.ts`
  */
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { meterDynamoDb } from '../../bench/metering.ts';
 import { Meter, diff, type MeterSnapshot } from '../../bench/meter.ts';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { Scheduler } from '../../lib/scheduler.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
+import { sharedStackEnv } from '../integration/support.ts';
 
 const T0 = Date.parse('2026-11-23T14:00:00Z');
 const SHARDS = 4;
@@ -34,7 +35,7 @@ function costOf(delta: MeterSnapshot): Cost {
 
 describe('billed round trips of the schedule API (DynamoDB Local)', () => {
   it('schedule() and resume() read the schedule once; cancel(scheduleId) neither tries a job write nor reads', async () => {
-    const client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
+    const client = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
     const tableName = `round-trips-${Date.now()}`;
     await createSundialTable(client, tableName);
     const meter = new Meter();

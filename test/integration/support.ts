@@ -33,7 +33,7 @@ export interface TestStack {
 }
 
 /**
- * The shared local stack's environment, as the global setup provided it.
+ * The shared local stack's environment, as the global setup provided it; throws why it did not boot, if it did not.
  *
  * @example
  * ```ts
@@ -41,6 +41,8 @@ export interface TestStack {
  * ```
  */
 export function sharedStackEnv(): Readonly<Record<string, string>> {
+  const error = inject('sharedStackError');
+  if (error) throw new Error(error);
   return inject('sharedStackEnv');
 }
 

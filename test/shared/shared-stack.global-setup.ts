@@ -13,14 +13,38 @@ import { SHARED_STACK_PROPS, SHARED_WORKERS, SWEEP_EVERY_SECONDS } from './stack
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Environment of the shared local stack: what `Scheduler.fromEnv()` reads. */
+    /** Environment of the shared local stack: what `Scheduler.fromEnv()` reads. Empty when the boot failed. */
     sharedStackEnv: Record<string, string>;
+    /** Why the shared stack could not boot; every integration file then fails with it (unit files still run). */
+    sharedStackError: string;
   }
 }
+
+/** Boots tried before giving up: a JVM that does not answer in time on a loaded machine usually does on a retry. */
+const BOOT_ATTEMPTS = 2;
 
 const lines: string[] = [];
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let stack: LocalStack | undefined;
+  const errors: string[] = [];
+  for (let attempt = 1; attempt <= BOOT_ATTEMPTS && stack === undefined; attempt++) {
+    try {
+      stack = await bootWarm();
+    } catch (error) {
+      errors.push(`boot ${attempt}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  // A failed boot must not stop the unit project: the error is handed to the integration files, which fail with it.
+  project.provide('sharedStackEnv', stack ? { ...stack.env } : {});
+  project.provide('sharedStackError', stack ? '' : `The shared local stack did not boot: ${errors.join('; ')}`);
+  return async () => {
+    await stack?.stop();
+    if (process.env.SUNDIAL_TEST_LOGS) console.log(lines.join('\n'));
+  };
+}
+
+async function bootWarm(): Promise<LocalStack> {
   const stack = await startLocalStack({
     workers: SHARED_WORKERS,
     sweepEverySeconds: SWEEP_EVERY_SECONDS,
@@ -33,15 +57,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   try {
     await warmUp(stack);
+    return stack;
   } catch (error) {
     await stack.stop();
     throw error;
   }
-  project.provide('sharedStackEnv', { ...stack.env });
-  return async () => {
-    await stack.stop();
-    if (process.env.SUNDIAL_TEST_LOGS) console.log(lines.join('\n'));
-  };
 }
 
 /**

@@ -2,22 +2,24 @@ import {
   DeleteTableCommand,
   DynamoDBClient,
   TransactWriteItemsCommand,
-  type ConsumedCapacity,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../lib/core/buckets.ts';
 import { jobPutTransactItem } from '../../lib/store/dynamodb-items.ts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { meterDynamoDb } from '../../bench/metering.ts';
+import { Meter, diff } from '../../bench/meter.ts';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { CONTRACT_SHARDS, describeJobStoreContract, jobRecord, T0 } from './store-contract.ts';
+import { sharedStackEnv } from '../integration/support.ts';
 
 let client: DynamoDBClient;
 let tables = 0;
 
 // DynamoDB Local of the integration project's shared stack; this file's tables have names of their own.
 beforeAll(() => {
-  client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!);
+  client = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
 });
 
 afterAll(() => {
@@ -44,30 +46,29 @@ describeJobStoreContract('DynamoDbJobStore on DynamoDB Local', async () => {
 describe('DynamoDbJobStore write units (docs/architecture.md, "Write units per job")', () => {
   it('costs 4 write units for a far-future job: put 1 + index 1, claim 1, completion 1, the index untouched after the put', async () => {
     const tableName = await createTable();
+    // A client of its own: the metering middleware stays on it.
+    const metered = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
+    const meter = new Meter();
+    meterDynamoDb(metered, meter);
+    const store = new DynamoDbJobStore({ tableName, client: metered, shards: CONTRACT_SHARDS });
     const units: Array<{ operation: string; table: number; index: number }> = [];
-    const store = new DynamoDbJobStore({
-      tableName,
-      client,
-      shards: CONTRACT_SHARDS,
-      onConsumedCapacity: (operation: string, capacity: readonly ConsumedCapacity[]) => {
-        for (const c of capacity) {
-          units.push({
-            operation,
-            table: c.Table?.CapacityUnits ?? 0,
-            index: Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((sum, gsi) => sum + (gsi.CapacityUnits ?? 0), 0),
-          });
-        }
-      },
-    });
+    const step = async (operation: string, call: () => Promise<unknown>) => {
+      const before = meter.snapshot();
+      await call();
+      const delta = diff(meter.snapshot(), before).capacityByTarget;
+      units.push({ operation, table: delta[tableName] ?? 0, index: delta[`${tableName}/due`] ?? 0 });
+    };
     const job = jobRecord({ id: 'far-future', placement: 'bucket', dueAtMs: T0 + 86_400_000 });
-    await store.createJob(job);
-    await store.claimJob(job.id, { dueAtMs: job.dueAtMs, nowMs: job.dueAtMs, leaseUntilMs: job.dueAtMs + 60_000 });
-    await store.finishAttempt(job.id, 1, { state: 'completed', nowMs: job.dueAtMs + 1000, result: '{"ok":true}', expiresAtEpochSec: 1 });
+    await step('createJob', () => store.createJob(job));
+    await step('claimJob', () => store.claimJob(job.id, { dueAtMs: job.dueAtMs, nowMs: job.dueAtMs, leaseUntilMs: job.dueAtMs + 60_000 }));
+    await step('finishAttempt', () =>
+      store.finishAttempt(job.id, 1, { state: 'completed', nowMs: job.dueAtMs + 1000, result: '{"ok":true}', expiresAtEpochSec: 1 }));
     expect(units).toEqual([
       { operation: 'createJob', table: 1, index: 1 },
       { operation: 'claimJob', table: 1, index: 0 },
       { operation: 'finishAttempt', table: 1, index: 0 },
     ]);
+    metered.destroy();
     await client.send(new DeleteTableCommand({ TableName: tableName }));
   });
 });

@@ -1,11 +1,12 @@
 /**
  * The O(due) promise, measured on DynamoDB Local: a sweep's read units do not grow with the number of jobs waiting in
- * the future. Read units are taken from `ConsumedCapacity`, which an SDK middleware asks for on every read request;
- * AWS bills every Query or GetItem at least 0.5 (eventually consistent) or 1 (strongly consistent) read unit while
- * DynamoDB Local reports 0 for an empty result, so each request counts at least that minimum.
+ * the future. Read units are taken from `ConsumedCapacity` by the benchmark's metering middleware (bench/metering.ts),
+ * which asks for it on every request; AWS bills every Query or GetItem at least 0.5 (eventually consistent) or 1
+ * (strongly consistent) read unit while DynamoDB Local reports 0 for an empty result, so the meter counts that minimum.
  */
-import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
+import { meterDynamoDb } from '../../bench/metering.ts';
+import { Meter, diff, type MeterSnapshot } from '../../bench/meter.ts';
+import { describe, expect, it } from 'vitest';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
@@ -13,8 +14,8 @@ import { sweepConfigFrom } from '../../lib/sweeper/sweep-config.ts';
 import type { SweepReport } from '../../lib/sweeper/types.ts';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { FakeClock, MINUTE, T0, ids, jobRecord } from './harness.ts';
+import { sharedStackEnv } from '../integration/support.ts';
 
-const READ_COMMANDS = new Set(['QueryCommand', 'GetItemCommand', 'GetCommand', 'BatchGetItemCommand', 'BatchGetCommand', 'ScanCommand']);
 const SHARDS = 8;
 
 interface ReadMeter {
@@ -22,27 +23,11 @@ interface ReadMeter {
   requests: number;
 }
 
-/** Adds a middleware that asks every read for its consumed capacity and adds it up, with AWS's minimum per request. */
-function meterReads(client: DynamoDBClient): ReadMeter {
-  const meter: ReadMeter = { readUnits: 0, requests: 0 };
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const isRead = READ_COMMANDS.has(context.commandName ?? '');
-      const input = args.input as { ReturnConsumedCapacity?: string; ConsistentRead?: boolean };
-      if (isRead) input.ReturnConsumedCapacity = 'INDEXES';
-      const result = await next(args);
-      if (isRead) {
-        const reported = [(result.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity]
-          .flat()
-          .reduce((sum, c) => sum + (c?.CapacityUnits ?? 0), 0);
-        meter.readUnits += Math.max(input.ConsistentRead ? 1 : 0.5, reported);
-        meter.requests++;
-      }
-      return result;
-    },
-    { step: 'initialize', name: 'meterReadUnits' },
-  );
-  return meter;
+/** Read units (with AWS's minimum per request) and read requests of `meter` since `before`. */
+function readsSince(meter: Meter, before: MeterSnapshot): ReadMeter {
+  const delta = diff(meter.snapshot(), before);
+  const requests = ['GetItem', 'Query', 'Scan', 'BatchGetItem'].reduce((sum, op) => sum + (delta.requests[`dynamodb.${op}`] ?? 0), 0);
+  return { readUnits: delta.readUnits, requests };
 }
 
 describe('sweep read units (DynamoDB Local)', () => {
@@ -50,7 +35,7 @@ describe('sweep read units (DynamoDB Local)', () => {
 
   /** One fresh table with `due` jobs in the sweep's window and `future` jobs outside it; one sweep at T0 + 20 min. */
   async function sweepWith(due: number, future: number): Promise<{ meter: ReadMeter; report: SweepReport; queue: MemoryJobQueue }> {
-    const client = localDynamoDbClient(inject('sharedStackEnv').AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
+    const client = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!); // the shared stack's DynamoDB Local
     const tableName = `sweep-read-units-${++tableCount}`;
     await createSundialTable(client, tableName);
     const store = new DynamoDbJobStore({ tableName, client, shards: SHARDS });
@@ -63,18 +48,19 @@ describe('sweep read units (DynamoDB Local)', () => {
     );
     const results = await store.createJobs([...dueJobs, ...futureJobs]);
     expect(results.filter((r) => r !== undefined)).toEqual([]);
-    const meter = meterReads(client);
+    const meter = new Meter();
+    meterDynamoDb(client, meter);
     const queue = new MemoryJobQueue();
     const clock = new FakeClock(now - 3 * MINUTE);
     const config = sweepConfigFrom({ shards: SHARDS, lookaheadSec: 90 });
     // A first sweep (nothing due yet) gives every shard a cursor, so the measured one is a steady-state sweep.
     const warmUp = await sweep({ store, queue, clock, config, owner: `warm-up-${tableCount}` });
     expect(warmUp.sent).toBe(0);
-    Object.assign(meter, { readUnits: 0, requests: 0 });
+    const before = meter.snapshot();
     clock.now = now;
     const report = await sweep({ store, queue, clock, config, owner: `sweep-${tableCount}` });
     client.destroy();
-    return { meter, report, queue };
+    return { meter: readsSince(meter, before), report, queue };
   }
 
   it('a sweep with 10,000 future jobs and 100 due reads no more than 1.1× the same sweep without the future jobs', async () => {

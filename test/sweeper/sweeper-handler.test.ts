@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { SundialError } from '../../lib/core/errors.ts';
+import { SweepFailedError } from '../../lib/sweeper/errors.ts';
 import { SWEEPER_METRICS, createSweeperHandler } from '../../lib/sweeper/sweeper-handler.ts';
 import type { SweepLogger } from '../../lib/sweeper/types.ts';
 import { MINUTE, T0, World } from './harness.ts';
@@ -66,9 +67,24 @@ describe('sweeper handler', () => {
     const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
     const error = await handler({}, lambdaContext('req-1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SundialError);
+    expect(error).toBeInstanceOf(SweepFailedError);
+    expect((error as SweepFailedError).failures).toEqual([expect.objectContaining({ scope: 'bucket', shard: 0 })]);
     expect((error as Error).message).toMatch(/bucket shard 0.*injected send failure.*still due/s);
     expect(metrics.published).toHaveLength(1);
     // The next invocation sends it.
     expect((await handler({}, lambdaContext('req-2'))).sent).toBe(1);
+  });
+});
+
+describe('SweepFailedError', () => {
+  it('keeps every failure, and names the first ten in its message', () => {
+    const failures = Array.from({ length: 12 }, (_, shard) => ({ scope: 'bucket' as const, shard, message: `boom ${shard}` }));
+    const error = new SweepFailedError(failures);
+    expect(error.failures).toEqual(failures);
+    expect(error.name).toBe('SweepFailedError');
+    expect(error.message).toContain('12 failed step(s)');
+    expect(error.message).toContain('bucket shard 9: boom 9');
+    expect(error.message).not.toContain('boom 10');
+    expect(error.message).toContain('and 2 more');
   });
 });

@@ -7,12 +7,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, type QueueAttributeName, type SQSClient } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqsClient } from '../../lib/aws-clients.ts';
 import type { Job } from '../../lib/model.ts';
 import { Scheduler } from '../../lib/scheduler.ts';
 import { VISIBILITY_TIMEOUT_SEC } from '../shared/stack-config.ts';
 import { alwaysFails, crashOnce, flakyTwice, ignoresTime, recordRun } from './fixtures/integration-tasks.ts';
+import { sharedStackEnv } from '../integration/support.ts';
 
 /** This file's queue on the shared stack (test/shared/stack-config.ts). */
 const QUEUE = 'worker-it';
@@ -65,7 +66,7 @@ async function queueIsEmpty(url: string): Promise<boolean> {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sundial-worker-it-'));
-  env = inject('sharedStackEnv');
+  env = sharedStackEnv();
   scheduler = Scheduler.fromEnv(env);
   sqs = sqsClient(env);
 });
