@@ -26,7 +26,7 @@ describe('enqueue, get, list, cancel', () => {
     expect(human.code).toBe(0);
     expect(human.out).toMatch(/^Enqueued job [0-9A-Z]{26} \(record\), due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00 \(in 1h 59m|in 2h 0m\)$/);
     const job = json(await runCli(['enqueue', 'record', '{"tag":"json"}', '--in', '2h', '--unique', 'cli-json', '--json'], { env }));
-    expect(job).toMatchObject({ kind: 'job', id: 'u:cli-json', task: 'record', state: 'scheduled', attempt: 0, payload: { tag: 'json' } });
+    expect(job).toMatchObject({ kind: 'job', id: 'u:record/cli-json', task: 'record', state: 'scheduled', attempt: 0, payload: { tag: 'json' } });
     expect(Date.parse(job.dueAt) - Date.now()).toBeGreaterThan(7_000_000);
   });
 
@@ -36,8 +36,8 @@ describe('enqueue, get, list, cancel', () => {
     expect(plain.code).toBe(0);
     const [head, ...rows] = plain.out.split('\n');
     expect(head).toMatch(/^ID\s+TASK\s+STATE\s+DUE \(America\/New_York\)\s+DUE \(UTC\)\s+ATTEMPT\s+LATENESS$/);
-    const row = rows.find((r) => r.startsWith('u:cli-table'))!;
-    expect(row).toMatch(/u:cli-table\s+record\s+scheduled\s+\S+ \S+ -0[45]:00\s+\S+ \S+ UTC\s+0\/\d+\s+-/);
+    const row = rows.find((r) => r.startsWith('u:record/cli-table'))!;
+    expect(row).toMatch(/u:record\/cli-table\s+record\s+scheduled\s+\S+ \S+ -0[45]:00\s+\S+ \S+ UTC\s+0\/\d+\s+-/);
     expect(plain.out).not.toMatch(ANSI);
 
     const tty = await runCli(['list', '--task', 'record'], { env, isTTY: true, columns: 60 });
