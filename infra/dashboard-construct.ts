@@ -90,8 +90,7 @@ export class SundialDashboard extends Construct {
     if (this.actions) return this.actions;
     const { source } = this.props;
     const fn = this.dashboardFunction('ActionFunction', false);
-    source.grantEnqueue(fn); // reads, conditional puts and updates, and sends to the queues
-    source.table.grant(fn, 'dynamodb:DeleteItem'); // deleting a schedule
+    source.grantEnqueue(fn); // reads, conditional puts, updates and deletes (a schedule) of job and schedule items, and sends
     for (const queue of Object.values(source.queues)) queue.grant(fn, 'sqs:GetQueueAttributes');
     for (const dlq of Object.values(source.deadLetterQueues)) dlq.grantConsumeMessages(fn); // redrive
     source.grantDispatchControl(fn);

@@ -106,7 +106,7 @@ export function dashboardApi(options: DashboardApiOptions): (request: DashboardR
       handler: async ({ query }) => {
         const search = query.get('q')?.trim();
         if (search) {
-          const job = await findJob(scheduler, search);
+          const job = await findJob(scheduler, search, query.get('task')?.trim() || undefined);
           return { items: job ? [job] : [] };
         }
         return listJobs(scheduler, filterOf(query), limitOf(query), query.get('cursor') ?? undefined);

@@ -50,15 +50,17 @@ export async function listJobs(scheduler: Scheduler, filter: JobFilter, limit: n
 }
 
 /**
- * The job whose id, or whose `unique` key, is `query`; undefined when neither exists.
+ * The job whose id is `query`, or whose `unique` key is `query`: keys are scoped per task, so a key is looked up under
+ * the task filter (`task`), or typed as `<task>/<key>`. Undefined when none exists.
  *
  * @example
  * ```ts
- * await findJob(scheduler, 'welcome:42'); // the job enqueued with { unique: 'welcome:42' }
+ * await findJob(scheduler, 'welcome:42', 'welcome');  // the job enqueued as ('welcome', …, { unique: 'welcome:42' })
+ * await findJob(scheduler, 'welcome/welcome:42');     // the same job
  * ```
  */
-export async function findJob(scheduler: Scheduler, query: string): Promise<Job | undefined> {
-  for (const id of [query, `u:${query}`]) {
+export async function findJob(scheduler: Scheduler, query: string, task?: string): Promise<Job | undefined> {
+  for (const id of [query, `u:${query}`, ...(task ? [`u:${task}/${query}`] : [])]) {
     try {
       return await scheduler.get(id);
     } catch (error) {

@@ -77,7 +77,10 @@ describe('dashboard API', () => {
   it('finds a job by its unique key, and says so when nothing matches', async () => {
     const job = await scheduler.enqueue('welcome', { user: 42 }, { in: '1h', unique: 'welcome:42' });
     const api = dashboardApi({ scheduler, onAction: (r) => log.push(r) });
-    expect(((await api(request('GET', '/api/jobs?q=welcome:42'))).body as { items: Array<{ id: string }> }).items.map((j) => j.id)).toEqual([job.id]);
+    // Unique keys are scoped per task: under the task filter, or typed as task/key.
+    expect(((await api(request('GET', '/api/jobs?q=welcome:42&task=welcome'))).body as { items: Array<{ id: string }> }).items.map((j) => j.id)).toEqual([job.id]);
+    expect(((await api(request('GET', '/api/jobs?q=welcome/welcome:42'))).body as { items: Array<{ id: string }> }).items.map((j) => j.id)).toEqual([job.id]);
+    expect(((await api(request('GET', '/api/jobs?q=welcome:42&task=other'))).body as { items: unknown[] }).items).toEqual([]);
     expect(((await api(request('GET', `/api/jobs?q=${job.id}`))).body as { items: unknown[] }).items).toHaveLength(1);
     expect(((await api(request('GET', '/api/jobs?q=nobody'))).body as { items: unknown[] }).items).toEqual([]);
   });

@@ -20,7 +20,7 @@ export const jobsPage: Page = async ({ config, main, params }) => {
     field('Queue', h('select', { name: 'queue' }, h('option', { value: '' }, 'any'), ...config.queues.map((q) => h('option', { value: q, selected: q === filter.queue }, q)))),
     field('Due after', h('input', { name: 'dueAfter', type: 'datetime-local', value: toLocalInput(filter.dueAfter) })),
     field('Due before', h('input', { name: 'dueBefore', type: 'datetime-local', value: toLocalInput(filter.dueBefore) })),
-    field('Id or unique key', h('input', { name: 'q', value: filter.q, placeholder: '01K… or welcome:42', autocomplete: 'off' })),
+    field('Id or unique key', h('input', { name: 'q', value: filter.q, placeholder: '01K…, or a unique key with its task filter (or task/key)', autocomplete: 'off' })),
     h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Apply'), h('a', { href: '#/jobs', class: 'button secondary' }, 'Clear')),
   );
   const table = h('div', { class: 'table-wrap' });
