@@ -13,6 +13,7 @@ import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
 import { ConfigurationError, ConflictError, NotFoundError, ValidationError } from './core/errors.ts';
 import { couldBeJobId, idProblems, newJobId, uniqueJobId } from './core/ids.ts';
+import { placementOf, type Writer } from './core/placement.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
@@ -226,7 +227,7 @@ export class Scheduler {
             (error: Error) => ({ ok: false, error }) as const,
           );
         } else {
-          plain.push({ index, record: this.newRecord(v, newJobId(nowMs, this.random), nowMs, 'batch') });
+          plain.push({ index, record: this.newRecord(v, newJobId(nowMs, this.random), nowMs, 'direct') });
         }
       }),
     );
@@ -538,7 +539,7 @@ export class Scheduler {
   async recordEventJob(task: string, payload: unknown, options: EnqueueOptions & { unique: string }, how: { held: boolean }): Promise<{ job: JobRecord; created: boolean }> {
     const nowMs = this.clock.nowMs();
     const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
-    const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'batch');
+    const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct');
     if (how.held) return this.store.createJob({ ...record, placement: 'none', sentAtMs: nowMs }, { replaceEnded: false });
     if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
     return this.store.createJob(record, { replaceEnded: false });
@@ -553,7 +554,7 @@ export class Scheduler {
       const existing = await this.store.getJob(id);
       if (existing && LIVE_STATES.includes(existing.state)) return sameUniqueJob(existing, v);
     }
-    const record = this.newRecord(v, id, nowMs, 'batch');
+    const record = this.newRecord(v, id, nowMs, 'direct');
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
     if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
     const created = await this.store.createJob(record);
@@ -594,8 +595,8 @@ export class Scheduler {
    * The record of a new job. Near-due jobs are sent at once (`none`), or, inside a caller's transaction where nothing
    * can be sent before the commit, wait in their lane; later jobs wait in their bucket for the sweeper's cursor.
    */
-  private newRecord(v: ValidatedEnqueue, id: string, nowMs: number, mode: 'batch' | 'transaction'): JobRecord {
-    const near = v.dueAtMs < nowMs + this.directHorizonMs;
+  private newRecord(v: ValidatedEnqueue, id: string, nowMs: number, writer: Writer): JobRecord {
+    const placement = placementOf(v.dueAtMs, nowMs, this.directHorizonMs, writer);
     return {
       id,
       task: v.task,
@@ -608,10 +609,10 @@ export class Scheduler {
       backoff: v.options.backoff,
       timeoutSec: v.options.timeoutSec,
       storeResult: v.options.storeResult,
-      placement: near ? (mode === 'transaction' ? 'lane' : 'none') : 'bucket',
+      placement,
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
-      ...(near && mode === 'batch' ? { sentAtMs: nowMs } : {}),
+      ...(placement === 'none' ? { sentAtMs: nowMs } : {}),
       ...(v.uniqueKey !== undefined ? { uniqueKey: v.uniqueKey } : {}),
       ...(v.options.inherits.length > 0 ? { inherits: v.options.inherits } : {}),
     };

@@ -12,8 +12,9 @@ import type { Clock } from '../core/clock.ts';
 import { ConflictError, NotFoundError } from '../core/errors.ts';
 import { occurrenceJobId } from '../core/ids.ts';
 import { planOccurrences } from '../core/misfire.ts';
+import { placementOf } from '../core/placement.ts';
 import { nextOccurrenceMs } from '../core/recurrence.ts';
-import { dispatch } from '../dispatch.ts';
+import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
 import type { JobQueue } from '../queue/types.ts';
 import type { JobRecord, JobStore, ScheduleAdvance, ScheduleRecord } from '../store/types.ts';
 import type { SweepConfig, SweepLogger } from '../sweeper/types.ts';
@@ -62,8 +63,8 @@ export function occurrenceJob(schedule: ScheduleRecord, fireAtMs: number, nowMs:
     backoff: schedule.backoff,
     timeoutSec: schedule.timeoutSec,
     storeResult: schedule.storeResult,
-    // Its message is sent before the job is written, so it never waits in the index.
-    placement: 'none',
+    // Spawned within the lookahead and sent before it is written: it never waits in the index.
+    placement: placementOf(fireAtMs, nowMs, DIRECT_HORIZON_MS),
     createdAtMs: nowMs,
     updatedAtMs: nowMs,
     scheduleId: schedule.id,

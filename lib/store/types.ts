@@ -12,20 +12,14 @@ import type { MisfirePolicy } from '../core/misfire.ts';
 
 export type { MisfirePolicy };
 
+import type { Placement } from '../core/placement.ts';
+export type { Placement };
+
 /** Life cycle of a job (DESIGN §3). `dispatched` is implicit: a job waiting in SQS is still `scheduled`. */
 export type JobState = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
 
 /** States a job can still leave by itself. */
 export const LIVE_STATES: readonly JobState[] = ['scheduled', 'running', 'retrying'];
-
-/** Where a job sits in the `due` index (docs/architecture.md). */
-export type Placement =
-  /** not indexed: already sent to SQS (direct path) or ended */
-  | 'none'
-  /** in its minute bucket, swept when the sweeper's cursor reaches it (due ≥ 15 min after the write) */
-  | 'bucket'
-  /** in its shard's lane, read by every sweep until sent (written by a caller's transaction) */
-  | 'lane';
 
 /** An error as stored on a job. */
 export interface StoredError {

@@ -5,6 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { backoffDelayMs } from '../core/backoff.ts';
+import { placementOf } from '../core/placement.ts';
 import { ItemTooLargeError } from '../core/errors.ts';
 import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
 import { toJobItem } from '../store/dynamodb-items.ts';
@@ -154,7 +155,8 @@ export async function recordFailure(
   if (options.retry && job.attempt < job.maxAttempts) {
     const delayMs = backoffDelayMs(job.backoff, job.attempt, deps.random);
     const dueAtMs = nowMs + delayMs;
-    const placement = delayMs < DIRECT_HORIZON_MS ? 'none' : 'bucket';
+    // A retry is sent by the worker itself: within SQS's delay it needs no index entry.
+    const placement = placementOf(dueAtMs, nowMs, DIRECT_HORIZON_MS);
     const written = await deps.store.finishAttempt(job.id, job.attempt, {
       state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts, attempts: withAttempt(job, 'retrying', nowMs, error),
     });
