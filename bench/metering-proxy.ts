@@ -15,7 +15,7 @@ import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 import { listenOnLoopback } from '../infra/local/processes.ts';
 import { CAPACITY_OPERATIONS, type Meter } from './meter.ts';
 
-/** Partition key value of the sweeper's state item (`sweeperKey()` in lib/store/dynamodb-items.ts). */
+/** Partition key value of the sweeper's state item (`sweeperKey()` in lib/store/items.ts). */
 const SWEEPER_PARTITION = 'sweeper';
 
 interface DynamoDbInput {

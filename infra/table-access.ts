@@ -7,7 +7,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { JOB_PARTITION_PREFIX, SCHEDULE_PARTITION } from '../lib/store/dynamodb-items.ts';
+import { JOB_PARTITION_PREFIX, SCHEDULE_PARTITION } from '../lib/store/items.ts';
 import { TABLE_SCHEMA } from '../lib/store/schema.ts';
 
 /** A role's access to the table: item actions on the table, and `Query` on the `due` index when it sweeps. */

@@ -19,7 +19,7 @@ export type { Job, Schedule } from './model.ts';
 export type { EnqueueOptions, ScheduleOptions, JobOptions } from './options.ts';
 export type { JobState, MisfirePolicy, OverlapPolicy, JobStore, Page } from './store/types.ts';
 export type { JobQueue, JobMessage } from './queue/types.ts';
-export type { DocumentTransactPut } from './store/dynamodb-items.ts';
+export type { DocumentTransactPut } from './store/transaction-items.ts';
 export { MemoryJobStore } from './store/memory-store.ts';
 export { DynamoDbJobStore } from './store/dynamodb-store.ts';
 export { MemoryJobQueue } from './queue/memory-queue.ts';

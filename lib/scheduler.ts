@@ -22,7 +22,7 @@ import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
 import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
 import { SqsJobQueue } from './queue/sqs-queue.ts';
 import type { JobQueue, Precision } from './queue/types.ts';
-import { jobPutTransactItem, type DocumentTransactPut } from './store/dynamodb-items.ts';
+import { jobPutTransactItem, type DocumentTransactPut } from './store/transaction-items.ts';
 import { DynamoDbJobStore } from './store/dynamodb-store.ts';
 import { getTaskDefinition } from './tasks/registry.ts';
 import { LIVE_STATES, type JobRecord, type JobState, type JobStore, type Page, type ScheduleRecord } from './store/types.ts';

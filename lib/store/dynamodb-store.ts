@@ -19,45 +19,8 @@ import { documentClient } from '../aws-clients.ts';
 import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
-import {
-  acquireSweepCondition,
-  acquireSweepUpdate,
-  cancelCondition,
-  cancelUpdate,
-  claimCondition,
-  claimUpdate,
-  createJobCondition,
-  finishCondition,
-  finishUpdate,
-  fromJobItem,
-  fromScheduleItem,
-  jobKey,
-  jobPartitionKey,
-  markSentCondition,
-  markSentUpdate,
-  occurrenceJobCondition,
-  pauseScheduleUpdate,
-  putScheduleUpdate,
-  requeueCondition,
-  requeueUpdate,
-  resumeEndedScheduleCondition,
-  resumeEndedScheduleUpdate,
-  resumeScheduleCondition,
-  resumeScheduleUpdate,
-  saveSweepCondition,
-  saveSweepUpdate,
-  SCHEDULE_PARTITION,
-  scheduleKey,
-  spawnCondition,
-  spawnUpdate,
-  sweeperKey,
-  sweepStateOf,
-  toJobItem,
-  type ItemKey,
-  type JobItem,
-  type ScheduleItem,
-  type SweeperItem,
-} from './dynamodb-items.ts';
+import { acquireSweepCondition, acquireSweepUpdate, cancelCondition, cancelUpdate, claimCondition, claimUpdate, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, occurrenceJobCondition, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, spawnCondition, spawnUpdate } from './write-rules.ts';
+import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, toJobItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { TABLE_SCHEMA } from './schema.ts';

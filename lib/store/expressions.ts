@@ -1,6 +1,6 @@
 /**
  * Conditions and updates as data. Each store operation describes its condition and its update once (in
- * `dynamodb-items.ts`); the DynamoDB adapter compiles them to expression strings and the memory adapter evaluates them
+ * `write-rules.ts`); the DynamoDB adapter compiles them to expression strings and the memory adapter evaluates them
  * on its items, so the two adapters cannot disagree about what a write requires or changes.
  *
  * Only the operators whose DynamoDB semantics are simple to mirror exist here: on DynamoDB, a comparison with a

@@ -1,50 +1,13 @@
 /**
  * An in-memory `JobStore` for logic tests (with a fake clock) and for embedding sundial in an application's tests.
- * It keeps the same items as the DynamoDB table and applies the same conditions and updates (`dynamodb-items.ts`),
+ * It keeps the same items as the DynamoDB table and applies the same conditions and updates (`items.ts`, `write-rules.ts`),
  * so it behaves like `DynamoDbJobStore` in everything the contract suite checks.
  */
 import { ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
-import {
-  acquireSweepCondition,
-  acquireSweepUpdate,
-  cancelCondition,
-  cancelUpdate,
-  claimCondition,
-  claimUpdate,
-  createJobCondition,
-  finishCondition,
-  finishUpdate,
-  fromJobItem,
-  fromScheduleItem,
-  jobKey,
-  jobPartitionKey,
-  markSentCondition,
-  markSentUpdate,
-  occurrenceJobCondition,
-  pauseScheduleUpdate,
-  putScheduleUpdate,
-  requeueCondition,
-  requeueUpdate,
-  resumeEndedScheduleCondition,
-  resumeEndedScheduleUpdate,
-  resumeScheduleCondition,
-  resumeScheduleUpdate,
-  saveSweepCondition,
-  saveSweepUpdate,
-  SCHEDULE_PARTITION,
-  scheduleKey,
-  spawnCondition,
-  spawnUpdate,
-  sweeperKey,
-  sweepStateOf,
-  toJobItem,
-  type ItemKey,
-  type JobItem,
-  type ScheduleItem,
-  type SweeperItem,
-} from './dynamodb-items.ts';
+import { acquireSweepCondition, acquireSweepUpdate, cancelCondition, cancelUpdate, claimCondition, claimUpdate, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, occurrenceJobCondition, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, spawnCondition, spawnUpdate } from './write-rules.ts';
+import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, toJobItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';

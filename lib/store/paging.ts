@@ -14,7 +14,7 @@ import {
   type DueIndexKey,
   type TableKey,
 } from './cursors.ts';
-import { fromJobItem, JOB_PARTITION_PREFIX, SCHEDULE_PARTITION, type JobItem } from './dynamodb-items.ts';
+import { fromJobItem, JOB_PARTITION_PREFIX, SCHEDULE_PARTITION, type JobItem } from './items.ts';
 import { and, eq, ge, lt, type Condition } from './expressions.ts';
 import type { DueEntry, DuePosition, JobRecord, ListJobsQuery, Page } from './types.ts';
 

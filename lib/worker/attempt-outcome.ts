@@ -8,7 +8,7 @@ import { backoffDelayMs } from '../core/backoff.ts';
 import { placementOf } from '../core/placement.ts';
 import { ItemTooLargeError } from '../core/errors.ts';
 import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
-import { toJobItem } from '../store/dynamodb-items.ts';
+import { toJobItem } from '../store/items.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from '../store/item-size.ts';
 import type { JobRecord, StoredError } from '../store/types.ts';
 import { withAttempt } from './attempt-history.ts';

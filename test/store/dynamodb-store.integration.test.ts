@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../lib/core/buckets.ts';
-import { jobPutTransactItem } from '../../lib/store/dynamodb-items.ts';
+import { jobPutTransactItem } from '../../lib/store/transaction-items.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meterDynamoDb } from '../../bench/metering.ts';
 import { Meter, diff } from '../../bench/meter.ts';

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketOf, duePartitionKey, lanePartitionKey, shardOf } from '../../lib/core/buckets.ts';
-import {
-  claimCondition,
-  createJobCondition,
-  fromJobItem,
-  fromScheduleItem,
-  jobKey,
-  scheduleKey,
-  sweeperKey,
-  toJobItem,
-  toScheduleItem,
-} from '../../lib/store/dynamodb-items.ts';
+import { claimCondition, createJobCondition } from '../../lib/store/write-rules.ts';
+import { fromJobItem, fromScheduleItem, jobKey, scheduleKey, sweeperKey, toJobItem, toScheduleItem } from '../../lib/store/items.ts';
 import { applyUpdate, evaluateCondition, ExpressionBuilder, isIn, le, lt } from '../../lib/store/expressions.ts';
 import { jobRecord, scheduleRecord, T0 } from './store-contract.ts';
 
