@@ -25,7 +25,8 @@ export interface SqsJobQueueOptions {
   /** Queue name → dead-letter queue URL; needed by consumers only (`sendToDeadLetter`). */
   readonly deadLetterUrls?: Readonly<Record<string, string>>;
   /**
-   * Calls made for one batch before its still-failing entries are reported, counting the first.
+   * Calls made for one batch while SQS refuses some of its entries (a per-entry failure in a successful response, which
+   * the SDK does not retry), counting the first. Whole-call failures are the SDK's to retry.
    * @default 4
    */
   readonly maxAttempts?: number;
@@ -102,7 +103,8 @@ export class SqsJobQueue implements JobQueue {
       const failed = outcome.failedIndexes.map((index) => messages[index]!.message.id);
       throw new DispatchError(
         `${failed.length} of ${messages.length} messages were not accepted by queue "${queue}" (${url}) after ` +
-          `${this.maxAttempts} attempts: ${describeCause(outcome.cause)}. The jobs are recorded; send them again ` +
+          `the SDK's retries and up to ${this.maxAttempts} sends of refused entries: ${describeCause(outcome.cause)}. ` +
+          'The jobs are recorded; send them again ' +
           '(the consumer drops duplicates).',
         failed,
         { cause: outcome.cause },
@@ -127,25 +129,22 @@ export class SqsJobQueue implements JobQueue {
 
   async sendToDeadLetter(queue: string, message: JobMessage): Promise<void> {
     const url = this.urlOf(queue, this.deadLetterUrls, 'SUNDIAL_DLQS');
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      try {
-        await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
-        return;
-      } catch (error) {
-        lastError = error;
-        if (!isTransient(error) || attempt === this.maxAttempts) break;
-        await this.pause(attempt);
-      }
+    try {
+      // Throttling and 5xx are retried by the SDK's own policy: one retry policy, not two stacked.
+      await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
+    } catch (error) {
+      throw new DispatchError(
+        `The dead-letter copy of job "${message.id}" was not accepted by ${url}: ${describeCause(error)}.`,
+        [message.id],
+        { cause: error },
+      );
     }
-    throw new DispatchError(
-      `The dead-letter copy of job "${message.id}" was not accepted by ${url}: ${describeCause(lastError)}.`,
-      [message.id],
-      { cause: lastError },
-    );
   }
 
-  /** Sends up to 10 messages, re-sending only the entries SQS refused for a reason that may pass. */
+  /**
+   * Sends up to 10 messages, re-sending only the entries SQS refused for a reason that may pass. A call that fails as a
+   * whole has already been retried by the SDK's own policy (throttling, 5xx): it is not retried again here.
+   */
   private async sendBatch(url: string, chunk: readonly OutgoingMessage[]): Promise<BatchOutcome> {
     // Entry ids only need to be unique within the call; the index maps a refused entry back to its sender.
     let pending = chunk.map((m, index): SendMessageBatchRequestEntry => ({
@@ -172,7 +171,7 @@ export class SqsJobQueue implements JobQueue {
         pending = retry;
       } catch (error) {
         cause = error;
-        if (!isTransient(error)) break;
+        break;
       }
     }
     const failedIndexes = [...permanent, ...pending.map((e) => e.Id!)].map(Number);
@@ -210,18 +209,6 @@ function validateDelays(messages: readonly OutgoingMessage[]): void {
   if (problems.length > 0) throw new ValidationError(problems);
 }
 
-/** Throttling, server-side errors and network failures may pass; anything else (no such queue, access denied) will not. */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const meta = (error as { $metadata?: { httpStatusCode?: number }; $fault?: string; $retryable?: unknown }) ?? {};
-  if (meta.$retryable) return true;
-  if (meta.$fault === 'server') return true;
-  const status = meta.$metadata?.httpStatusCode;
-  if (status !== undefined && (status >= 500 || status === 429)) return true;
-  if (/Throttl|RequestThrottled|TooManyRequests|ServiceUnavailable|InternalError/i.test(error.name)) return true;
-  // No HTTP status at all: the request never got an answer (connection reset, DNS, timeout).
-  return status === undefined && !('$fault' in error);
-}
 
 function describeCause(cause: unknown): string {
   if (cause instanceof Error) return `${cause.name}: ${cause.message}`;
