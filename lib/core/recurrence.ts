@@ -94,8 +94,9 @@ function specProblems(spec: unknown): string[] {
       problems.push(`\`endAt\` (${describeValue(endAt)}) is not after \`startAt\` (${describeValue(startAt)}); move endAt later`);
     }
   }
-  if (maxRuns !== undefined && !(Number.isInteger(maxRuns) && maxRuns >= 1)) {
-    problems.push(`\`maxRuns\`: received ${describeValue(maxRuns)}; expected a whole number ≥ 1, or leave it out for no limit`);
+  // A safe integer: DynamoDB (and JSON) keep larger numbers only approximately.
+  if (maxRuns !== undefined && !(Number.isSafeInteger(maxRuns) && maxRuns >= 1)) {
+    problems.push(`\`maxRuns\`: received ${describeValue(maxRuns)}; expected a whole number from 1 to ${Number.MAX_SAFE_INTEGER}, or leave it out for no limit`);
   }
   return problems;
 }

@@ -29,6 +29,8 @@ describe('parseRecurrence', () => {
     [{ every: 60, startAt: '2026-11-23T09:00', endAt: 'soon' }, [/startAt.*without a UTC offset/, /endAt/]],
     [{ every: 60, startAt: '2026-11-23T09:00:00Z', endAt: '2026-11-23T09:00:00Z' }, [/not after `startAt`/]],
     [{ every: 60, maxRuns: 0 }, [/maxRuns/]],
+    // Found by the bad-input property suite: 2^53 passed the check, then DynamoDB's marshalling refused it.
+    [{ every: 60, maxRuns: 2 ** 53 }, [/`maxRuns`: received 9007199254740992; expected a whole number from 1 to 9007199254740991/]],
     [null, [/expected an object/]],
   ])('%j reports every problem', (spec, messages) => {
     const problems = recurrenceProblems(spec);
