@@ -228,7 +228,7 @@ export function awsCronProblems(expression: unknown, field = 'cron'): string[] {
  * @example
  * ```ts
  * const fields = parseAwsCron('cron(0 9 ? * 2#1 *)')!; // 09:00 on the first Monday of each month
- * nextCronMs(fields, 'Europe/Rome', Date.now());
+ * nextCronMs(fields, 'Europe/Rome', Date.parse('2027-01-01T00:00:00Z')); // Date.parse('2027-01-04T08:00:00Z')
  * ```
  */
 export function parseAwsCron(expression: string): CronFields | undefined {

@@ -1,24 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SundialStack } from '../../infra/sundial-stack.ts';
-import { FIXTURE_TASKS, newApp } from './helpers.ts';
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
-function outdir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sundial-nag-'));
-  dirs.push(dir);
-  return dir;
-}
+import { FIXTURE_TASKS, newApp, synthWithNag } from './helpers.ts';
 
 /** Every acknowledgement recorded in the tree: rule id → reason. */
 function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: unknown }> {
@@ -27,26 +14,6 @@ function acknowledgements(root: IConstruct): Array<{ path: string; id: string; r
       .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
       .flatMap((m) => Object.entries(m.data as Record<string, unknown>).map(([id, reason]) => ({ path: c.node.path, id, reason }))),
   );
-}
-
-/** Synthesizes with AwsSolutions checks; returns the error synthesis threw (if any) and the validation report. */
-function synthWithNag(build: (app: ReturnType<typeof newApp>) => void): { error: unknown; report: string } {
-  const dir = outdir();
-  const app = newApp({ nag: true, outdir: dir });
-  build(app);
-  let error: unknown;
-  try {
-    app.synth();
-  } catch (e) {
-    error = e;
-  }
-  let report = '';
-  try {
-    report = readFileSync(join(dir, 'validation-report.json'), 'utf8');
-  } catch {
-    // no report: nothing was found
-  }
-  return { error, report };
 }
 
 describe('cdk-nag AwsSolutions', () => {

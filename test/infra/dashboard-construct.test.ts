@@ -2,15 +2,12 @@
  * The deployed dashboard's authorization, as the synthesized template states it: IAM auth on every function URL,
  * nothing that writes unless `grantDashboardActions` was called, and cdk-nag clean.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../lib/core/errors.ts';
 import { SundialStack } from '../../infra/sundial-stack.ts';
-import { FIXTURE_TASKS, buildStack, logicalId, newApp } from './helpers.ts';
+import { FIXTURE_TASKS, buildStack, logicalId, newApp, synthWithNag } from './helpers.ts';
 
 const WRITES = /dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)|sqs:(SendMessage|DeleteMessage|ReceiveMessage)|scheduler:UpdateSchedule/;
 
@@ -73,28 +70,12 @@ describe('SundialScheduler dashboard', () => {
   });
 
   it('keeps cdk-nag AwsSolutions clean with the dashboard and both grants', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sundial-nag-dash-'));
-    try {
-      const app = newApp({ nag: true, outdir: dir });
+    const { error, report } = synthWithNag((app) => {
       const stack = new SundialStack(app, 'Nagged', { scheduler: { tasksEntry: FIXTURE_TASKS, dashboard: true, queues: { default: {}, emails: {} } } });
       stack.scheduler.grantDashboardActions(new iam.Role(stack, 'Ops', { assumedBy: new iam.AccountRootPrincipal() }));
       stack.scheduler.grantDashboardRead(new iam.Role(stack, 'Devs', { assumedBy: new iam.AccountRootPrincipal() }));
-      let error: unknown;
-      try {
-        app.synth();
-      } catch (e) {
-        error = e;
-      }
-      let report = '';
-      try {
-        report = readFileSync(join(dir, 'validation-report.json'), 'utf8');
-      } catch {
-        // no report: nothing found
-      }
-      expect(`${String(error ?? '')}\n${report}`).not.toMatch(/AwsSolutions-/);
-      expect(error).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
+    expect(`${String(error ?? '')}\n${report}`).not.toMatch(/AwsSolutions-/);
+    expect(error).toBeUndefined();
   });
 });

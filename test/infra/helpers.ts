@@ -1,4 +1,6 @@
 /** Builds the stack for template assertions, with bundling skipped (the template does not depend on the bundle). */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -23,4 +25,25 @@ export function buildStack(props: Partial<SundialSchedulerProps> = {}, app: App 
 export function logicalId(construct: { node: { defaultChild?: unknown } }): string {
   const child = construct.node.defaultChild as Parameters<Stack['getLogicalId']>[0];
   return Stack.of(child).getLogicalId(child);
+}
+
+/** Synthesizes with AwsSolutions checks; returns the error synthesis threw (if any) and the validation report. */
+export function synthWithNag(build: (app: App) => void): { error: unknown; report: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'sundial-nag-'));
+  const app = newApp({ nag: true, outdir: dir });
+  build(app);
+  let error: unknown;
+  try {
+    app.synth();
+  } catch (e) {
+    error = e;
+  }
+  let report = '';
+  try {
+    report = readFileSync(join(dir, 'validation-report.json'), 'utf8');
+  } catch {
+    // no report: nothing was found
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { error, report };
 }
