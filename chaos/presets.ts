@@ -33,10 +33,11 @@ export function chaosPreset(size: 'full' | 'quick' | 'small', overrides: { jobs?
   const log = overrides.log ? { log: overrides.log } : {};
   if (size === 'small') {
     return {
-      // No held writes here: 200 s of horizon (140 s of cursor tolerance) covers the 120 s skew, and keeps the run short.
-      workload: { ...SHARED, directHorizonSec: 200, jobs: overrides.jobs ?? 150, schedules: 2, everySec: 5, spanSec: 40, mix: MIX, sweptMaxSkewSec: -120, seed, skewsSec: [-120, 0] },
+      // Seconds-long horizons keep the run short (the local sweeper fires every 3 s): 45 s of horizon with 6 s of
+      // lookahead give the cursor 39 s of tolerance, more than the 30 s of skew; no held writes here.
+      workload: { directHorizonSec: 45, lookaheadSec: 6, jobs: overrides.jobs ?? 150, schedules: 2, everySec: 5, spanSec: 30, mix: MIX, sweptMaxSkewSec: -30, seed, skewsSec: [-30, 0] },
       faults: { errorRate: 0.05 },
-      disruptions: { consumerKillEverySec: 10, sweeperKillEverySec: 12, extraSweepers: 2, sweepEverySec: 3, sqsOutage: { atSec: 20, downMs: 8_000 } },
+      disruptions: { consumerKillEverySec: 10, sweeperKillEverySec: 12, extraSweepers: 2, sweepEverySec: 3, sqsOutage: { atSec: 15, downMs: 8_000 } },
       recoveryWindowSec: 60,
       writeConcurrency: 6,
       ...log,

@@ -69,9 +69,9 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosResult> {
   const stack = await startLocalStack({
     workers: [TASKS],
     sweepEverySeconds: config.disruptions.sweepEverySec,
+    // The sweeper fires every few seconds here, so the horizons may be shorter than the construct's one-minute minimum.
+    horizons: { lookaheadSec: workload.lookaheadSec, directHorizonSec: workload.directHorizonSec },
     props: {
-      lookahead: Duration.seconds(workload.lookaheadSec),
-      directHorizon: Duration.seconds(workload.directHorizonSec),
       // Short enough that a killed consumer's message returns soon, long enough for a cold start on a busy machine
       // (the local runtime counts the module load in the timeout, as Lambda does when init runs in the invoke).
       consumerTimeout: Duration.seconds(20),

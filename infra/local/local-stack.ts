@@ -25,6 +25,7 @@ import { LocalSchedulerApi } from './scheduler-api.ts';
 import { LocalCloudFormationApi } from './cloudformation-api.ts';
 import { TargetDelivery } from './target-delivery.ts';
 import { SQS_LOCAL_ACCOUNT_ID, startSqsLocal, type SqsLocal } from './sqs-local.ts';
+import { withTestHorizons, type TestHorizons } from './test-horizons.ts';
 
 /** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {
@@ -32,6 +33,13 @@ export interface LocalStackOptions {
   readonly workers?: readonly string[];
   /** Fire scheduled functions every N seconds instead of on their schedule's boundaries (tests). @default - schedule */
   readonly sweepEverySeconds?: number;
+  /**
+   * Horizons in seconds for tests, with `sweepEverySeconds`: e.g. `{ lookaheadSec: 5, directHorizonSec: 12 }` makes a
+   * job 12 s ahead take the swept path and run on time, where the construct's one-minute trigger needs a lookahead of at
+   * least 60 s. They replace the construct's values in the functions' environment and in `env`.
+   * @default - the construct's
+   */
+  readonly horizons?: TestHorizons;
   /** Other props of the SundialScheduler construct. */
   readonly props?: Record<string, unknown>;
   /** Where function output goes. @default - the console, each line prefixed with the function's logical id */
@@ -148,7 +156,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamodb.destroy();
       sqs.destroy();
     });
-    const deployed = await deployTemplate(template, {
+    const asDeployed = await deployTemplate(template, {
       assemblyDir,
       dynamodb,
       sqs,
@@ -157,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stackName,
       namePrefix: `${stackName.toLowerCase()}-${randomBytes(3).toString('hex')}`,
     });
+    const deployed = options.horizons ? withTestHorizons(asDeployed, options.horizons, options.sweepEverySeconds) : asDeployed;
 
     const awsEnv: Record<string, string> = {
       AWS_ENDPOINT_URL: endpoint,

@@ -6,7 +6,7 @@ import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamodbClient } from '../../lib/aws-clients.ts';
 import { ConflictError, NotFoundError, type Job } from '../../lib/index.ts';
-import { DIRECT_HORIZON_SEC, eventually, ranControl, useSharedStack, type TestStack } from './support.ts';
+import { DIRECT_HORIZON_SEC, LOOKAHEAD_SEC, eventually, ranControl, useSharedStack, type TestStack } from './support.ts';
 
 let t: TestStack;
 beforeAll(() => {
@@ -143,7 +143,8 @@ describe('schedules', () => {
     // Occurrences of the old rule up to the lookahead are already in SQS now.
     await t.scheduler.schedule('it-replace', 'record', { log: t.log, tag: 'new-rule' }, { cron: '0 0 1 1 *' });
     const replacedAtMs = Date.now();
-    await ranControl(t, { inSec: 12 }); // old-rule occurrences due in the next 12 s had their chance
+    // Old-rule occurrences already in SQS are due within the lookahead: a control job due after them ran after them.
+    await ranControl(t, { inSec: LOOKAHEAD_SEC + 2 });
     const late = t.runs().filter((r) => r.tag === 'old-rule' && r.startedAtMs > replacedAtMs + 1_000);
     expect(late).toEqual([]);
     await t.scheduler.cancel('it-replace');
@@ -155,7 +156,7 @@ describe('schedules', () => {
     await t.scheduler.pause('it-pause');
     await ranControl(t); // a run already started may still record itself
     const before = t.runs().filter((r) => r.tag === 'paused-rule').length;
-    await ranControl(t, { inSec: 8 }); // occurrences already in SQS were cancelled: none ran in the meantime
+    await ranControl(t, { inSec: LOOKAHEAD_SEC + 2 }); // occurrences already in SQS were cancelled: none ran meanwhile
     expect(t.runs().filter((r) => r.tag === 'paused-rule').length).toBe(before);
     await t.scheduler.resume('it-pause');
     await eventually(() => (t.runs().filter((r) => r.tag === 'paused-rule').length > before ? true : undefined), 'runs after resume');

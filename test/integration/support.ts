@@ -10,7 +10,7 @@ import { inject } from 'vitest';
 import { dynamodbClient } from '../../lib/aws-clients.ts';
 import { Scheduler } from '../../lib/index.ts';
 
-export { DIRECT_HORIZON_SEC, VISIBILITY_TIMEOUT_SEC } from '../shared/stack-config.ts';
+export { DIRECT_HORIZON_SEC, LOOKAHEAD_SEC, VISIBILITY_TIMEOUT_SEC } from '../shared/stack-config.ts';
 
 export interface Run {
   readonly id: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
 import { Scheduler } from '../../lib/index.ts';
-import { SHARED_STACK_PROPS, SHARED_WORKERS, SWEEP_EVERY_SECONDS } from './stack-config.ts';
+import { SHARED_HORIZONS, SHARED_STACK_PROPS, SHARED_WORKERS, SWEEP_EVERY_SECONDS } from './stack-config.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -48,6 +48,7 @@ async function bootWarm(): Promise<LocalStack> {
   const stack = await startLocalStack({
     workers: SHARED_WORKERS,
     sweepEverySeconds: SWEEP_EVERY_SECONDS,
+    horizons: SHARED_HORIZONS,
     props: SHARED_STACK_PROPS,
     // AWS-like poller scaling adds a Node process per extra batch: on 2 cores shared with the other test files, five
     // batches keep the functions responsive (the bench measures scaling).

@@ -12,10 +12,12 @@ export const SHARED_WORKERS = [
 ];
 
 /**
- * Jobs this many seconds ahead or more take the swept path. The construct keeps the lookahead at its one-minute
- * trigger period (60 s); the 5 s above it is the writer-to-sweeper tolerance a loaded 2-core machine needs.
+ * Test-only horizons (`startLocalStack`'s `horizons`): the sweeper fires every second and sends 5 s ahead, and a job 12 s
+ * or more ahead takes the swept path. The 7 s between them is the writer-to-sweeper tolerance a loaded 2-core machine
+ * needs; on AWS the construct keeps the lookahead at its one-minute trigger period.
  */
-export const DIRECT_HORIZON_SEC = 65;
+export const LOOKAHEAD_SEC = 5;
+export const DIRECT_HORIZON_SEC = 12;
 /** The consumer's timeout; a crashed consumer's message comes back after `VISIBILITY_TIMEOUT_SEC`. */
 export const CONSUMER_TIMEOUT_SEC = 8;
 export const VISIBILITY_TIMEOUT_SEC = 10;
@@ -28,10 +30,11 @@ export const SWEEP_EVERY_SECONDS = 1;
  */
 export const SHARED_QUEUES = { default: {}, 'worker-it': {} } as const;
 
+/** The horizons the shared stack's functions and writers use. */
+export const SHARED_HORIZONS = { lookaheadSec: LOOKAHEAD_SEC, directHorizonSec: DIRECT_HORIZON_SEC } as const;
+
 /** Construct props of the shared stack. */
 export const SHARED_STACK_PROPS = {
-  lookahead: Duration.seconds(60),
-  directHorizon: Duration.seconds(DIRECT_HORIZON_SEC),
   consumerTimeout: Duration.seconds(CONSUMER_TIMEOUT_SEC),
   visibilityTimeout: Duration.seconds(VISIBILITY_TIMEOUT_SEC),
   queues: SHARED_QUEUES,
