@@ -31,8 +31,8 @@ describe('enqueue, get, list, cancel', () => {
   });
 
   it('lists jobs as a table fitted to the terminal, colored only on a TTY without NO_COLOR', async () => {
-    // A task of this test's own (never run: due in 3 h): other files list and enqueue `record` jobs on the shared stack,
-    // so this job could fall beyond a page of theirs.
+    // A task of this test's own (never run: due in 3 h): other files enqueue `record` jobs on the shared stack, so this
+    // job could fall beyond a page of theirs, and their count adds a "More: sundial list --cursor …" line no table fits.
     await runCli(['enqueue', 'cli-table', '{}', '--in', '3h', '--unique', 'row'], { env });
     const plain = await runCli(['list', '--task', 'cli-table', '--tz', 'America/New_York'], { env, columns: 200 });
     expect(plain.code).toBe(0);
@@ -42,11 +42,11 @@ describe('enqueue, get, list, cancel', () => {
     expect(rows[0]).toMatch(/u:cli-table\/row\s+cli-table\s+scheduled\s+\S+ \S+ -0[45]:00\s+\S+ \S+ UTC\s+0\/\d+\s+-/);
     expect(plain.out).not.toMatch(ANSI);
 
-    const tty = await runCli(['list', '--task', 'record'], { env, isTTY: true, columns: 60 });
+    const tty = await runCli(['list', '--task', 'cli-table'], { env, isTTY: true, columns: 60 });
     expect(tty.out).toMatch(ANSI);
     for (const line of tty.out.split('\n')) expect(line.replace(new RegExp(ANSI, 'g'), '').length).toBeLessThanOrEqual(60);
     expect(tty.out).toContain('…');
-    const noColor = await runCli(['list', '--task', 'record'], { env: { ...env, NO_COLOR: '1' }, isTTY: true });
+    const noColor = await runCli(['list', '--task', 'cli-table'], { env: { ...env, NO_COLOR: '1' }, isTTY: true });
     expect(noColor.out).not.toMatch(ANSI);
 
     const page = json(await runCli(['list', '--task', 'record', '--limit', '1', '--json'], { env }));
