@@ -6,7 +6,7 @@
  * start (its stored result). All clocks are this machine's, so the instants compare directly.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { delaySecFor } from '../lib/dispatch.ts';
+import { delaySecFor } from '../lib/queue/send-job-messages.ts';
 import type { Job } from '../lib/model.ts';
 import type { Precision } from '../lib/queue/types.ts';
 import { parseJobMessage } from '../lib/worker/message.ts';

@@ -81,7 +81,7 @@ export function sqsClient(env: Env = process.env): SQSClient {
 }
 
 /**
- * An EventBridge Scheduler client configured from `env` (dispatch control: pausing and resuming the sweeper's trigger).
+ * An EventBridge Scheduler client configured from `env` (pausing and resuming the sweeper's trigger).
  *
  * @example
  * ```ts

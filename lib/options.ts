@@ -56,7 +56,7 @@ export interface EnqueueOptions extends OneOffSpec, JobOptions {
  * ```
  */
 export interface ScheduleOptions extends RecurringSpec, JobOptions {
-  /** What to do with occurrences missed while dispatch was down. @default 'once' */
+  /** What to do with occurrences missed while the sweeper was paused or down. @default 'once' */
   readonly misfire?: MisfirePolicy;
   /** Whether an occurrence may start while the previous one still runs. @default 'allow' */
   readonly overlap?: OverlapPolicy;

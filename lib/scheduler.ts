@@ -17,7 +17,7 @@ import { placementOf, type Writer } from './core/placement.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
-import { dispatch } from './dispatch.ts';
+import { sendJobMessages } from './queue/send-job-messages.ts';
 import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
 import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
 import { SqsJobQueue } from './queue/sqs-queue.ts';
@@ -304,7 +304,7 @@ export class Scheduler {
     }
     // Committed: send what is near, then take it out of its lane (a crash in between leaves it to the sweeper).
     const lane = records.filter((r) => r.placement === 'lane');
-    await dispatch(this.queue, lane, nowMs);
+    await sendJobMessages(this.queue, lane, nowMs);
     await Promise.all(lane.map((r) => this.store.markSent(r.id, r.dueAtMs, nowMs)));
     return records.map((r) => toJob(r));
   }
@@ -494,7 +494,7 @@ export class Scheduler {
     const grant = options.maxAttempts ?? getTaskDefinition(job.task)?.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     // A failed job's attempt count cannot change under us: only this requeue moves it out of `failed`.
     const record = await this.store.requeueFailedJob(id, nowMs, nowMs, job.attempt + grant, job.inherits);
-    await dispatch(this.queue, [record], nowMs);
+    await sendJobMessages(this.queue, [record], nowMs);
     await this.store.markSent(record.id, record.dueAtMs, nowMs);
     return toJob(record);
   }
@@ -529,7 +529,7 @@ export class Scheduler {
    * Records a job that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event through
    * `unique`. It is written only if no job ever had that id, ended or not, so a redelivered event never runs twice
    * (`created: false` returns the job there is). `held`: the caller holds the event's SQS message and runs the job
-   * itself, so nothing is sent; otherwise the job is dispatched as `enqueue` would.
+   * itself, so nothing is sent; otherwise the job is sent or put in its bucket as `enqueue` would.
    *
    * @example
    * ```ts
@@ -541,7 +541,7 @@ export class Scheduler {
     const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
     const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct');
     if (how.held) return this.store.createJob({ ...record, placement: 'none', sentAtMs: nowMs }, { replaceEnded: false });
-    if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
+    if (record.placement === 'none') await sendJobMessages(this.queue, [record], nowMs);
     return this.store.createJob(record, { replaceEnded: false });
   }
 
@@ -556,20 +556,20 @@ export class Scheduler {
     }
     const record = this.newRecord(v, id, nowMs, 'direct');
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
-    if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
+    if (record.placement === 'none') await sendJobMessages(this.queue, [record], nowMs);
     const created = await this.store.createJob(record);
     return created.created ? created.job : sameUniqueJob(created.job, v);
   }
 
   /**
    * One slice of `enqueueMany`: the near-due jobs' messages, then every job's write (send-then-put, as `write` does;
-   * docs/architecture.md, "Two dispatch paths").
+   * docs/architecture.md, "Two paths to the queue").
    */
   private async sendThenWrite(slice: ReadonlyArray<{ index: number; record: JobRecord }>, results: EnqueueManyResult[], nowMs: number): Promise<void> {
     const direct = slice.filter((p) => p.record.placement === 'none');
     const unsent = new Map<string, Error>();
     try {
-      await dispatch(this.queue, direct.map((p) => p.record), nowMs);
+      await sendJobMessages(this.queue, direct.map((p) => p.record), nowMs);
     } catch (error) {
       // Ids whose message did not go out are not written either: a recorded job must have its message.
       const failed = (error as { failedIds?: readonly string[] }).failedIds ?? direct.map((p) => p.record.id);

@@ -9,7 +9,7 @@ import {
   type SQSClient,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
+import { ConfigurationError, MessageSendError, ValidationError } from '../core/errors.ts';
 import { SendCoalescer, type BatchOutcome, type CoalescerTimer } from './send-coalescer.ts';
 import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
 import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
@@ -101,7 +101,7 @@ export class SqsJobQueue implements JobQueue {
     const outcome = await this.coalescerOf(url).submit(messages);
     if (outcome.failedIndexes.length > 0) {
       const failed = outcome.failedIndexes.map((index) => messages[index]!.message.id);
-      throw new DispatchError(
+      throw new MessageSendError(
         `${failed.length} of ${messages.length} messages were not accepted by queue "${queue}" (${url}) after ` +
           `the SDK's retries and up to ${this.maxAttempts} sends of refused entries: ${describeCause(outcome.cause)}. ` +
           'The jobs are recorded; send them again ' +
@@ -133,7 +133,7 @@ export class SqsJobQueue implements JobQueue {
       // Throttling and 5xx are retried by the SDK's own policy: one retry policy, not two stacked.
       await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
     } catch (error) {
-      throw new DispatchError(
+      throw new MessageSendError(
         `The dead-letter copy of job "${message.id}" was not accepted by ${url}: ${describeCause(error)}.`,
         [message.id],
         { cause: error },

@@ -15,7 +15,7 @@ export type { MisfirePolicy };
 import type { Placement } from '../core/placement.ts';
 export type { Placement };
 
-/** Life cycle of a job (DESIGN §3). `dispatched` is implicit: a job waiting in SQS is still `scheduled`. */
+/** Life cycle of a job (DESIGN §3). A job whose message waits in SQS is still `scheduled`: no state marks it as sent. */
 export type JobState = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
 
 /** States a job can still leave by itself. */

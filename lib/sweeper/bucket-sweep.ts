@@ -3,7 +3,7 @@
  * each page before moving the cursor past it.
  */
 import { bucketOf, bucketStartMs, nextBucket } from '../core/buckets.ts';
-import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
+import { DIRECT_HORIZON_MS, sendJobMessages } from '../queue/send-job-messages.ts';
 import type { ShardCursor } from '../store/types.ts';
 import { recordFailure, type SweepContext } from './context.ts';
 
@@ -50,7 +50,7 @@ export async function sweepShardBuckets(ctx: SweepContext, shard: number): Promi
       }
       const jobs = page.entries.filter((entry) => entry.kind === 'job');
       if (jobs.length > 0) {
-        await dispatch(queue, jobs, clock.nowMs());
+        await sendJobMessages(queue, jobs, clock.nowMs());
         ctx.counters.sent += jobs.length;
       }
       const last = page.entries.at(-1);

@@ -4,7 +4,7 @@
  * leaves the window (a sent job leaves the lane, a spawned schedule moves to its next slot), so a lane costs reads in
  * proportion to what is due.
  */
-import { dispatch } from '../dispatch.ts';
+import { sendJobMessages } from '../queue/send-job-messages.ts';
 import type { DuePosition } from '../store/types.ts';
 import { spawnDueOccurrences } from '../schedules/occurrences.ts';
 import { recordFailure, type SweepContext } from './context.ts';
@@ -32,7 +32,7 @@ export async function sweepShardLane(ctx: SweepContext, shard: number): Promise<
       const jobs = page.entries.filter((entry) => entry.kind === 'job');
       if (jobs.length > 0) {
         const sentAtMs = clock.nowMs();
-        await dispatch(queue, jobs, sentAtMs);
+        await sendJobMessages(queue, jobs, sentAtMs);
         ctx.counters.sent += jobs.length;
         await Promise.all(
           jobs.map((job) =>

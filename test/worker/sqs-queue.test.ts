@@ -1,7 +1,7 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSqsLocal, type SqsLocal } from '../../infra/local/sqs-local.ts';
-import { ConfigurationError, DispatchError, ValidationError } from '../../lib/core/errors.ts';
+import { ConfigurationError, MessageSendError, ValidationError } from '../../lib/core/errors.ts';
 import { SqsJobQueue } from '../../lib/queue/sqs-queue.ts';
 import { queueUrlOf, sqsVisibilityChanger } from '../../lib/queue/sqs-visibility.ts';
 import type { SQSRecord } from 'aws-lambda';
@@ -102,8 +102,8 @@ describe('SqsJobQueue against the SQS emulator', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     const refused = (results[2] as PromiseRejectedResult).reason;
-    expect(refused).toBeInstanceOf(DispatchError);
-    expect((refused as DispatchError).failedIds).toEqual(['big']);
+    expect(refused).toBeInstanceOf(MessageSendError);
+    expect((refused as MessageSendError).failedIds).toEqual(['big']);
     // The lead went alone; the three sends made while it was in flight shared one call.
     expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand']);
   });
@@ -153,15 +153,15 @@ describe('SqsJobQueue against the SQS emulator', () => {
     expect((await receiveAll(url)).map((m) => m.id).sort()).toEqual(['j0', 'j1', 'j2', 'j3']);
   });
 
-  it("gives up after the SDK's attempts, not a multiple of them, with a DispatchError naming every job", async () => {
+  it("gives up after the SDK's attempts, not a multiple of them, with a MessageSendError naming every job", async () => {
     const url = await createQueue('always-throttled');
     calls = [];
     for (let i = 0; i < 12; i++) injectedFailures.push(throttling());
     const error = await queueFor({ default: url }).send('default', outgoing(3)).catch((e: unknown) => e);
     injectedFailures.length = 0;
-    expect(error).toBeInstanceOf(DispatchError);
-    expect((error as DispatchError).failedIds).toEqual(['j0', 'j1', 'j2']);
-    expect((error as DispatchError).message).toContain('3 of 3 messages were not accepted by queue "default"');
+    expect(error).toBeInstanceOf(MessageSendError);
+    expect((error as MessageSendError).failedIds).toEqual(['j0', 'j1', 'j2']);
+    expect((error as MessageSendError).message).toContain('3 of 3 messages were not accepted by queue "default"');
     // The SDK's default of 3 attempts; sundial's own loop resends refused entries only (it used to make this 12).
     expect(calls).toHaveLength(3);
   });
@@ -170,8 +170,8 @@ describe('SqsJobQueue against the SQS emulator', () => {
     calls = [];
     const missing = sqs.queueUrl('no-such-queue');
     const error = await queueFor({ default: missing }).send('default', outgoing(12)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DispatchError);
-    expect((error as DispatchError).failedIds).toHaveLength(12);
+    expect(error).toBeInstanceOf(MessageSendError);
+    expect((error as MessageSendError).failedIds).toHaveLength(12);
     expect(calls).toHaveLength(2); // one call per batch of 10, no retries
   });
 

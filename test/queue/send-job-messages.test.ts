@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DIRECT_HORIZON_MS, delaySecFor, dispatch } from '../../lib/dispatch.ts';
+import { DIRECT_HORIZON_MS, delaySecFor, sendJobMessages } from '../../lib/queue/send-job-messages.ts';
 import { SQS_MAX_DELAY_SEC } from '../../lib/queue/sqs-limits.ts';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
-import { DispatchError, ValidationError } from '../../lib/core/errors.ts';
+import { MessageSendError, ValidationError } from '../../lib/core/errors.ts';
 
 const NOW = Date.parse('2026-11-23T14:00:00.000Z');
 
@@ -30,9 +30,9 @@ describe('delaySecFor', () => {
     expect(delaySecFor(NOW + dueInMs, NOW, 'second')).toBe(expected);
   });
 
-  it("dispatch rounds delays the way its queue's precision says", async () => {
+  it("sendJobMessages rounds delays the way its queue's precision says", async () => {
     const queue = new MemoryJobQueue(['default'], { precision: 'second' });
-    await dispatch(queue, [{ id: 'j', queue: 'default', dueAtMs: NOW + 42_100 }], NOW);
+    await sendJobMessages(queue, [{ id: 'j', queue: 'default', dueAtMs: NOW + 42_100 }], NOW);
     expect(queue.sent[0]!.delaySec).toBe(43);
   });
 
@@ -41,7 +41,7 @@ describe('delaySecFor', () => {
   });
 });
 
-describe('dispatch', () => {
+describe('sendJobMessages', () => {
   it('groups by queue, batches by 10 and writes the versioned message with the due time', async () => {
     const queue = new MemoryJobQueue(['default', 'emails']);
     const jobs = Array.from({ length: 23 }, (_, i) => ({
@@ -49,7 +49,7 @@ describe('dispatch', () => {
       queue: i % 2 === 0 ? 'default' : 'emails',
       dueAtMs: NOW + i * 1_500,
     }));
-    await dispatch(queue, jobs, NOW);
+    await sendJobMessages(queue, jobs, NOW);
     expect(queue.sent).toHaveLength(23);
     for (const job of jobs) {
       const sent = queue.sent.find((m) => m.message.id === job.id)!;
@@ -61,13 +61,13 @@ describe('dispatch', () => {
 
   it('sends nothing for an empty list', async () => {
     const queue = new MemoryJobQueue();
-    await dispatch(queue, [], NOW);
+    await sendJobMessages(queue, [], NOW);
     expect(queue.sent).toEqual([]);
   });
 
   it('rejects every job beyond the SQS horizon at once, before sending anything', async () => {
     const queue = new MemoryJobQueue();
-    const error = await dispatch(
+    const error = await sendJobMessages(
       queue,
       [
         { id: 'ok', queue: 'default', dueAtMs: NOW + 900_999 },
@@ -89,9 +89,9 @@ describe('dispatch', () => {
     const queue = new MemoryJobQueue();
     queue.failNextSends(1);
     const jobs = Array.from({ length: 25 }, (_, i) => ({ id: `j${i}`, queue: 'default', dueAtMs: NOW }));
-    const error = await dispatch(queue, jobs, NOW).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DispatchError);
-    const failed = (error as DispatchError).failedIds;
+    const error = await sendJobMessages(queue, jobs, NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageSendError);
+    const failed = (error as MessageSendError).failedIds;
     expect(failed).toHaveLength(10);
     const sentIds = queue.sent.map((m) => m.message.id);
     expect(sentIds).toHaveLength(15);

@@ -3,13 +3,13 @@
  * horizon is sent at enqueue) and the sweeper (jobs read from buckets and lanes). Keeping it in one place keeps the
  * message body and the delay rule identical on both paths, which is what the consumer's claim relies on.
  */
-import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './queue/types.ts';
-import { DispatchError, ValidationError } from './core/errors.ts';
-import { SQS_MAX_DELAY_SEC } from './queue/sqs-limits.ts';
+import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
+import { MessageSendError, ValidationError } from '../core/errors.ts';
+import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
 
 /**
  * Jobs due before `now + DIRECT_HORIZON_MS` can be held by SQS itself and take the direct path; later ones wait in a
- * bucket for the sweeper (docs/architecture.md, "Two dispatch paths").
+ * bucket for the sweeper (docs/architecture.md, "Two paths to the queue").
  */
 export const DIRECT_HORIZON_MS = SQS_MAX_DELAY_SEC * 1000;
 
@@ -17,13 +17,13 @@ export const DIRECT_HORIZON_MS = SQS_MAX_DELAY_SEC * 1000;
 const BATCH_SIZE = 10;
 
 /**
- * Batches in flight at once per `dispatch` call. A burst of 100,000 jobs is 10,000 batches: sent one after another at
+ * Batches in flight at once per `sendJobMessages` call. A burst of 100,000 jobs is 10,000 batches: sent one after another at
  * ~20 ms each that is minutes, with 16 in flight (times the sweeper's parallel shards) it fits in the minute.
  */
 const MAX_BATCHES_IN_FLIGHT = 16;
 
-/** What `dispatch` needs to know about a job; the index projection of the `due` GSI carries exactly this. */
-export interface DispatchableJob {
+/** What `sendJobMessages` needs to know about a job; the index projection of the `due` GSI carries exactly this. */
+export interface JobToSend {
   readonly id: string;
   /** The worker queue's name (a key of `SUNDIAL_QUEUES`). */
   readonly queue: string;
@@ -52,17 +52,17 @@ export function delaySecFor(dueAtMs: number, nowMs: number, precision: Precision
  * the job's due time (the claim matches it) and `sentAtMs = nowMs` (the consumer drops orphans by it).
  *
  * Rejects before sending anything with a `ValidationError` listing every job due beyond the SQS horizon (such a job
- * belongs in a bucket: a clamped delay would deliver it early). Rejects with one `DispatchError` naming every job whose
+ * belongs in a bucket: a clamped delay would deliver it early). Rejects with one `MessageSendError` naming every job whose
  * message was not accepted after the queue's retries; all others were sent, so a caller that retries everything only
  * produces duplicates, which the consumer's claim drops.
  *
  * @example
  * ```ts
- * await dispatch(queue, [{ id: 'j_1', queue: 'default', dueAtMs: nowMs + 42_500 }], nowMs);
+ * await sendJobMessages(queue, [{ id: 'j_1', queue: 'default', dueAtMs: nowMs + 42_500 }], nowMs);
  * // → queue 'default' gets { v: 1, id: 'j_1', dueAtMs, sentAtMs: nowMs } with DelaySeconds 42
  * ```
  */
-export async function dispatch(queue: JobQueue, jobs: readonly DispatchableJob[], nowMs: number): Promise<void> {
+export async function sendJobMessages(queue: JobQueue, jobs: readonly JobToSend[], nowMs: number): Promise<void> {
   const tooLate = jobs.filter((job) => job.dueAtMs - nowMs >= (SQS_MAX_DELAY_SEC + 1) * 1000);
   if (tooLate.length > 0) {
     throw new ValidationError(
@@ -93,14 +93,14 @@ export async function dispatch(queue: JobQueue, jobs: readonly DispatchableJob[]
         await queue.send(batch.queue, batch.messages);
       } catch (error) {
         causes.push(error);
-        failedIds.push(...(error instanceof DispatchError ? error.failedIds : batch.messages.map((m) => m.message.id)));
+        failedIds.push(...(error instanceof MessageSendError ? error.failedIds : batch.messages.map((m) => m.message.id)));
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(MAX_BATCHES_IN_FLIGHT, batches.length) }, worker));
   if (failedIds.length > 0) {
     const first = causes[0] instanceof Error ? `: ${causes[0].message}` : '';
-    throw new DispatchError(
+    throw new MessageSendError(
       `${failedIds.length} of ${jobs.length} messages were not sent${first}. They are still due; sending them again is safe.`,
       failedIds,
       { cause: causes.length === 1 ? causes[0] : new AggregateError(causes) },
@@ -108,8 +108,8 @@ export async function dispatch(queue: JobQueue, jobs: readonly DispatchableJob[]
   }
 }
 
-function groupByQueue(jobs: readonly DispatchableJob[]): Map<string, DispatchableJob[]> {
-  const groups = new Map<string, DispatchableJob[]>();
+function groupByQueue(jobs: readonly JobToSend[]): Map<string, JobToSend[]> {
+  const groups = new Map<string, JobToSend[]>();
   for (const job of jobs) {
     const group = groups.get(job.queue);
     if (group) group.push(job);
