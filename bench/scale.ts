@@ -27,7 +27,7 @@ import { mapLimit } from './stats.ts';
 const SHARDS = 8;
 const LOOKAHEAD_SEC = 60;
 const MINUTE = 60_000;
-/** Concurrency of the raw baselines: what one `createJobs` call (4 batches) and one `dispatch` call (16) keep in flight. */
+/** Concurrency of the raw baselines: what one `createJobs` call (4 batches) and the queue adapter (16 per queue) keep in flight. */
 const RAW_WRITE_CONCURRENCY = 4;
 const RAW_SEND_CONCURRENCY = 16;
 /** Items per `enqueueMany` call in the rate measurement (one caller's batch). */

@@ -3,7 +3,7 @@
  * horizon is sent at enqueue) and the sweeper (jobs read from buckets and lanes). Keeping it in one place keeps the
  * message body and the delay rule identical on both paths, which is what the consumer's claim relies on.
  */
-import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
+import type { JobMessage, JobQueue, Precision } from './types.ts';
 import { MessageSendError, ValidationError } from '../core/errors.ts';
 import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
 
@@ -12,15 +12,6 @@ import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
  * bucket for the sweeper (docs/architecture.md, "Two paths to the queue").
  */
 export const DIRECT_HORIZON_MS = SQS_MAX_DELAY_SEC * 1000;
-
-/** SendMessageBatch takes at most 10 entries. */
-const BATCH_SIZE = 10;
-
-/**
- * Batches in flight at once per `sendJobMessages` call. A burst of 100,000 jobs is 10,000 batches: sent one after another at
- * ~20 ms each that is minutes, with 16 in flight (times the sweeper's parallel shards) it fits in the minute.
- */
-const MAX_BATCHES_IN_FLIGHT = 16;
 
 /** What `sendJobMessages` needs to know about a job; the index projection of the `due` GSI carries exactly this. */
 export interface JobToSend {
@@ -48,13 +39,14 @@ export function delaySecFor(dueAtMs: number, nowMs: number, precision: Precision
 }
 
 /**
- * Sends one message per job, grouped by queue, in batches of 10 with several batches in flight. Each message carries
- * the job's due time (the claim matches it) and `sentAtMs = nowMs` (the consumer drops orphans by it).
+ * Sends one message per job: each queue's messages go to `queue.send` in one call, and the queue adapter forms the
+ * batches of 10 and keeps several in flight (`SqsJobQueue`), so batches are formed in one place only. Each message
+ * carries the job's due time (the claim matches it) and `sentAtMs = nowMs` (kept for diagnostics).
  *
  * Rejects before sending anything with a `ValidationError` listing every job due beyond the SQS horizon (such a job
- * belongs in a bucket: a clamped delay would deliver it early). Rejects with one `MessageSendError` naming every job whose
- * message was not accepted after the queue's retries; all others were sent, so a caller that retries everything only
- * produces duplicates, which the consumer's claim drops.
+ * belongs in a bucket: a clamped delay would deliver it early). Rejects with one `MessageSendError` naming every job
+ * whose message was not accepted after the queue's retries; all others were sent, so a caller that retries everything
+ * only produces duplicates, which the consumer's claim drops.
  *
  * @example
  * ```ts
@@ -73,32 +65,27 @@ export async function sendJobMessages(queue: JobQueue, jobs: readonly JobToSend[
       ),
     );
   }
-  const batches: Array<{ queue: string; messages: OutgoingMessage[] }> = [];
-  for (const [queueName, group] of groupByQueue(jobs)) {
-    for (let i = 0; i < group.length; i += BATCH_SIZE) {
-      const messages = group.slice(i, i + BATCH_SIZE).map((job) => ({
-        message: { v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: nowMs } satisfies JobMessage,
-        delaySec: delaySecFor(job.dueAtMs, nowMs, queue.precision),
-      }));
-      batches.push({ queue: queueName, messages });
-    }
-  }
+  const groups = [...groupByQueue(jobs)];
+  const outcomes = await Promise.allSettled(
+    groups.map(([queueName, group]) =>
+      queue.send(
+        queueName,
+        group.map((job) => ({
+          message: { v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: nowMs } satisfies JobMessage,
+          delaySec: delaySecFor(job.dueAtMs, nowMs, queue.precision),
+        })),
+      ),
+    ),
+  );
   const failedIds: string[] = [];
   const causes: unknown[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      try {
-        await queue.send(batch.queue, batch.messages);
-      } catch (error) {
-        causes.push(error);
-        failedIds.push(...(error instanceof MessageSendError ? error.failedIds : batch.messages.map((m) => m.message.id)));
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(MAX_BATCHES_IN_FLIGHT, batches.length) }, worker));
-  if (failedIds.length > 0) {
+  outcomes.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') return;
+    causes.push(outcome.reason);
+    // A MessageSendError names the refused messages; any other rejection means none of that queue's was sent.
+    failedIds.push(...(outcome.reason instanceof MessageSendError ? outcome.reason.failedIds : groups[i]![1].map((job) => job.id)));
+  });
+  if (causes.length > 0) {
     const first = causes[0] instanceof Error ? `: ${causes[0].message}` : '';
     throw new MessageSendError(
       `${failedIds.length} of ${jobs.length} messages were not sent${first}. They are still due; sending them again is safe.`,

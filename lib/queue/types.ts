@@ -53,8 +53,9 @@ export interface JobQueue {
    */
   readonly precision?: Precision;
   /**
-   * Sends messages to the named worker queue in batches of 10, retrying throttled or failed entries. Rejects (with a
-   * `MessageSendError` naming the failed ids) only when some could not be sent after retries; the rest were sent.
+   * Sends messages to the named worker queue; the adapter forms the batches of 10 (callers hand over all of a queue's
+   * messages in one call) and retries throttled or failed entries. Rejects (with a `MessageSendError` naming the
+   * failed ids) only when some could not be sent after retries; the rest were sent.
    */
   send(queue: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /** Puts a copy of a job's message on the queue's dead-letter queue (a job that failed its last attempt). */

@@ -2,9 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { DIRECT_HORIZON_MS, delaySecFor, sendJobMessages } from '../../lib/queue/send-job-messages.ts';
 import { SQS_MAX_DELAY_SEC } from '../../lib/queue/sqs-limits.ts';
 import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
+import type { OutgoingMessage } from '../../lib/queue/types.ts';
 import { MessageSendError, ValidationError } from '../../lib/core/errors.ts';
 
 const NOW = Date.parse('2026-11-23T14:00:00.000Z');
+
+/** A recording queue that also keeps each `send` call, and refuses the messages `refuse` names as SqsJobQueue does. */
+class CallRecordingQueue extends MemoryJobQueue {
+  readonly calls: Array<{ queue: string; messages: number }> = [];
+  constructor(queueNames: string[], private readonly refuse: (messages: readonly OutgoingMessage[]) => string[] = () => []) {
+    super(queueNames);
+  }
+  override async send(queue: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    this.calls.push({ queue, messages: messages.length });
+    const refused = this.refuse(messages);
+    await super.send(queue, messages.filter((m) => !refused.includes(m.message.id)));
+    if (refused.length > 0) throw new MessageSendError(`${refused.length} refused`, refused);
+  }
+}
 
 describe('delaySecFor', () => {
   it.each([
@@ -42,7 +57,14 @@ describe('delaySecFor', () => {
 });
 
 describe('sendJobMessages', () => {
-  it('groups by queue, batches by 10 and writes the versioned message with the due time', async () => {
+  it("hands each queue's messages to the queue adapter in one call: batches are the adapter's to form", async () => {
+    const queue = new CallRecordingQueue(['default', 'emails']);
+    const jobs = Array.from({ length: 37 }, (_, i) => ({ id: `j${i}`, queue: i < 25 ? 'default' : 'emails', dueAtMs: NOW + i * 1_000 }));
+    await sendJobMessages(queue, jobs, NOW);
+    expect(queue.calls).toEqual([{ queue: 'default', messages: 25 }, { queue: 'emails', messages: 12 }]);
+  });
+
+  it('groups by queue and writes the versioned message with the due time', async () => {
     const queue = new MemoryJobQueue(['default', 'emails']);
     const jobs = Array.from({ length: 23 }, (_, i) => ({
       id: `j${i}`,
@@ -85,16 +107,24 @@ describe('sendJobMessages', () => {
     expect(queue.sent).toEqual([]);
   });
 
-  it('names the jobs of a failed batch and still sends the others', async () => {
-    const queue = new MemoryJobQueue();
+  it("names the jobs of a queue whose send failed and still sends the other queues'", async () => {
+    const queue = new MemoryJobQueue(['default', 'emails']);
     queue.failNextSends(1);
+    const jobs = Array.from({ length: 25 }, (_, i) => ({ id: `j${i}`, queue: i % 2 === 0 ? 'default' : 'emails', dueAtMs: NOW }));
+    const error = await sendJobMessages(queue, jobs, NOW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MessageSendError);
+    expect((error as MessageSendError).message).toMatch(/^13 of 25 messages were not sent: MemoryJobQueue: injected send failure/);
+    const failed = (error as MessageSendError).failedIds;
+    expect(failed).toEqual(jobs.filter((j) => j.queue === 'default').map((j) => j.id));
+    expect(queue.sent.map((m) => m.message.id)).toEqual(jobs.filter((j) => j.queue === 'emails').map((j) => j.id));
+  });
+
+  it("passes on the adapter's per-message failures: only the refused ids are named", async () => {
+    const queue = new CallRecordingQueue(['default'], (messages) => messages.filter((m) => m.message.id.endsWith('3')).map((m) => m.message.id));
     const jobs = Array.from({ length: 25 }, (_, i) => ({ id: `j${i}`, queue: 'default', dueAtMs: NOW }));
     const error = await sendJobMessages(queue, jobs, NOW).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MessageSendError);
-    const failed = (error as MessageSendError).failedIds;
-    expect(failed).toHaveLength(10);
-    const sentIds = queue.sent.map((m) => m.message.id);
-    expect(sentIds).toHaveLength(15);
-    expect(new Set([...failed, ...sentIds])).toEqual(new Set(jobs.map((j) => j.id)));
+    expect((error as MessageSendError).failedIds).toEqual(['j3', 'j13', 'j23']);
+    expect((error as MessageSendError).message).toMatch(/^3 of 25 messages were not sent/);
   });
 });

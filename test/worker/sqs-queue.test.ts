@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSqsLocal, type SqsLocal } from '../../infra/local/sqs-local.ts';
 import { ConfigurationError, MessageSendError, ValidationError } from '../../lib/core/errors.ts';
 import { SqsJobQueue } from '../../lib/queue/sqs-queue.ts';
+import { sendJobMessages } from '../../lib/queue/send-job-messages.ts';
 import { queueUrlOf, sqsVisibilityChanger } from '../../lib/queue/sqs-visibility.ts';
 import type { SQSRecord } from 'aws-lambda';
 import type { JobMessage, OutgoingMessage } from '../../lib/queue/types.ts';
@@ -14,6 +15,8 @@ let client: SQSClient;
  * makes counts (requests are billed).
  */
 let calls: string[] = [];
+/** Entries of each SendMessageBatch request, in the order they were made. */
+let batchSizes: number[] = [];
 /** Errors to throw, one per request, before it leaves (an outage or throttling): the SDK's retry policy sees them. */
 const injectedFailures: Error[] = [];
 
@@ -27,6 +30,8 @@ beforeAll(async () => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       calls.push(context.commandName ?? '?');
+      const entries = (args.input as { Entries?: unknown[] }).Entries;
+      if (entries) batchSizes.push(entries.length);
       const failure = injectedFailures.shift();
       if (failure) throw failure;
       return next(args);
@@ -76,6 +81,17 @@ describe('SqsJobQueue against the SQS emulator', () => {
     const received = await receiveAll(url);
     expect(received.map((m) => m.id).sort()).toEqual(outgoing(23).map((m) => m.message.id).sort());
     expect(received.find((m) => m.id === 'j7')).toEqual({ v: 1, id: 'j7', dueAtMs: 1_007, sentAtMs: 500 });
+  });
+
+  it("sendJobMessages: 25 jobs for one queue make exactly 3 SendMessageBatch requests, 10 + 10 + 5", async () => {
+    const url = await createQueue('one-batching');
+    calls = [];
+    batchSizes = [];
+    const jobs = Array.from({ length: 25 }, (_, i) => ({ id: `b${i}`, queue: 'default', dueAtMs: 1_000 }));
+    await sendJobMessages(queueFor({ default: url }), jobs, 1_000);
+    expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand', 'SendMessageBatchCommand']);
+    expect(batchSizes).toEqual([10, 10, 5]);
+    expect((await receiveAll(url)).map((m) => m.id).sort()).toEqual(jobs.map((j) => j.id).sort());
   });
 
   it('coalesces 50 concurrent single-message sends into shared batch calls, each caller resolved', async () => {
@@ -133,6 +149,21 @@ describe('SqsJobQueue against the SQS emulator', () => {
     expect(problems[2]).toContain('job "c": received 1.5');
     expect(calls).toEqual([]);
     expect(await receiveAll(url)).toEqual([]);
+  });
+
+  it('rejects a coalescing wait or a batch concurrency out of range, naming both', () => {
+    const error = (() => {
+      try {
+        return new SqsJobQueue({ client, queueUrls: { default: 'http://unused/1' }, coalesceWaitMs: 0, maxBatchesInFlight: 0 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).problems).toEqual([
+      expect.stringContaining('coalesceWaitMs: received 0'),
+      expect.stringContaining('maxBatchesInFlight: received 0; expected a whole number ≥ 1'),
+    ]);
   });
 
   it('names the known queues when asked for an unknown one', async () => {
