@@ -1,8 +1,8 @@
 /**
  * `Scheduler`: the library other services call to enqueue, schedule, inspect and control jobs (DESIGN §5).
  */
-import { DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
@@ -124,7 +124,8 @@ export class Scheduler {
   private readonly retentionSec: number;
   private readonly directHorizonMs: number;
   private readonly lookaheadSec: number;
-  private readonly aws?: { tableName: string; doc: DynamoDBDocumentClient; shards: number };
+  /** What the transaction-item builders need; absent for a scheduler on a custom store. */
+  private readonly aws?: { tableName: string; shards: number };
 
   constructor(options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -144,7 +145,7 @@ export class Scheduler {
     if (problems.length > 0) throw new ConfigurationError(problems.join('; '));
     const shards = options.shards ?? 8;
     const doc = documentClient(options.dynamodb ?? new DynamoDBClient({}));
-    this.aws = { tableName: options.tableName, doc, shards };
+    this.aws = { tableName: options.tableName, shards };
     this.store = new DynamoDbJobStore({ tableName: options.tableName, client: doc, shards });
     this.queue = new SqsJobQueue({ client: options.sqs ?? sqsClient(), queueUrls, ...(options.precision ? { precision: options.precision } : {}) });
   }
@@ -273,9 +274,10 @@ export class Scheduler {
   }
 
   /**
-   * Runs one DynamoDB transaction holding the caller's items and the jobs; after it commits, jobs due within the SQS
-   * horizon are sent at once. If the transaction is cancelled (a condition of the caller's failed), nothing is
-   * enqueued and the SDK's `TransactionCanceledException` is thrown.
+   * Runs one DynamoDB transaction holding the caller's items and the jobs (the store's `createJobsWithCallerItems`);
+   * after it commits, jobs due within the SQS horizon are sent at once. If the transaction is cancelled (a condition of
+   * the caller's failed), nothing is enqueued and the SDK's `TransactionCanceledException` is thrown. On the memory
+   * store (tests) only the jobs can be written: items of the caller's are refused with a `ConfigurationError`.
    *
    * @example
    * ```ts
@@ -287,7 +289,6 @@ export class Scheduler {
    * ```
    */
   async transact(callerItems: readonly unknown[], jobs: readonly JobRequest[], format: TransactFormatOptions = {}): Promise<Job[]> {
-    const aws = this.requireAws('transact');
     const nowMs = this.clock.nowMs();
     if (callerItems.length + jobs.length > MAX_TRANSACTION_ACTIONS) {
       throw new ValidationError(
@@ -295,13 +296,7 @@ export class Scheduler {
       );
     }
     const records = this.validateAll(jobs, nowMs, 'jobs').map((v) => this.newRecord(v, this.idFor(v, nowMs), nowMs, 'transaction'));
-    if ((format.format ?? 'client') === 'client') {
-      const jobItems = records.map((r) => jobPutTransactItem(aws.tableName, r, aws.shards, 'client'));
-      await aws.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...jobItems] }));
-    } else {
-      const jobItems = records.map((r) => jobPutTransactItem(aws.tableName, r, aws.shards, 'document'));
-      await aws.doc.send(new TransactWriteCommand({ TransactItems: [...(callerItems as DocumentTransactPut[]), ...jobItems] }));
-    }
+    await this.store.createJobsWithCallerItems(callerItems, records, format.format ?? 'client');
     // Committed: send what is near, then take it out of its lane (a crash in between leaves it to the sweeper).
     const lane = records.filter((r) => r.placement === 'lane');
     await sendJobMessages(this.queue, lane, nowMs);

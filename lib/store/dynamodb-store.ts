@@ -3,7 +3,7 @@
  * failed condition becomes the domain result from the item DynamoDB returns with the failure
  * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), never from an extra read.
  */
-import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand, type ConsumedCapacity, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -25,6 +25,7 @@ import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from 
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { TABLE_SCHEMA } from './schema.ts';
 import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';
+import { jobPutTransactItem, type DocumentTransactPut } from './transaction-items.ts';
 import type {
   AttemptOutcome,
   ClaimResult,
@@ -146,6 +147,26 @@ export class DynamoDbJobStore implements JobStore {
       await Promise.all(chunks.slice(i, i + BATCH_CONCURRENCY).map((chunk) => this.writeChunk(chunk, results)));
     }
     return results;
+  }
+
+  /**
+   * One `TransactWriteItems` holding the caller's items, then a put per job (`jobPutTransactItem`), so a caller's
+   * cancelled transaction enqueues nothing. The SDK's `TransactionCanceledException` is passed on as it is: its
+   * `CancellationReasons` are positional, and the caller knows its own items' positions.
+   *
+   * @example
+   * ```ts
+   * await store.createJobsWithCallerItems([myOrderPut], [{ ...job, placement: 'lane' }], 'client');
+   * ```
+   */
+  async createJobsWithCallerItems(callerItems: readonly unknown[], jobs: readonly JobRecord[], format: 'client' | 'document'): Promise<void> {
+    if (format === 'client') {
+      const jobItems = jobs.map((job) => jobPutTransactItem(this.tableName, job, this.shards, 'client'));
+      await this.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...jobItems] }));
+    } else {
+      const jobItems = jobs.map((job) => jobPutTransactItem(this.tableName, job, this.shards, 'document'));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [...(callerItems as DocumentTransactPut[]), ...jobItems] }));
+    }
   }
 
   /** @inheritdoc */
