@@ -59,13 +59,7 @@ interface PendingEntry<T> {
 }
 
 /**
- * One queue's coalescer.
- *
- * @example
- * ```ts
- * const coalescer = new SendCoalescer({ flush: (entries) => sendBatch(url, entries), maxEntries: 10, maxWaitMs: 5, maxInFlight: 16 });
- * const { failedIndexes } = await coalescer.submit(messages); // positions in `messages`
- * ```
+ * The batches of one queue: one coalescer per queue URL, so different queues never share a request.
  */
 export class SendCoalescer<T> {
   private readonly pending: Array<PendingEntry<T>> = [];

@@ -25,13 +25,6 @@ export interface JobToSend {
  * Whole seconds SQS should hold a message for a job due at `dueAtMs`. With `'millisecond'` precision they are rounded
  * down, so the message is never late: the consumer waits the sub-second rest itself. With `'second'` they are rounded
  * up, so the message is never early and the consumer does not wait. Past due times give 0.
- *
- * @example
- * ```ts
- * delaySecFor(10_999, 0); // 10 — the consumer waits the remaining 999 ms
- * delaySecFor(10_001, 0, 'second'); // 11 — delivered 999 ms after the due time, no wait
- * delaySecFor(5_000, 9_000); // 0 — already due
- * ```
  */
 export function delaySecFor(dueAtMs: number, nowMs: number, precision: Precision = 'millisecond'): number {
   const seconds = (dueAtMs - nowMs) / 1000;
@@ -47,12 +40,6 @@ export function delaySecFor(dueAtMs: number, nowMs: number, precision: Precision
  * belongs in a bucket: a clamped delay would deliver it early). Rejects with one `MessageSendError` naming every job
  * whose message was not accepted after the queue's retries; all others were sent, so a caller that retries everything
  * only produces duplicates, which the consumer's claim drops.
- *
- * @example
- * ```ts
- * await sendJobMessages(queue, [{ id: 'j_1', queue: 'default', dueAtMs: nowMs + 42_500 }], nowMs);
- * // → queue 'default' gets { v: 1, id: 'j_1', dueAtMs, sentAtMs: nowMs } with DelaySeconds 42
- * ```
  */
 export async function sendJobMessages(queue: JobQueue, jobs: readonly JobToSend[], nowMs: number): Promise<void> {
   const tooLate = jobs.filter((job) => job.dueAtMs - nowMs >= (SQS_MAX_DELAY_SEC + 1) * 1000);

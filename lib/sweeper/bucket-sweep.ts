@@ -22,12 +22,6 @@ export const FIRST_SWEEP_LOOKBACK_MS = DIRECT_HORIZON_MS;
  * The cursor leaves a bucket only once the whole bucket is inside the window (its last millisecond ≤ `untilMs`); in
  * the bucket that straddles the window's end it keeps the position of the last entry sent, so entries written there
  * later, due after that position, are still read by the next sweep.
- *
- * @example
- * ```ts
- * await sweepShardBuckets(ctx, 3);
- * ctx.book.get(3); // { bucket: '2026-11-23T14:06Z', after: '…' }
- * ```
  */
 export async function sweepShardBuckets(ctx: SweepContext, shard: number): Promise<void> {
   const { store, queue, clock, config } = ctx.deps;

@@ -16,11 +16,6 @@ const SCHEDULES_IN_FLIGHT = 8;
  * Sweeps the lane of `shard`: lane jobs are sent, then taken out of the lane (`markSent`); due schedules spawn their
  * occurrences. A failure is recorded and the entry stays in the lane for the next sweep: a job sent but not marked is
  * sent again and its duplicate claimed away.
- *
- * @example
- * ```ts
- * await sweepShardLane(ctx, 3);
- * ```
  */
 export async function sweepShardLane(ctx: SweepContext, shard: number): Promise<void> {
   const { store, queue, clock, config } = ctx.deps;
