@@ -160,8 +160,8 @@ describe('report.judgeTargets', () => {
   it.each([
     ['sweep read units', { sweepRatio: 1.1 }, true],
     ['sweep read units', { sweepRatio: 1.11 }, false],
-    ['sweeper dispatch', { dispatchRatio: 0.5 }, true],
-    ['sweeper dispatch', { dispatchRatio: 0.49 }, false],
+    ['sweeper send rate', { dispatchRatio: 0.5 }, true],
+    ['sweeper send rate', { dispatchRatio: 0.49 }, false],
     ['enqueueMany', { enqueueRatio: 0.8 }, true],
     ['enqueueMany', { enqueueRatio: 0.799 }, false],
     ['Consumer bundle', { minifiedBytes: 300 * KB }, true],
