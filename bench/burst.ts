@@ -33,7 +33,7 @@ const SLICE = 1_000;
  *
  * @example
  * ```ts
- * const burst = await runBurst(bench, { jobs: 2_000, rawPerSecond: scale.dispatch.raw.perSecond, graceMs: 120_000 }, log);
+ * const burst = await runBurst(bench, { jobs: 2_000, rawPerSecond: scale.send.raw.perSecond, graceMs: 120_000 }, log);
  * ```
  */
 export async function runBurst(

@@ -17,7 +17,7 @@ import { distribution, type Distribution } from './stats.ts';
 export interface Delivery {
   readonly jobId: string;
   readonly dueAtMs: number;
-  /** When SQS may first deliver it: `SentTimestamp` + the `DelaySeconds` dispatch computed from the body's `sentAtMs`. */
+  /** When SQS may first deliver it: `SentTimestamp` + the `DelaySeconds` `sendJobMessages` computed from the body's `sentAtMs`. */
   readonly visibleAtMs: number;
   readonly firstReceiveMs: number;
   /** When the event source called the consumer with it (before waiting for a free environment). */
@@ -39,7 +39,7 @@ export class DeliveryTrace {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly spans: Array<readonly [number, number]> = [];
 
-  /** `precision` is the deployment's: it decides how dispatch rounded each message's delay. */
+  /** `precision` is the deployment's: it decides how `sendJobMessages` rounded each message's delay. */
   constructor(private readonly precision: Precision = 'millisecond') {}
 
   /** Keeps the first delivery of each (job, due time): a retry is another message for another due time. */
