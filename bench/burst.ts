@@ -33,7 +33,7 @@ const SLICE = 1_000;
  *
  * @example
  * ```ts
- * const burst = await runBurst(bench, { jobs: 2_000, rawPerSecond: scale.dispatch.raw.perSecond, graceMs: 120_000 }, log);
+ * const burst = await runBurst(bench, { jobs: 2_000, rawPerSecond: scale.send.raw.perSecond, graceMs: 120_000 }, log);
  * ```
  */
 export async function runBurst(
@@ -42,7 +42,7 @@ export async function runBurst(
   log: (line: string) => void,
 ): Promise<BurstResult> {
   const startedAt = Date.now();
-  bench.stack.resumeDispatch();
+  bench.stack.resumeTriggers();
   // Written at ~2,000 jobs/s here; the minute starts after the writes and after the direct horizon, so every job is
   // swept, and the sweeper sends it within its lookahead.
   const writeEstimateMs = (options.jobs / 1_500) * 1_000;

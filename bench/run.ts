@@ -58,8 +58,8 @@ const SIZES = quick
   ? { jobs: 100, perPath: 20, schedules: 5, direct: [2, 12], swept: [82, 86] }
   : { jobs: 2_000, perPath: 100, schedules: 20, direct: [2, 70], swept: [80, 200] };
 const SCALE: ScaleSizes = quick
-  ? { futureJobs: 10_000, dueJobs: 100, dispatchJobs: 1_000, rateJobs: 5_000 }
-  : { futureJobs: 100_000, dueJobs: 100, dispatchJobs: 5_000, rateJobs: 20_000 };
+  ? { futureJobs: 10_000, dueJobs: 100, sendJobs: 1_000, rateJobs: 5_000 }
+  : { futureJobs: 100_000, dueJobs: 100, sendJobs: 5_000, rateJobs: 20_000 };
 const SETTINGS = { sweepEverySeconds: 5, lookaheadSec: 60, directHorizonSec: 75, occurrenceEverySec: 5, occurrenceRuns: 3 };
 const CALLER_CONCURRENCY = 16;
 /** Callers of the direct-path-under-load window (the target's "≥ 50 concurrent enqueues"). */
@@ -167,7 +167,7 @@ try {
     return idle;
   };
   const runScaleSuite = () => {
-    log(`scale: ${SCALE.futureJobs.toLocaleString('en-US')} future jobs, dispatch and enqueueMany rates, bundles`);
+    log(`scale: ${SCALE.futureJobs.toLocaleString('en-US')} future jobs, send and enqueueMany rates, bundles`);
     return runScale(bench, SCALE, log);
   };
 
@@ -226,7 +226,7 @@ try {
   log(`coalescing: ${quick ? 200 : 1_000} single-message sends from ${LOAD_CALLERS} callers, coalesced vs one request each`);
   const coalescing = await runCoalescing(bench, { messages: quick ? 200 : 1_000, concurrency: LOAD_CALLERS });
   log(`burst: ${BURST.jobs.toLocaleString('en-US')} jobs due in the same minute`);
-  const burst: BurstResult = await runBurst(bench, { jobs: BURST.jobs, rawPerSecond: scale.dispatch.raw.perSecond, graceMs: BURST.graceMs }, log);
+  const burst: BurstResult = await runBurst(bench, { jobs: BURST.jobs, rawPerSecond: scale.send.raw.perSecond, graceMs: BURST.graceMs }, log);
   const maxMemoryUsedMb = bench.meter.snapshot().maxMemoryUsedMb;
   const peakConsumerBatches = bench.stack.functions.get(bench.consumerId)?.peakRunning ?? 0;
   let density: DensityResult | undefined;

@@ -1,5 +1,5 @@
 /**
- * Scale: (a) a sweep's read units with 0 vs many future jobs waiting, (b) the sweeper's dispatch rate against the SQS
+ * Scale: (a) a sweep's read units with 0 vs many future jobs waiting, (b) the sweeper's send rate against the SQS
  * emulator's raw SendMessageBatch rate, (c) `enqueueMany`'s rate against raw BatchWriteItem on the same DynamoDB
  * Local, (d) the Lambda bundle sizes. Runs in this process, on fresh tables of the bench stack's DynamoDB Local and a
  * queue of its SQS emulator that no consumer reads, with its own meter: the stack's counts are not touched.
@@ -27,7 +27,7 @@ import { mapLimit } from './stats.ts';
 const SHARDS = 8;
 const LOOKAHEAD_SEC = 60;
 const MINUTE = 60_000;
-/** Concurrency of the raw baselines: what one `createJobs` call (4 batches) and one `dispatch` call (16) keep in flight. */
+/** Concurrency of the raw baselines: what one `createJobs` call (4 batches) and the queue adapter (16 per queue) keep in flight. */
 const RAW_WRITE_CONCURRENCY = 4;
 const RAW_SEND_CONCURRENCY = 16;
 /** Items per `enqueueMany` call in the rate measurement (one caller's batch). */
@@ -37,7 +37,7 @@ const ENQUEUE_SLICE = 1_000;
 export interface ScaleSizes {
   readonly futureJobs: number;
   readonly dueJobs: number;
-  readonly dispatchJobs: number;
+  readonly sendJobs: number;
   readonly rateJobs: number;
 }
 
@@ -63,7 +63,7 @@ export interface BundleSize {
 
 export interface ScaleResult {
   readonly sweepReads: { readonly none: SweepReads; readonly many: SweepReads; readonly ratio: number };
-  readonly dispatch: { readonly sweeper: Rate; readonly raw: Rate; readonly ratio: number; readonly rawConcurrency: number };
+  readonly send: { readonly sweeper: Rate; readonly raw: Rate; readonly ratio: number; readonly rawConcurrency: number };
   readonly enqueueMany: { readonly api: Rate; readonly raw: Rate; readonly ratio: number; readonly rawConcurrency: number };
   readonly bundles: readonly BundleSize[];
 }
@@ -81,7 +81,7 @@ class SetClock implements Clock {
  *
  * @example
  * ```ts
- * const scale = await runScale(bench, { futureJobs: 100_000, dueJobs: 100, dispatchJobs: 5_000, rateJobs: 20_000 });
+ * const scale = await runScale(bench, { futureJobs: 100_000, dueJobs: 100, sendJobs: 5_000, rateJobs: 20_000 });
  * ```
  */
 export async function runScale(bench: BenchStack, sizes: ScaleSizes, log: (line: string) => void): Promise<ScaleResult> {
@@ -136,19 +136,19 @@ export async function runScale(bench: BenchStack, sizes: ScaleSizes, log: (line:
     const many = await sweepReads(sizes.futureJobs);
     await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl! }));
 
-    // (b) Dispatch: one sweep sending `dispatchJobs` due jobs, against raw batches of the same messages.
-    log(`scale: dispatch of ${sizes.dispatchJobs.toLocaleString('en-US')} jobs by one sweep vs raw SendMessageBatch`);
-    const dispatchTable = await setup('dispatch');
+    // (b) Sends: one sweep sending `sendJobs` due jobs, against raw batches of the same messages.
+    log(`scale: sending ${sizes.sendJobs.toLocaleString('en-US')} jobs by one sweep vs raw SendMessageBatch`);
+    const sendTable = await setup('send');
     clock.now = t0;
-    const dispatchAt = t0 + 16 * MINUTE;
-    await enqueueAll(dispatchTable.scheduler, Array.from({ length: sizes.dispatchJobs }, (_, i) => job(dispatchAt + 1_000 + (i % 50_000))));
-    await sweepAt(dispatchTable.store, t0 + 15 * MINUTE - LOOKAHEAD_SEC * 1000);
+    const sendAt = t0 + 16 * MINUTE;
+    await enqueueAll(sendTable.scheduler, Array.from({ length: sizes.sendJobs }, (_, i) => job(sendAt + 1_000 + (i % 50_000))));
+    await sweepAt(sendTable.store, t0 + 15 * MINUTE - LOOKAHEAD_SEC * 1000);
     let startedAt = performance.now();
-    const dispatched = await sweepAt(dispatchTable.store, dispatchAt);
-    const sweeperRate = rate(dispatched.sent, performance.now() - startedAt);
+    const swept = await sweepAt(sendTable.store, sendAt);
+    const sweeperRate = rate(swept.sent, performance.now() - startedAt);
     await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl! }));
-    const body = JSON.stringify({ v: 1, id: `j_${'0'.repeat(26)}`, dueAtMs: dispatchAt, sentAtMs: dispatchAt });
-    const batches = Array.from({ length: Math.ceil(sizes.dispatchJobs / 10) }, (_, b) => b);
+    const body = JSON.stringify({ v: 1, id: `j_${'0'.repeat(26)}`, dueAtMs: sendAt, sentAtMs: sendAt });
+    const batches = Array.from({ length: Math.ceil(sizes.sendJobs / 10) }, (_, b) => b);
     startedAt = performance.now();
     await mapLimit(batches, RAW_SEND_CONCURRENCY, (b) =>
       sqs.send(
@@ -189,7 +189,7 @@ export async function runScale(bench: BenchStack, sizes: ScaleSizes, log: (line:
 
     return {
       sweepReads: { none, many, ratio: ratio(many.readUnits, none.readUnits) },
-      dispatch: { sweeper: sweeperRate, raw: rawSendRate, ratio: ratio(sweeperRate.perSecond, rawSendRate.perSecond), rawConcurrency: RAW_SEND_CONCURRENCY },
+      send: { sweeper: sweeperRate, raw: rawSendRate, ratio: ratio(sweeperRate.perSecond, rawSendRate.perSecond), rawConcurrency: RAW_SEND_CONCURRENCY },
       enqueueMany: { api: apiRate, raw: rawWriteRate, ratio: ratio(apiRate.perSecond, rawWriteRate.perSecond), rawConcurrency: RAW_WRITE_CONCURRENCY },
       bundles: await bundleSizes(bench),
     };

@@ -6,7 +6,7 @@
  * start (its stored result). All clocks are this machine's, so the instants compare directly.
  */
 import type { SQSEvent } from 'aws-lambda';
-import { delaySecFor } from '../lib/dispatch.ts';
+import { delaySecFor } from '../lib/queue/send-job-messages.ts';
 import type { Job } from '../lib/model.ts';
 import type { Precision } from '../lib/queue/types.ts';
 import { parseJobMessage } from '../lib/worker/message.ts';
@@ -17,7 +17,7 @@ import { distribution, type Distribution } from './stats.ts';
 export interface Delivery {
   readonly jobId: string;
   readonly dueAtMs: number;
-  /** When SQS may first deliver it: `SentTimestamp` + the `DelaySeconds` dispatch computed from the body's `sentAtMs`. */
+  /** When SQS may first deliver it: `SentTimestamp` + the `DelaySeconds` `sendJobMessages` computed from the body's `sentAtMs`. */
   readonly visibleAtMs: number;
   readonly firstReceiveMs: number;
   /** When the event source called the consumer with it (before waiting for a free environment). */
@@ -39,7 +39,7 @@ export class DeliveryTrace {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly spans: Array<readonly [number, number]> = [];
 
-  /** `precision` is the deployment's: it decides how dispatch rounded each message's delay. */
+  /** `precision` is the deployment's: it decides how `sendJobMessages` rounded each message's delay. */
   constructor(private readonly precision: Precision = 'millisecond') {}
 
   /** Keeps the first delivery of each (job, due time): a retry is another message for another due time. */

@@ -58,8 +58,8 @@ export async function openWindow(
   create: () => Promise<{ ids: readonly string[]; lastDueAtMs: number; expected?: number }>,
   listIds?: () => Promise<readonly string[]>,
 ): Promise<OpenWindow> {
-  if (options.sweeper) bench.stack.resumeDispatch();
-  else bench.stack.pauseDispatch();
+  if (options.sweeper) bench.stack.resumeTriggers();
+  else bench.stack.pauseTriggers();
   const before = bench.meter.snapshot();
   const startedAt = Date.now();
   const created = await create();
@@ -79,7 +79,7 @@ export async function openWindow(
         const usage = diff(bench.meter.snapshot(), before);
         const last = new Map(read.map((j) => [j.id, j]));
         const jobs = ids.map((id) => done.get(id) ?? last.get(id)!).filter((j) => j !== undefined);
-        bench.stack.resumeDispatch();
+        bench.stack.resumeTriggers();
         return {
           path,
           jobs,
@@ -137,7 +137,7 @@ export function excluding(window: Window, inner: readonly MeterSnapshot[]): Wind
  * ```
  */
 export async function idleSweeps(bench: BenchStack, sweeps: number): Promise<{ usage: MeterSnapshot; sweeps: number; durationMs: number }> {
-  bench.stack.resumeDispatch();
+  bench.stack.resumeTriggers();
   const count = () => bench.meter.snapshot().invocations[bench.sweeperId] ?? 0;
   // Start right after a sweep has finished, so the window holds whole sweeps.
   const first = count();

@@ -43,7 +43,7 @@ export interface Command {
   readonly usage: string;
   /** Options besides the global ones. */
   readonly options?: OptionsConfig;
-  /** What shell completion offers for its arguments: fixed words (`dispatch pause|resume|status`) or file names. */
+  /** What shell completion offers for its arguments: fixed words (`sweeper pause|resume|status`) or file names. */
   readonly completes?: { readonly words?: readonly string[]; readonly files?: boolean };
   /** Runs the command; resolves with the exit code (0 when nothing is returned). */
   run(ctx: CommandContext, input: CommandInput): Promise<number | void>;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { Scheduler } from '../lib/scheduler.ts';
 import type { Command, CommandContext, CommandInput } from './command.ts';
 import { GLOBAL_OPTIONS } from './global-options.ts';
-import { COMMANDS } from './commands/index.ts';
+import { COMMANDS, DEPRECATED_COMMANDS } from './commands/index.ts';
 import { resolveDeploymentEnv, type DeploymentFlags } from './deployment.ts';
 import { EXIT, reportError, UsageError } from './errors.ts';
 import { colorsFor } from './format/style.ts';
@@ -67,7 +67,8 @@ function findCommand(argv: readonly string[]): { command: Command; args: string[
   const { positionals } = parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, allowPositionals: true, strict: false });
   const [first, second] = positionals;
   if (first === undefined) return undefined;
-  const command = COMMANDS.find((c) => c.name === `${first} ${second}`) ?? COMMANDS.find((c) => c.name === first);
+  const known = [...COMMANDS, ...DEPRECATED_COMMANDS];
+  const command = known.find((c) => c.name === `${first} ${second}`) ?? known.find((c) => c.name === first);
   if (!command) throw new UsageError(`unknown command "${first}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
   return { command, args: [...argv] };
 }

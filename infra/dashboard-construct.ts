@@ -21,7 +21,7 @@ export interface DashboardSource {
   readonly sweepSchedule: scheduler.ISchedule;
   grantRead(grantee: iam.IGrantable): void;
   grantEnqueue(grantee: iam.IGrantable): void;
-  grantDispatchControl(grantee: iam.IGrantable): void;
+  grantSweeperControl(grantee: iam.IGrantable): void;
 }
 
 export interface SundialDashboardProps {
@@ -74,7 +74,7 @@ export class SundialDashboard extends Construct {
   }
 
   /**
-   * Lets `principal` use the dashboard with its actions (cancel, retry, run now, bulk, schedule and dispatch control,
+   * Lets `principal` use the dashboard with its actions (cancel, retry, run now, bulk, schedule control, pausing the sweeper,
    * DLQ redrive) through the action function's URL, which this first call creates.
    *
    * @example
@@ -93,7 +93,7 @@ export class SundialDashboard extends Construct {
     source.grantEnqueue(fn); // reads, conditional puts, updates and deletes (a schedule) of job and schedule items, and sends
     for (const queue of Object.values(source.queues)) queue.grant(fn, 'sqs:GetQueueAttributes');
     for (const dlq of Object.values(source.deadLetterQueues)) dlq.grantConsumeMessages(fn); // redrive
-    source.grantDispatchControl(fn);
+    source.grantSweeperControl(fn);
     const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     new CfnOutput(this, 'ActionsUrl', { value: url.url, description: 'sundial dashboard with actions (IAM auth: grantDashboardActions)' });
     this.actions = { fn, url };

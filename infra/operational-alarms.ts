@@ -61,7 +61,7 @@ export function createOperationalAlarms(scope: Construct, targets: OperationalAl
   }
   alarms.push(
     targets.sweeper.metricInvocations({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(scope, 'SweeperNotRunningAlarm', {
-      alarmDescription: 'sundial: the sweeper has not run for 5 minutes (trigger disabled or failing); future jobs are not dispatched',
+      alarmDescription: 'sundial: the sweeper has not run for 5 minutes (trigger disabled or failing); jobs waiting in the table are not sent',
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,

@@ -232,7 +232,7 @@ export class SundialScheduler extends Construct {
   readonly sweeper: lambda.Function;
   /** Runs the tasks; fed by every queue. */
   readonly consumer: lambda.Function;
-  /** The EventBridge Scheduler schedule that runs the sweeper: disable it to pause all dispatch. */
+  /** The EventBridge Scheduler schedule that runs the sweeper: disable it to pause the sweeper. */
   readonly sweepSchedule: scheduler.Schedule;
   /** The role EventBridge Scheduler assumes to invoke the sweeper (passed again when the schedule is updated). */
   readonly sweepScheduleRole: iam.Role;
@@ -415,7 +415,7 @@ export class SundialScheduler extends Construct {
     }
     alarms.push(
       this.metricSweeperErrors().createAlarm(this, 'SweeperErrorsAlarm', {
-        alarmDescription: 'sundial: the sweeper failed; jobs are dispatched late until it recovers',
+        alarmDescription: 'sundial: the sweeper failed; jobs waiting in the table are sent late until it recovers',
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -463,7 +463,7 @@ export class SundialScheduler extends Construct {
   }
 
   /**
-   * Lets `principal` act from the dashboard (cancel, retry, run now, bulk, schedules, dispatch, DLQ redrive): creates
+   * Lets `principal` act from the dashboard (cancel, retry, run now, bulk, schedules, pausing the sweeper, DLQ redrive): creates
    * the dashboard's action function on first use and grants its URL (needs the `dashboard` prop).
    *
    * @example
@@ -556,15 +556,15 @@ export class SundialScheduler extends Construct {
   }
 
   /**
-   * Lets `grantee` pause, resume and inspect all dispatch (`pauseDispatch`, `resumeDispatch`, `dispatchStatus` with
+   * Lets `grantee` pause, resume and inspect the sweeper (`pauseSweeper`, `resumeSweeper`, `sweeperStatus` with
    * `SUNDIAL_SWEEP_SCHEDULE`): read and update the sweeper's trigger, and pass its role back when updating it.
    *
    * @example
    * ```ts
-   * sundial.grantDispatchControl(opsFunction);
+   * sundial.grantSweeperControl(opsFunction);
    * ```
    */
-  grantDispatchControl(grantee: iam.IGrantable): iam.Grant {
+  grantSweeperControl(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['scheduler:GetSchedule', 'scheduler:UpdateSchedule'],
@@ -578,6 +578,15 @@ export class SundialScheduler extends Construct {
         conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
       }),
     );
+  }
+
+  /**
+   * The former name of {@link grantSweeperControl}, kept so existing apps still synthesize; will be removed in 1.0.
+   *
+   * @deprecated Use `grantSweeperControl`.
+   */
+  grantDispatchControl(grantee: iam.IGrantable): iam.Grant {
+    return this.grantSweeperControl(grantee);
   }
 
   /**

@@ -12,11 +12,6 @@ type Env = Record<string, string | undefined>;
 /**
  * Client settings taken from `env` (endpoint, region, static credentials or a named profile). The SDK reads `process.env` by itself; this
  * makes an explicit environment — e.g. the `env` of `startLocalStack` — work without touching `process.env`.
- *
- * @example
- * ```ts
- * new DynamoDBClient(clientConfigFromEnv({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_REGION: 'us-east-1' }));
- * ```
  */
 export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCHEDULER' | 'CLOUDFORMATION') {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
@@ -41,11 +36,6 @@ export function clientConfigFromEnv(env: Env, service: 'DYNAMODB' | 'SQS' | 'SCH
 
 /**
  * A DynamoDB document client that drops `undefined` attributes (optional fields of our records).
- *
- * @example
- * ```ts
- * const doc = documentClient(new DynamoDBClient({}));
- * ```
  */
 export function documentClient(client: DynamoDBClient | DynamoDBDocumentClient = new DynamoDBClient({})): DynamoDBDocumentClient {
   // Not `instanceof`: a client built by another copy of lib-dynamodb (the app's own) would fail it. Every document
@@ -56,11 +46,6 @@ export function documentClient(client: DynamoDBClient | DynamoDBDocumentClient =
 
 /**
  * A DynamoDB client configured from `env`.
- *
- * @example
- * ```ts
- * const dynamodb = dynamodbClient(stack.env);
- * ```
  */
 export function dynamodbClient(env: Env = process.env): DynamoDBClient {
   return new DynamoDBClient(clientConfigFromEnv(env, 'DYNAMODB'));
@@ -69,11 +54,6 @@ export function dynamodbClient(env: Env = process.env): DynamoDBClient {
 /**
  * An SQS client configured from `env`. The SDK normally sends each call to the host in the queue URL; emulators hand
  * out URLs whose host may not resolve, so when an endpoint is configured we send to that endpoint instead.
- *
- * @example
- * ```ts
- * const sqs = sqsClient();
- * ```
  */
 export function sqsClient(env: Env = process.env): SQSClient {
   const config = clientConfigFromEnv(env, 'SQS');
@@ -81,12 +61,7 @@ export function sqsClient(env: Env = process.env): SQSClient {
 }
 
 /**
- * An EventBridge Scheduler client configured from `env` (dispatch control: pausing and resuming the sweeper's trigger).
- *
- * @example
- * ```ts
- * const scheduler = schedulerClient();
- * ```
+ * An EventBridge Scheduler client configured from `env` (pausing and resuming the sweeper's trigger).
  */
 export function schedulerClient(env: Env = process.env): SchedulerClient {
   return new SchedulerClient(clientConfigFromEnv(env, 'SCHEDULER'));

@@ -35,12 +35,6 @@ export const DEFAULT_DIRECT_HORIZON_SEC = SQS_MAX_DELAY_SEC;
 
 /**
  * Parses the `SUNDIAL_*` variables. Reports every problem at once.
- *
- * @example
- * ```ts
- * const config = readConfig(process.env);
- * config.queueUrls.default; // 'https://sqs.us-east-1.amazonaws.com/123/sundial-default'
- * ```
  */
 export function readConfig(env: Record<string, string | undefined> = process.env): SundialConfig {
   const problems: string[] = [];

@@ -31,5 +31,5 @@ export type { BackoffSpec } from './core/backoff.ts';
 export type { Clock } from './core/clock.ts';
 export { systemClock } from './clock.ts';
 export {
-  SundialError, ValidationError, NotFoundError, ConflictError, DispatchError, ConfigurationError, TaskTimeoutError,
+  SundialError, ValidationError, NotFoundError, ConflictError, MessageSendError, DispatchError, ConfigurationError, TaskTimeoutError,
 } from './core/errors.ts';

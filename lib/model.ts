@@ -76,11 +76,6 @@ const date = (ms: number | undefined): Date | undefined => (ms === undefined ? u
 
 /**
  * Maps a stored job to the public shape (dates as `Date`, payload and result parsed).
- *
- * @example
- * ```ts
- * const job = toJob(await store.getJob(id));
- * ```
  */
 export function toJob<P = unknown, R = unknown>(record: JobRecord): Job<P, R> {
   return stripUndefined({
@@ -108,11 +103,6 @@ export function toJob<P = unknown, R = unknown>(record: JobRecord): Job<P, R> {
 
 /**
  * Maps a stored schedule to the public shape (`cron` + `timezone`, or `every` in seconds).
- *
- * @example
- * ```ts
- * const schedule = toSchedule(await store.getSchedule('weekly-report'));
- * ```
  */
 export function toSchedule<P = unknown>(record: ScheduleRecord): Schedule<P> {
   const rule = record.recurrence;

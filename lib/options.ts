@@ -56,7 +56,7 @@ export interface EnqueueOptions extends OneOffSpec, JobOptions {
  * ```
  */
 export interface ScheduleOptions extends RecurringSpec, JobOptions {
-  /** What to do with occurrences missed while dispatch was down. @default 'once' */
+  /** What to do with occurrences missed while the sweeper was paused or down. @default 'once' */
   readonly misfire?: MisfirePolicy;
   /** Whether an occurrence may start while the previous one still runs. @default 'allow' */
   readonly overlap?: OverlapPolicy;
@@ -76,11 +76,6 @@ const SCHEDULE_KEYS = new Set<string>([
 
 /**
  * Problems with the job options themselves (not the queue: only the scheduler knows its queues).
- *
- * @example
- * ```ts
- * jobOptionProblems({ maxAttempts: 0, timeout: '20m' }); // two problems, each naming the field and the fix
- * ```
  */
 export function jobOptionProblems(options: JobOptions): string[] {
   const problems: string[] = [];
@@ -107,11 +102,6 @@ export function jobOptionProblems(options: JobOptions): string[] {
  * Applies defaults: the call's options, then the registered task's, then sundial's. Options that got sundial's
  * default because the task is not loaded in this process are listed in `inherits`: the worker, which has the task's
  * definition, applies the definition's values instead.
- *
- * @example
- * ```ts
- * resolveJobOptions('unloaded-task', { maxAttempts: 5 }).inherits; // ['backoff', 'storeResult', 'timeoutSec']
- * ```
  */
 export function resolveJobOptions(task: string, options: JobOptions): ResolvedJobOptions {
   const defaults = getTaskDefinition(task)?.options;
@@ -134,11 +124,6 @@ export const SUNDIAL_DEFAULTS: ResolvedTaskOptions = {
 /**
  * `options` (already validated) completed from `base`: the one place the default chain is spelled out, for
  * `defineTask` (base: sundial's defaults) and `enqueue` (base: the task's).
- *
- * @example
- * ```ts
- * withDefaults({ timeout: '2m' }, SUNDIAL_DEFAULTS); // { queue: 'default', maxAttempts: 3, …, timeoutSec: 120 }
- * ```
  */
 export function withDefaults(options: JobOptions, base: ResolvedTaskOptions): ResolvedTaskOptions {
   return {
@@ -153,11 +138,6 @@ export function withDefaults(options: JobOptions, base: ResolvedTaskOptions): Re
 /**
  * Problems with a payload: it must survive a JSON round trip unchanged (no Map, Set, Date, function, NaN, BigInt,
  * class instance, cycle or hole; each problem names its path) and fit in a DynamoDB item. Returns the JSON when valid.
- *
- * @example
- * ```ts
- * payloadProblems({ to: 'ada@example.com' }); // { json: '{"to":"ada@example.com"}', problems: [] }
- * ```
  */
 export function payloadProblems(payload: unknown, field = 'payload'): { json?: string; problems: string[] } {
   const fidelity = jsonFidelityProblems(payload, field);
@@ -183,11 +163,6 @@ export interface ValidatedEnqueue {
 
 /**
  * Validates one `enqueue` call. Returns its problems (prefixed with `prefix`, e.g. `items[3]: `) or the validated call.
- *
- * @example
- * ```ts
- * const { value, problems } = validateEnqueue('send-email', { to: 'a@b.c' }, { in: '5m' }, nowMs, ['default']);
- * ```
  */
 export function validateEnqueue(
   task: unknown,
@@ -233,11 +208,6 @@ export interface ValidatedSchedule {
 
 /**
  * Validates one `schedule` call; throws one `ValidationError` with every problem.
- *
- * @example
- * ```ts
- * validateSchedule('weekly', 'report', {}, { cron: '0 9 * * MON', timezone: 'Europe/Rome' }, ['default']);
- * ```
  */
 export function validateSchedule(
   id: unknown,

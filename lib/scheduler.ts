@@ -1,8 +1,8 @@
 /**
  * `Scheduler`: the library other services call to enqueue, schedule, inspect and control jobs (DESIGN §5).
  */
-import { DynamoDBClient, TransactWriteItemsCommand, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
@@ -17,7 +17,7 @@ import { placementOf, type Writer } from './core/placement.ts';
 import { firstOccurrenceMs, nextOccurrenceMs } from './core/recurrence.ts';
 import { assertValid, describeValue } from './core/validation.ts';
 import { instantProblems, parseInstantMs } from './core/when.ts';
-import { dispatch } from './dispatch.ts';
+import { sendJobMessages } from './queue/send-job-messages.ts';
 import { toJob, toSchedule, type Job, type Schedule } from './model.ts';
 import { validateEnqueue, validateSchedule, type EnqueueOptions, type ScheduleOptions, type ValidatedEnqueue } from './options.ts';
 import { SqsJobQueue } from './queue/sqs-queue.ts';
@@ -124,7 +124,8 @@ export class Scheduler {
   private readonly retentionSec: number;
   private readonly directHorizonMs: number;
   private readonly lookaheadSec: number;
-  private readonly aws?: { tableName: string; doc: DynamoDBDocumentClient; shards: number };
+  /** What the transaction-item builders need; absent for a scheduler on a custom store. */
+  private readonly aws?: { tableName: string; shards: number };
 
   constructor(options: SchedulerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -144,7 +145,7 @@ export class Scheduler {
     if (problems.length > 0) throw new ConfigurationError(problems.join('; '));
     const shards = options.shards ?? 8;
     const doc = documentClient(options.dynamodb ?? new DynamoDBClient({}));
-    this.aws = { tableName: options.tableName, doc, shards };
+    this.aws = { tableName: options.tableName, shards };
     this.store = new DynamoDbJobStore({ tableName: options.tableName, client: doc, shards });
     this.queue = new SqsJobQueue({ client: options.sqs ?? sqsClient(), queueUrls, ...(options.precision ? { precision: options.precision } : {}) });
   }
@@ -273,9 +274,10 @@ export class Scheduler {
   }
 
   /**
-   * Runs one DynamoDB transaction holding the caller's items and the jobs; after it commits, jobs due within the SQS
-   * horizon are sent at once. If the transaction is cancelled (a condition of the caller's failed), nothing is
-   * enqueued and the SDK's `TransactionCanceledException` is thrown.
+   * Runs one DynamoDB transaction holding the caller's items and the jobs (the store's `createJobsWithCallerItems`);
+   * after it commits, jobs due within the SQS horizon are sent at once. If the transaction is cancelled (a condition of
+   * the caller's failed), nothing is enqueued and the SDK's `TransactionCanceledException` is thrown. On the memory
+   * store (tests) only the jobs can be written: items of the caller's are refused with a `ConfigurationError`.
    *
    * @example
    * ```ts
@@ -287,7 +289,6 @@ export class Scheduler {
    * ```
    */
   async transact(callerItems: readonly unknown[], jobs: readonly JobRequest[], format: TransactFormatOptions = {}): Promise<Job[]> {
-    const aws = this.requireAws('transact');
     const nowMs = this.clock.nowMs();
     if (callerItems.length + jobs.length > MAX_TRANSACTION_ACTIONS) {
       throw new ValidationError(
@@ -295,16 +296,10 @@ export class Scheduler {
       );
     }
     const records = this.validateAll(jobs, nowMs, 'jobs').map((v) => this.newRecord(v, this.idFor(v, nowMs), nowMs, 'transaction'));
-    if ((format.format ?? 'client') === 'client') {
-      const jobItems = records.map((r) => jobPutTransactItem(aws.tableName, r, aws.shards, 'client'));
-      await aws.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...jobItems] }));
-    } else {
-      const jobItems = records.map((r) => jobPutTransactItem(aws.tableName, r, aws.shards, 'document'));
-      await aws.doc.send(new TransactWriteCommand({ TransactItems: [...(callerItems as DocumentTransactPut[]), ...jobItems] }));
-    }
+    await this.store.createJobsWithCallerItems(callerItems, records, format.format ?? 'client');
     // Committed: send what is near, then take it out of its lane (a crash in between leaves it to the sweeper).
     const lane = records.filter((r) => r.placement === 'lane');
-    await dispatch(this.queue, lane, nowMs);
+    await sendJobMessages(this.queue, lane, nowMs);
     await Promise.all(lane.map((r) => this.store.markSent(r.id, r.dueAtMs, nowMs)));
     return records.map((r) => toJob(r));
   }
@@ -494,7 +489,7 @@ export class Scheduler {
     const grant = options.maxAttempts ?? getTaskDefinition(job.task)?.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     // A failed job's attempt count cannot change under us: only this requeue moves it out of `failed`.
     const record = await this.store.requeueFailedJob(id, nowMs, nowMs, job.attempt + grant, job.inherits);
-    await dispatch(this.queue, [record], nowMs);
+    await sendJobMessages(this.queue, [record], nowMs);
     await this.store.markSent(record.id, record.dueAtMs, nowMs);
     return toJob(record);
   }
@@ -529,7 +524,7 @@ export class Scheduler {
    * Records a job that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event through
    * `unique`. It is written only if no job ever had that id, ended or not, so a redelivered event never runs twice
    * (`created: false` returns the job there is). `held`: the caller holds the event's SQS message and runs the job
-   * itself, so nothing is sent; otherwise the job is dispatched as `enqueue` would.
+   * itself, so nothing is sent; otherwise the job is sent or put in its bucket as `enqueue` would.
    *
    * @example
    * ```ts
@@ -541,7 +536,7 @@ export class Scheduler {
     const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
     const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct');
     if (how.held) return this.store.createJob({ ...record, placement: 'none', sentAtMs: nowMs }, { replaceEnded: false });
-    if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
+    if (record.placement === 'none') await sendJobMessages(this.queue, [record], nowMs);
     return this.store.createJob(record, { replaceEnded: false });
   }
 
@@ -556,20 +551,20 @@ export class Scheduler {
     }
     const record = this.newRecord(v, id, nowMs, 'direct');
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
-    if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
+    if (record.placement === 'none') await sendJobMessages(this.queue, [record], nowMs);
     const created = await this.store.createJob(record);
     return created.created ? created.job : sameUniqueJob(created.job, v);
   }
 
   /**
    * One slice of `enqueueMany`: the near-due jobs' messages, then every job's write (send-then-put, as `write` does;
-   * docs/architecture.md, "Two dispatch paths").
+   * docs/architecture.md, "Two paths to the queue").
    */
   private async sendThenWrite(slice: ReadonlyArray<{ index: number; record: JobRecord }>, results: EnqueueManyResult[], nowMs: number): Promise<void> {
     const direct = slice.filter((p) => p.record.placement === 'none');
     const unsent = new Map<string, Error>();
     try {
-      await dispatch(this.queue, direct.map((p) => p.record), nowMs);
+      await sendJobMessages(this.queue, direct.map((p) => p.record), nowMs);
     } catch (error) {
       // Ids whose message did not go out are not written either: a recorded job must have its message.
       const failed = (error as { failedIds?: readonly string[] }).failedIds ?? direct.map((p) => p.record.id);

@@ -7,7 +7,6 @@ import { cancelCommand } from './cancel.ts';
 import { completionCommand } from './completion.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { devCommand } from './dev.ts';
-import { dispatchCommand } from './dispatch.ts';
 import { enqueueCommand } from './enqueue.ts';
 import { getCommand } from './get.ts';
 import { importCommand } from './import.ts';
@@ -16,6 +15,7 @@ import { listCommand } from './list.ts';
 import { nextRunsCommand } from './next-runs.ts';
 import { retryCommand } from './retry.ts';
 import { scheduleCommand } from './schedule.ts';
+import { deprecatedDispatchCommand, sweeperCommand } from './sweeper.ts';
 import { watchCommand } from './watch.ts';
 import { pauseCommand, resumeCommand } from './schedule-control.ts';
 
@@ -30,10 +30,13 @@ export const COMMANDS: readonly Command[] = [
   resumeCommand,
   retryCommand,
   nextRunsCommand,
-  dispatchCommand,
+  sweeperCommand,
   importCommand,
   importEventBridgeCommand,
   watchCommand,
   dashboardCommand,
   completionCommand(() => COMMANDS),
 ];
+
+/** Former command names still accepted (each warns on stderr); not listed in help or completion. */
+export const DEPRECATED_COMMANDS: readonly Command[] = [deprecatedDispatchCommand];

@@ -1,7 +1,7 @@
 /**
  * The dashboard's HTTP API, independent of transport: `node:http` (local) and a Lambda function URL (deployed) both
  * turn their requests into a `DashboardRequest` and send back the `DashboardResponse`. Its only data access is
- * sundial's library (`Scheduler`), dispatch control (the sweeper's trigger) and SQS queue attributes.
+ * sundial's library (`Scheduler`), the sweeper's trigger (pause, resume) and SQS queue attributes.
  *
  * Writes are refused in read-only mode, need a same-origin JSON request carrying the `x-sundial-dashboard` header
  * (a cross-site form or script cannot send it without a CORS preflight this API never answers), and are logged with
@@ -11,7 +11,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { ConflictError, NotFoundError, SundialError, ValidationError } from '../../lib/core/errors.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
 import type { JobState } from '../../lib/store/types.ts';
-import { dispatchStatus, pauseDispatch, resumeDispatch, type DispatchControlTarget } from '../../lib/sweeper/dispatch-control.ts';
+import { sweeperStatus, pauseSweeper, resumeSweeper, type SweeperTrigger } from '../../lib/sweeper/sweeper-trigger.ts';
 import { bulkAction, cancelJob, findJob, listJobs, runJobNow, type JobFilter } from './job-actions.ts';
 import { queueHealth, redriveDeadLetters, type QueueTarget } from './queue-health.ts';
 import { describeRuns } from './run-times.ts';
@@ -58,8 +58,8 @@ export interface DashboardApiOptions {
   readonly queues?: readonly QueueTarget[];
   /** For queue attributes and redrive; required when `queues` is not empty. */
   readonly sqs?: SQSClient;
-  /** The sweeper's trigger, for dispatch status and pause/resume; absent hides them. */
-  readonly dispatch?: DispatchControlTarget;
+  /** The sweeper's trigger, for its status and pause/resume; absent hides them. */
+  readonly sweeper?: SweeperTrigger;
   /** Where actions are logged. @default one JSON line on stdout per action */
   readonly onAction?: (record: ActionRecord) => void;
   /** Where time comes from (the charts' window). @default Date.now */
@@ -94,9 +94,9 @@ export function dashboardApi(options: DashboardApiOptions): (request: DashboardR
     if (!queue) throw new NotFoundErrorOf(`No queue named "${name}"; the queues are ${queues.map((q) => q.name).join(', ')}.`);
     return queue;
   };
-  const dispatch = () => {
-    if (!options.dispatch) throw new ValidationError('dispatch control is not configured (SUNDIAL_SWEEP_SCHEDULE is not set)');
-    return options.dispatch;
+  const sweeper = () => {
+    if (!options.sweeper) throw new ValidationError('the sweeper trigger is not configured (SUNDIAL_SWEEP_SCHEDULE is not set)');
+    return options.sweeper;
   };
   const routes: Route[] = [
     { method: 'GET', pattern: /^\/api\/config$/, handler: async () => ({ readOnly: options.readOnly ?? false, pollSeconds: POLL_SECONDS, queues: queues.map((q) => q.name), states: STATES }) },
@@ -168,11 +168,11 @@ export function dashboardApi(options: DashboardApiOptions): (request: DashboardR
       method: 'GET',
       pattern: /^\/api\/health$/,
       handler: async () => {
-        const [queueCounts, dispatchState] = await Promise.all([
+        const [queueCounts, sweeperState] = await Promise.all([
           queues.length > 0 && options.sqs ? queueHealth(options.sqs, queues) : [],
-          options.dispatch ? dispatchStatus(options.dispatch).catch((error: Error) => ({ error: error.message })) : undefined,
+          options.sweeper ? sweeperStatus(options.sweeper).catch((error: Error) => ({ error: error.message })) : undefined,
         ]);
-        return { queues: queueCounts, ...(dispatchState ? { dispatch: dispatchState } : {}) };
+        return { queues: queueCounts, ...(sweeperState ? { sweeper: sweeperState } : {}) };
       },
     },
     { method: 'GET', pattern: /^\/api\/throughput$/, handler: async () => throughput(scheduler, now()) },
@@ -182,8 +182,8 @@ export function dashboardApi(options: DashboardApiOptions): (request: DashboardR
       action: 'queue.redrive',
       handler: async (_, [name]) => redriveDeadLetters(options.sqs!, scheduler, queueNamed(name!)),
     },
-    { method: 'POST', pattern: /^\/api\/dispatch\/pause$/, action: 'dispatch.pause', handler: async () => pauseDispatch(dispatch()) },
-    { method: 'POST', pattern: /^\/api\/dispatch\/resume$/, action: 'dispatch.resume', handler: async () => resumeDispatch(dispatch()) },
+    { method: 'POST', pattern: /^\/api\/sweeper\/pause$/, action: 'sweeper.pause', handler: async () => pauseSweeper(sweeper()) },
+    { method: 'POST', pattern: /^\/api\/sweeper\/resume$/, action: 'sweeper.resume', handler: async () => resumeSweeper(sweeper()) },
   ];
 
   return async (request) => {

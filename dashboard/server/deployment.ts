@@ -5,11 +5,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { schedulerClient, sqsClient } from '../../lib/aws-clients.ts';
 import { readConfig } from '../../lib/config.ts';
-import { dispatchControlFromEnv, type DispatchControlTarget } from '../../lib/sweeper/dispatch-control.ts';
+import { sweeperTriggerFromEnv, type SweeperTrigger } from '../../lib/sweeper/sweeper-trigger.ts';
 import type { QueueTarget } from './queue-health.ts';
 
 /**
- * The queues (with their DLQs), dispatch trigger and SQS client the environment names; what it does not name is left
+ * The queues (with their DLQs), sweeper trigger and SQS client the environment names; what it does not name is left
  * out (the page hides that part) rather than failing the whole dashboard.
  *
  * @example
@@ -17,7 +17,7 @@ import type { QueueTarget } from './queue-health.ts';
  * const { queues } = deploymentOf(stack.env);
  * ```
  */
-export function deploymentOf(env: Record<string, string | undefined>): { queues: QueueTarget[]; dispatch?: DispatchControlTarget; sqs: SQSClient } {
+export function deploymentOf(env: Record<string, string | undefined>): { queues: QueueTarget[]; sweeper?: SweeperTrigger; sqs: SQSClient } {
   let queues: QueueTarget[] = [];
   try {
     const config = readConfig(env);
@@ -29,6 +29,6 @@ export function deploymentOf(env: Record<string, string | undefined>): { queues:
   } catch {
     // Not configured: no queue health.
   }
-  const dispatch = env.SUNDIAL_SWEEP_SCHEDULE ? dispatchControlFromEnv(schedulerClient(env), env) : undefined;
-  return { queues, sqs: sqsClient(env), ...(dispatch ? { dispatch } : {}) };
+  const sweeper = env.SUNDIAL_SWEEP_SCHEDULE ? sweeperTriggerFromEnv(schedulerClient(env), env) : undefined;
+  return { queues, sqs: sqsClient(env), ...(sweeper ? { sweeper } : {}) };
 }

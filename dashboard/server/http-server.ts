@@ -22,7 +22,7 @@ export interface DashboardOptions {
   readonly port?: number;
   /** Refuse every action. @default false */
   readonly readOnly?: boolean;
-  /** Where the queues, DLQs, dispatch trigger and endpoints come from. @default process.env */
+  /** Where the queues, DLQs, sweeper trigger and endpoints come from. @default process.env */
   readonly env?: Record<string, string | undefined>;
   /** Where actions are logged. @default one JSON line on stdout per action */
   readonly onAction?: (record: ActionRecord) => void;
@@ -47,13 +47,13 @@ export interface RunningDashboard {
 export async function startDashboard(options: DashboardOptions): Promise<RunningDashboard> {
   const env = options.env ?? process.env;
   const assetsDir = await dashboardAssets();
-  const { queues, dispatch, sqs } = deploymentOf(env);
+  const { queues, sweeper, sqs } = deploymentOf(env);
   const handle = dashboardApi({
     scheduler: options.scheduler,
     readOnly: options.readOnly ?? false,
     queues,
     sqs,
-    ...(dispatch ? { dispatch } : {}),
+    ...(sweeper ? { sweeper } : {}),
     ...(options.onAction ? { onAction: options.onAction } : {}),
   });
   const caller = `local:${userInfo().username}`;

@@ -19,13 +19,13 @@ import { SECURITY_HEADERS } from './security-headers.ts';
 /** Where the construct's bundling puts the built page (next to the bundled handler). */
 const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
 
-const { queues, dispatch, sqs } = deploymentOf(process.env);
+const { queues, sweeper, sqs } = deploymentOf(process.env);
 const handle = dashboardApi({
   scheduler: Scheduler.fromEnv(),
   readOnly: process.env.SUNDIAL_DASHBOARD_READ_ONLY !== 'false',
   queues,
   sqs,
-  ...(dispatch ? { dispatch } : {}),
+  ...(sweeper ? { sweeper } : {}),
 });
 
 /**

@@ -105,8 +105,16 @@ export interface LocalStack {
    * Rejects with an external endpoint.
    */
   restartSqs(downMs: number): Promise<void>;
-  /** Stops firing scheduled functions (the local equivalent of disabling the schedule). */
+  /**
+   * Stops firing the template's EventBridge Scheduler schedules and rules, the sweeper's trigger among them (the local
+   * equivalent of disabling them).
+   */
+  pauseTriggers(): void;
+  /** Fires them again. */
+  resumeTriggers(): void;
+  /** @deprecated Use `pauseTriggers`; will be removed in 1.0. */
   pauseDispatch(): void;
+  /** @deprecated Use `resumeTriggers`; will be removed in 1.0. */
   resumeDispatch(): void;
   /** Stops everything; leaves no process, no port and no temp folder behind. Idempotent. */
   stop(): Promise<void>;
@@ -234,7 +242,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(async () => {
       await Promise.all([...pollers.map((p) => p.stop()), ...triggers.map((t) => t.stop())]);
     });
-    // The Scheduler API switches the same triggers as pauseDispatch(), so dispatch control works as on AWS.
+    // The Scheduler API switches the same triggers as pauseTriggers(), so pausing the sweeper works as on AWS.
     const localSchedules = triggers.flatMap((trigger, i) => {
       const schedule = deployed.schedules[i]!;
       if (schedule.kind !== 'scheduler' || !running) return [];
@@ -254,7 +262,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       running.schedulerApi.register(local, (enabled) => (trigger.paused = !enabled));
       return [local];
     });
-    const setDispatch = (enabled: boolean) => {
+    const setTriggers = (enabled: boolean) => {
       triggers.forEach((t) => (t.paused = !enabled));
       localSchedules.forEach((s) => (s.enabled = enabled));
     };
@@ -296,8 +304,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (!running) throw new ConfigurationError('restartSqs() needs the local emulators; this stack uses an external endpoint.');
         await running.sqs.restart(downMs);
       },
-      pauseDispatch: () => setDispatch(false),
-      resumeDispatch: () => setDispatch(true),
+      pauseTriggers: () => setTriggers(false),
+      resumeTriggers: () => setTriggers(true),
+      pauseDispatch: () => setTriggers(false),
+      resumeDispatch: () => setTriggers(true),
       stop: () => (stopping ??= cleanup()),
     };
   } catch (error) {

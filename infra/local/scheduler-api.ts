@@ -1,7 +1,7 @@
 /**
- * The EventBridge Scheduler calls sundial makes — `GetSchedule` / `UpdateSchedule` (dispatch control) and
+ * The EventBridge Scheduler calls sundial makes — `GetSchedule` / `UpdateSchedule` (pausing the sweeper) and
  * `ListSchedules` (`sundial import eventbridge`) — answered for the schedules of the locally deployed template, so
- * `pauseDispatch` / `resumeDispatch` / `dispatchStatus` and `sundial dispatch …` switch the local trigger exactly as
+ * `pauseSweeper` / `resumeSweeper` / `sweeperStatus` and `sundial sweeper …` switch the local trigger exactly as
  * they switch the real one on AWS. Served by the endpoint router for paths under `/schedules` (the service's REST-JSON
  * routes); other Scheduler actions get a "not emulated" error.
  */

@@ -82,17 +82,27 @@ export class ConflictError<Current = unknown> extends SundialError {
  *
  * @example
  * ```ts
- * throw new DispatchError('2 messages were not accepted by queue "default"', ['j_1', 'j_2']);
+ * throw new MessageSendError('2 messages were not accepted by queue "default"', ['j_1', 'j_2']);
  * ```
  */
-export class DispatchError extends SundialError {
+export class MessageSendError extends SundialError {
   readonly failedIds: readonly string[];
   constructor(message: string, failedIds: readonly string[], options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'DispatchError';
+    this.name = 'MessageSendError';
     this.failedIds = failedIds;
   }
 }
+
+/**
+ * The former name of {@link MessageSendError}, kept so `instanceof DispatchError` in existing code still matches.
+ * Will be removed in 1.0.
+ *
+ * @deprecated Use `MessageSendError`.
+ */
+export const DispatchError = MessageSendError;
+/** @deprecated Use `MessageSendError`; will be removed in 1.0. */
+export type DispatchError = MessageSendError;
 
 /**
  * The environment or construction options are incomplete or inconsistent (e.g. a missing `SUNDIAL_TABLE_NAME`).

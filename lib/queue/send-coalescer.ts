@@ -1,11 +1,15 @@
 /**
- * Coalesces concurrent sends to one queue into shared batch requests. SQS bills per request, and a batch of 10 costs
- * what one message does, so `enqueue` calls that run at the same time should share `SendMessageBatch` calls.
+ * Forms the batches of one queue: the only place sundial splits messages into `SendMessageBatch` requests. SQS bills
+ * per request, and a batch of 10 costs what one message does, so `enqueue` calls that run at the same time share
+ * requests, and a large send (a sweeper page, `enqueueMany`) is cut into full batches with a bounded number in flight.
  *
- * The rule is Nagle's: entries go out at once when nothing is in flight for the queue (a lone call never waits), or
- * as soon as a full batch is pending; while a batch is in flight, new entries gather until it returns, a batch fills,
- * or `maxWaitMs` has passed since the first of them arrived, whichever comes first. So a call waits at most
- * `maxWaitMs`, and only when another send to the same queue is under way.
+ * The rule for partial batches is Nagle's: entries go out at once when nothing is in flight for the queue (a lone call
+ * never waits), or as soon as a full batch is pending; while a batch is in flight, new entries gather until it
+ * returns, a batch fills, or `maxWaitMs` has passed since the first of them arrived, whichever comes first. So a call
+ * waits at most `maxWaitMs` for company, and only when another send to the same queue is under way.
+ *
+ * At most `maxInFlight` batches are in flight at once: a burst of 100,000 messages is 10,000 batches, which must fit
+ * in the sweeper's minute (~20 ms each: 16 at a time take about 12 s) without opening thousands of connections.
  */
 
 /** What a flushed batch reports: the positions (in the flushed entries) that were not accepted. */
@@ -34,6 +38,8 @@ export interface SendCoalescerOptions<T> {
   readonly maxEntries: number;
   /** Longest an entry waits for others while a batch is in flight. */
   readonly maxWaitMs: number;
+  /** Batches in flight at once; more wait for a free slot. */
+  readonly maxInFlight: number;
   /** @default systemTimer */
   readonly timer?: CoalescerTimer;
 }
@@ -53,18 +59,14 @@ interface PendingEntry<T> {
 }
 
 /**
- * One queue's coalescer.
- *
- * @example
- * ```ts
- * const coalescer = new SendCoalescer({ flush: (entries) => sendBatch(url, entries), maxEntries: 10, maxWaitMs: 5 });
- * const { failedIndexes } = await coalescer.submit(messages); // positions in `messages`
- * ```
+ * The batches of one queue: one coalescer per queue URL, so different queues never share a request.
  */
 export class SendCoalescer<T> {
   private readonly pending: Array<PendingEntry<T>> = [];
   private inFlight = 0;
   private timerHandle: unknown;
+  /** The partial batch has waited `maxWaitMs`: it goes with the next free slot. */
+  private partialDue = false;
   private readonly timer: CoalescerTimer;
 
   constructor(private readonly options: SendCoalescerOptions<T>) {
@@ -89,18 +91,29 @@ export class SendCoalescer<T> {
     });
   }
 
-  /** Sends what may go now: full batches always, a partial one only when nothing is in flight. */
+  /**
+   * Sends what may go now, within `maxInFlight`: full batches always, a partial one when nothing is in flight or it has
+   * waited `maxWaitMs`. Called again whenever a batch returns.
+   */
   private drain(): void {
-    while (this.pending.length >= this.options.maxEntries) this.send(this.pending.splice(0, this.options.maxEntries));
-    if (this.pending.length === 0) return this.stopTimer();
-    if (this.inFlight === 0) {
+    const { maxEntries, maxInFlight } = this.options;
+    while (this.pending.length >= maxEntries && this.inFlight < maxInFlight) this.send(this.pending.splice(0, maxEntries));
+    if (this.pending.length === 0) {
+      this.partialDue = false;
+      return this.stopTimer();
+    }
+    if (this.pending.length >= maxEntries) return; // every slot is taken: full batches go as batches return
+    if (this.inFlight < maxInFlight && (this.inFlight === 0 || this.partialDue)) {
+      this.partialDue = false;
       this.stopTimer();
       this.send(this.pending.splice(0));
       return;
     }
+    if (this.partialDue) return; // waiting for a free slot, not for company
     this.timerHandle ??= this.timer.setTimeout(() => {
       this.timerHandle = undefined;
-      if (this.pending.length > 0) this.send(this.pending.splice(0, this.options.maxEntries));
+      this.partialDue = true;
+      this.drain();
     }, this.options.maxWaitMs);
   }
 

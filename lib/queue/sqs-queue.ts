@@ -1,7 +1,8 @@
 /**
  * The production `JobQueue`: SQS standard queues, one per named worker queue, with `DelaySeconds` for the due time.
- * Requests are counted (and billed) per call, so messages always go out in batches of 10, concurrent sends to one
- * queue share batches (`SendCoalescer`), and only the entries SQS refused are sent again.
+ * Requests are counted (and billed) per call, so messages always go out in batches of 10 formed here and nowhere else
+ * (`SendCoalescer`: concurrent sends to one queue share batches, at most `maxBatchesInFlight` at once), and only the
+ * entries SQS refused are sent again.
  */
 import {
   SendMessageBatchCommand,
@@ -9,7 +10,7 @@ import {
   type SQSClient,
   type SendMessageBatchRequestEntry,
 } from '@aws-sdk/client-sqs';
-import { ConfigurationError, DispatchError, ValidationError } from '../core/errors.ts';
+import { ConfigurationError, MessageSendError, ValidationError } from '../core/errors.ts';
 import { SendCoalescer, type BatchOutcome, type CoalescerTimer } from './send-coalescer.ts';
 import { SQS_MAX_DELAY_SEC } from './sqs-limits.ts';
 import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.ts';
@@ -17,6 +18,8 @@ import type { JobMessage, JobQueue, OutgoingMessage, Precision } from './types.t
 export const MAX_BATCH_ENTRIES = 10;
 /** Longest a send may wait for concurrent sends to share its batch (only while another batch is in flight). */
 export const MAX_COALESCE_WAIT_MS = 10;
+/** Default batches in flight per queue: a burst of 100,000 messages (10,000 batches of ~20 ms) is out in about 12 s. */
+export const DEFAULT_BATCHES_IN_FLIGHT = 16;
 
 export interface SqsJobQueueOptions {
   readonly client: SQSClient;
@@ -47,6 +50,12 @@ export interface SqsJobQueueOptions {
   readonly coalesceWaitMs?: number;
   /** Timers of the coalescing wait; injected by tests. @default the real timers */
   readonly timer?: CoalescerTimer;
+  /**
+   * `SendMessageBatch` requests in flight at once per queue, across every concurrent send to it; more batches wait
+   * for a free slot.
+   * @default 16
+   */
+  readonly maxBatchesInFlight?: number;
   /** How delays are rounded (`SUNDIAL_PRECISION`). @default 'millisecond' */
   readonly precision?: Precision;
 }
@@ -71,18 +80,29 @@ export class SqsJobQueue implements JobQueue {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly coalesceWaitMs: number;
+  private readonly maxBatchesInFlight: number;
   private readonly timer: CoalescerTimer | undefined;
   private readonly coalescers = new Map<string, SendCoalescer<OutgoingMessage>>();
 
   constructor(options: SqsJobQueueOptions) {
     const coalesceWaitMs = options.coalesceWaitMs ?? 5;
+    const maxBatchesInFlight = options.maxBatchesInFlight ?? DEFAULT_BATCHES_IN_FLIGHT;
+    const problems: string[] = [];
     if (!Number.isInteger(coalesceWaitMs) || coalesceWaitMs < 1 || coalesceWaitMs > MAX_COALESCE_WAIT_MS) {
-      throw new ValidationError([
+      problems.push(
         `coalesceWaitMs: received ${String(coalesceWaitMs)}; expected a whole number of milliseconds from 1 to ` +
           `${MAX_COALESCE_WAIT_MS} (longer waits add that much to every concurrent enqueue).`,
-      ]);
+      );
     }
+    if (!Number.isInteger(maxBatchesInFlight) || maxBatchesInFlight < 1) {
+      problems.push(
+        `maxBatchesInFlight: received ${String(maxBatchesInFlight)}; expected a whole number ≥ 1 ` +
+          `(default ${DEFAULT_BATCHES_IN_FLIGHT}: enough for 100,000 messages in about 12 s).`,
+      );
+    }
+    if (problems.length > 0) throw new ValidationError(problems);
     this.coalesceWaitMs = coalesceWaitMs;
+    this.maxBatchesInFlight = maxBatchesInFlight;
     this.precision = options.precision ?? 'millisecond';
     this.timer = options.timer;
     this.client = options.client;
@@ -101,7 +121,7 @@ export class SqsJobQueue implements JobQueue {
     const outcome = await this.coalescerOf(url).submit(messages);
     if (outcome.failedIndexes.length > 0) {
       const failed = outcome.failedIndexes.map((index) => messages[index]!.message.id);
-      throw new DispatchError(
+      throw new MessageSendError(
         `${failed.length} of ${messages.length} messages were not accepted by queue "${queue}" (${url}) after ` +
           `the SDK's retries and up to ${this.maxAttempts} sends of refused entries: ${describeCause(outcome.cause)}. ` +
           'The jobs are recorded; send them again ' +
@@ -120,6 +140,7 @@ export class SqsJobQueue implements JobQueue {
         flush: (entries) => this.sendBatch(url, entries),
         maxEntries: MAX_BATCH_ENTRIES,
         maxWaitMs: this.coalesceWaitMs,
+        maxInFlight: this.maxBatchesInFlight,
         ...(this.timer ? { timer: this.timer } : {}),
       });
       this.coalescers.set(url, coalescer);
@@ -133,7 +154,7 @@ export class SqsJobQueue implements JobQueue {
       // Throttling and 5xx are retried by the SDK's own policy: one retry policy, not two stacked.
       await this.client.send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify(message) }));
     } catch (error) {
-      throw new DispatchError(
+      throw new MessageSendError(
         `The dead-letter copy of job "${message.id}" was not accepted by ${url}: ${describeCause(error)}.`,
         [message.id],
         { cause: error },

@@ -10,12 +10,6 @@ const MAX_VISIBILITY_SEC = 43_200;
 /**
  * A function that makes `record` visible again after `delaySec`. The queue URL is found among `queueUrls` by the
  * queue name ending the record's `eventSourceARN` (`arn:aws:sqs:<region>:<account>:<name>`), else built from the ARN.
- *
- * @example
- * ```ts
- * const changeVisibility = sqsVisibilityChanger(sqs, Object.values(config.queueUrls));
- * await changeVisibility(record, 1);
- * ```
  */
 export function sqsVisibilityChanger(client: SQSClient, queueUrls: readonly string[]) {
   return async (record: SQSRecord, delaySec: number): Promise<void> => {
@@ -31,11 +25,6 @@ export function sqsVisibilityChanger(client: SQSClient, queueUrls: readonly stri
 
 /**
  * The URL of the queue an ARN names.
- *
- * @example
- * ```ts
- * queueUrlOf('arn:aws:sqs:us-east-1:123456789012:jobs', []); // 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs'
- * ```
  */
 export function queueUrlOf(arn: string, queueUrls: readonly string[]): string {
   const [, , , region, account, name] = arn.split(':');

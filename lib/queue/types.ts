@@ -1,5 +1,5 @@
 /**
- * The dispatch contract: how jobs reach the workers. `SqsJobQueue` is the production adapter (SQS with
+ * The queue port: how job messages reach the workers. `SqsJobQueue` is the production adapter (SQS with
  * `DelaySeconds`); `MemoryJobQueue` records messages for logic tests of the sweeper and the API.
  */
 
@@ -48,13 +48,14 @@ export interface JobQueue {
   /** Names of the worker queues this queue adapter knows. */
   readonly queueNames: readonly string[];
   /**
-   * How `dispatch` rounds the delays of the messages sent through this queue, and whether the consumer waits for the
-   * sub-second rest (`Precision` in dispatch.ts). Absent means `'millisecond'`.
+   * How `sendJobMessages` rounds the delays of the messages sent through this queue, and whether the consumer waits for
+   * the sub-second rest (`Precision`). Absent means `'millisecond'`.
    */
   readonly precision?: Precision;
   /**
-   * Sends messages to the named worker queue in batches of 10, retrying throttled or failed entries. Rejects (with a
-   * `DispatchError` naming the failed ids) only when some could not be sent after retries; the rest were sent.
+   * Sends messages to the named worker queue; the adapter forms the batches of 10 (callers hand over all of a queue's
+   * messages in one call) and retries throttled or failed entries. Rejects (with a `MessageSendError` naming the
+   * failed ids) only when some could not be sent after retries; the rest were sent.
    */
   send(queue: string, messages: readonly OutgoingMessage[]): Promise<void>;
   /** Puts a copy of a job's message on the queue's dead-letter queue (a job that failed its last attempt). */

@@ -14,7 +14,7 @@ import { occurrenceJobId } from '../core/ids.ts';
 import { planOccurrences } from '../core/misfire.ts';
 import { placementOf } from '../core/placement.ts';
 import { nextOccurrenceMs } from '../core/recurrence.ts';
-import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
+import { DIRECT_HORIZON_MS, sendJobMessages } from '../queue/send-job-messages.ts';
 import type { JobQueue } from '../queue/types.ts';
 import type { JobRecord, JobStore, ScheduleAdvance, ScheduleRecord } from '../store/types.ts';
 import type { SweepConfig, SweepLogger } from '../sweeper/types.ts';
@@ -153,7 +153,7 @@ export async function spawnDueOccurrences(
     const busy = schedule.overlap === 'skip' && (await previousRunBusy(store, ctx.nowMs, lastJobId));
     const job = busy ? undefined : occurrenceJob(schedule, fireAtMs, clock.nowMs());
     if (job) {
-      await dispatch(queue, [job], job.createdAtMs);
+      await sendJobMessages(queue, [job], job.createdAtMs);
       ctx.counters.sent++;
     }
     // `undefined` fields are left out when stored: `nextRunAtMs: undefined` ends the schedule.

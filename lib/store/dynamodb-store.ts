@@ -3,7 +3,7 @@
  * failed condition becomes the domain result from the item DynamoDB returns with the failure
  * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), never from an extra read.
  */
-import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DeleteCommand,
@@ -25,6 +25,7 @@ import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from 
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { TABLE_SCHEMA } from './schema.ts';
 import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';
+import { jobPutTransactItem, type DocumentTransactPut } from './transaction-items.ts';
 import type {
   AttemptOutcome,
   ClaimResult,
@@ -60,12 +61,6 @@ export interface DynamoDbJobStoreOptions {
   readonly client: DynamoDBClient | DynamoDBDocumentClient;
   /** Write shards of job partitions and index partitions; must match every other writer of the table. */
   readonly shards: number;
-  /**
-   * Called with the capacity every request consumed (per table and per index). Setting it makes each request ask for
-   * `ReturnConsumedCapacity: 'INDEXES'`; the benchmark and the cost test use it.
-   * @default - capacity is not requested
-   */
-  readonly onConsumedCapacity?: (operation: string, capacity: readonly ConsumedCapacity[]) => void;
 }
 
 /**
@@ -82,7 +77,6 @@ export class DynamoDbJobStore implements JobStore {
   readonly shards: number;
   private readonly tableName: string;
   private readonly doc: DynamoDBDocumentClient;
-  private readonly onConsumedCapacity: DynamoDbJobStoreOptions['onConsumedCapacity'];
 
   constructor(options: DynamoDbJobStoreOptions) {
     const problems: string[] = [];
@@ -96,7 +90,6 @@ export class DynamoDbJobStore implements JobStore {
     this.tableName = options.tableName;
     this.shards = options.shards;
     this.doc = documentClient(options.client);
-    this.onConsumedCapacity = options.onConsumedCapacity;
   }
 
   // ---- jobs ----
@@ -107,17 +100,13 @@ export class DynamoDbJobStore implements JobStore {
     const ConditionExpression = builder.condition(createJobCondition(options.replaceEnded));
     const item = toJobItem(job, this.shards);
     try {
-      await this.send(
-        'createJob',
-        () => this.doc.send(new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression,
-          ...builder.attributes(),
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...this.capacity(),
-        })),
-      );
+      await this.doc.send(new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression,
+        ...builder.attributes(),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
       return { created: true, job: fromJobItem(item) };
     } catch (error) {
       const current = conditionFailure(error);
@@ -148,12 +137,29 @@ export class DynamoDbJobStore implements JobStore {
     return results;
   }
 
+  /**
+   * One `TransactWriteItems` holding the caller's items, then a put per job (`jobPutTransactItem`), so a caller's
+   * cancelled transaction enqueues nothing. The SDK's `TransactionCanceledException` is passed on as it is: its
+   * `CancellationReasons` are positional, and the caller knows its own items' positions.
+   *
+   * @example
+   * ```ts
+   * await store.createJobsWithCallerItems([myOrderPut], [{ ...job, placement: 'lane' }], 'client');
+   * ```
+   */
+  async createJobsWithCallerItems(callerItems: readonly unknown[], jobs: readonly JobRecord[], format: 'client' | 'document'): Promise<void> {
+    if (format === 'client') {
+      const jobItems = jobs.map((job) => jobPutTransactItem(this.tableName, job, this.shards, 'client'));
+      await this.doc.send(new TransactWriteItemsCommand({ TransactItems: [...(callerItems as TransactWriteItem[]), ...jobItems] }));
+    } else {
+      const jobItems = jobs.map((job) => jobPutTransactItem(this.tableName, job, this.shards, 'document'));
+      await this.doc.send(new TransactWriteCommand({ TransactItems: [...(callerItems as DocumentTransactPut[]), ...jobItems] }));
+    }
+  }
+
   /** @inheritdoc */
   async getJob(id: string): Promise<JobRecord | undefined> {
-    const response = await this.send(
-      'getJob',
-      () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: jobKey(id, this.shards), ConsistentRead: true, ...this.capacity() })),
-    );
+    const response = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: jobKey(id, this.shards), ConsistentRead: true }));
     return response.Item && jobOf(response.Item);
   }
 
@@ -171,26 +177,22 @@ export class DynamoDbJobStore implements JobStore {
       const builder = new ExpressionBuilder();
       const KeyConditionExpression = `${builder.name(TABLE_SCHEMA.partitionKey)} = ${builder.value(jobPartitionKey(shard))}`;
       const FilterExpression = filter && builder.condition(filter);
-      const response = await this.send(
-        'listJobs',
-        () => this.doc.send(new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression,
-          ...(FilterExpression ? { FilterExpression } : {}),
-          ...builder.attributes(),
-          ExclusiveStartKey: start,
-          Limit: limit,
-          ConsistentRead: true,
-          ...this.capacity(),
-        })),
-      );
+      const response = await this.doc.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression,
+        ...(FilterExpression ? { FilterExpression } : {}),
+        ...builder.attributes(),
+        ExclusiveStartKey: start,
+        Limit: limit,
+        ConsistentRead: true,
+      }));
       return { items: (response.Items ?? []) as JobItem[], ...lastKeyOf(response.LastEvaluatedKey) };
     });
   }
 
   /** @inheritdoc */
   async cancelJob(id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord> {
-    const write = await this.update('cancelJob', jobKey(id, this.shards), cancelCondition(), cancelUpdate(nowMs, expiresAtEpochSec));
+    const write = await this.update(jobKey(id, this.shards), cancelCondition(), cancelUpdate(nowMs, expiresAtEpochSec));
     if (write.ok) return jobOf(write.item);
     if (write.current === undefined) throw new NotFoundError('job', id);
     throw cancelConflict(jobOf(write.current));
@@ -198,7 +200,7 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult> {
-    const write = await this.update('claimJob', jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
+    const write = await this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
     if (write.ok) return { claimed: true, job: jobOf(write.item) };
     return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
   }
@@ -206,12 +208,12 @@ export class DynamoDbJobStore implements JobStore {
   /** @inheritdoc */
   async finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
     const update = finishUpdate(id, outcome, this.shards);
-    return (await this.update('finishAttempt', jobKey(id, this.shards), finishCondition(attempt), update)).ok;
+    return (await this.update(jobKey(id, this.shards), finishCondition(attempt), update)).ok;
   }
 
   /** @inheritdoc */
   async requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, inherits: readonly InheritedOption[] = []): Promise<JobRecord> {
-    const write = await this.update('requeueFailedJob', jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards, inherits));
+    const write = await this.update(jobKey(id, this.shards), requeueCondition(), requeueUpdate(id, nowMs, dueAtMs, maxAttempts, this.shards, inherits));
     if (write.ok) return jobOf(write.item);
     if (write.current === undefined) throw new NotFoundError('job', id);
     throw requeueConflict(jobOf(write.current));
@@ -220,7 +222,7 @@ export class DynamoDbJobStore implements JobStore {
   /** @inheritdoc */
   async markSent(id: string, dueAtMs: number, nowMs: number): Promise<boolean> {
     const condition = markSentCondition(id, dueAtMs, this.shards);
-    return (await this.update('markSent', jobKey(id, this.shards), condition, markSentUpdate(nowMs))).ok;
+    return (await this.update(jobKey(id, this.shards), condition, markSentUpdate(nowMs))).ok;
   }
 
   // ---- schedules ----
@@ -237,26 +239,19 @@ export class DynamoDbJobStore implements JobStore {
   async putSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord | undefined> {
     const builder = new ExpressionBuilder();
     const UpdateExpression = builder.update(putScheduleUpdate(schedule, this.shards));
-    const response = await this.send(
-      'putSchedule',
-      () => this.doc.send(new UpdateCommand({
-        TableName: this.tableName,
-        Key: scheduleKey(schedule.id),
-        UpdateExpression,
-        ...builder.attributes(),
-        ReturnValues: 'ALL_OLD',
-        ...this.capacity(),
-      })),
-    );
+    const response = await this.doc.send(new UpdateCommand({
+      TableName: this.tableName,
+      Key: scheduleKey(schedule.id),
+      UpdateExpression,
+      ...builder.attributes(),
+      ReturnValues: 'ALL_OLD',
+    }));
     return response.Attributes && scheduleOf(response.Attributes);
   }
 
   /** @inheritdoc */
   async getSchedule(id: string): Promise<ScheduleRecord | undefined> {
-    const response = await this.send(
-      'getSchedule',
-      () => this.doc.send(new GetCommand({ TableName: this.tableName, Key: scheduleKey(id), ConsistentRead: true, ...this.capacity() })),
-    );
+    const response = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: scheduleKey(id), ConsistentRead: true }));
     return response.Item && scheduleOf(response.Item);
   }
 
@@ -265,18 +260,14 @@ export class DynamoDbJobStore implements JobStore {
     return collectKeyPage(SCHEDULE_PARTITION, query, async (start, limit) => {
       const builder = new ExpressionBuilder();
       const KeyConditionExpression = `${builder.name(TABLE_SCHEMA.partitionKey)} = ${builder.value(SCHEDULE_PARTITION)}`;
-      const response = await this.send(
-        'listSchedules',
-        () => this.doc.send(new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression,
-          ...builder.attributes(),
-          ExclusiveStartKey: start,
-          Limit: limit,
-          ConsistentRead: true,
-          ...this.capacity(),
-        })),
-      );
+      const response = await this.doc.send(new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression,
+        ...builder.attributes(),
+        ExclusiveStartKey: start,
+        Limit: limit,
+        ConsistentRead: true,
+      }));
       return { items: (response.Items ?? []).map(scheduleOf), ...lastKeyOf(response.LastEvaluatedKey) };
     });
   }
@@ -285,16 +276,14 @@ export class DynamoDbJobStore implements JobStore {
   async setSchedulePaused(id: string, paused: boolean, nowMs: number, nextRunAtMs?: number): Promise<ScheduleRecord> {
     const key = scheduleKey(id);
     let write = paused
-      ? await this.update('setSchedulePaused', key, exists(TABLE_SCHEMA.partitionKey), pauseScheduleUpdate(nowMs))
-      : await this.update(
-          'setSchedulePaused',
-          key,
+      ? await this.update(key, exists(TABLE_SCHEMA.partitionKey), pauseScheduleUpdate(nowMs))
+      : await this.update(key,
           resumeScheduleCondition(nextRunAtMs),
           resumeScheduleUpdate(id, nowMs, nextRunAtMs, this.shards),
         );
     if (!write.ok && write.current !== undefined && !paused) {
       // An ended schedule (no next run) resumes without a lane entry.
-      write = await this.update('setSchedulePaused', key, resumeEndedScheduleCondition(), resumeEndedScheduleUpdate(nowMs));
+      write = await this.update(key, resumeEndedScheduleCondition(), resumeEndedScheduleUpdate(nowMs));
     }
     if (!write.ok) throw new NotFoundError('schedule', id);
     return scheduleOf(write.item);
@@ -305,17 +294,13 @@ export class DynamoDbJobStore implements JobStore {
     const builder = new ExpressionBuilder();
     const ConditionExpression = builder.condition(exists(TABLE_SCHEMA.partitionKey));
     try {
-      const response = await this.send(
-        'deleteSchedule',
-        () => this.doc.send(new DeleteCommand({
-          TableName: this.tableName,
-          Key: scheduleKey(id),
-          ConditionExpression,
-          ...builder.attributes(),
-          ReturnValues: 'ALL_OLD',
-          ...this.capacity(),
-        })),
-      );
+      const response = await this.doc.send(new DeleteCommand({
+        TableName: this.tableName,
+        Key: scheduleKey(id),
+        ConditionExpression,
+        ...builder.attributes(),
+        ReturnValues: 'ALL_OLD',
+      }));
       return scheduleOf(response.Attributes ?? {});
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -338,7 +323,7 @@ export class DynamoDbJobStore implements JobStore {
     advance: ScheduleAdvance,
   ): Promise<boolean> {
     if (job === undefined) {
-      return (await this.update('spawnOccurrence', scheduleKey(schedule.id), spawnCondition(schedule), spawnUpdate(advance))).ok;
+      return (await this.update(scheduleKey(schedule.id), spawnCondition(schedule), spawnUpdate(advance))).ok;
     }
     const scheduleWrite = new ExpressionBuilder();
     const UpdateExpression = scheduleWrite.update(spawnUpdate(advance));
@@ -346,31 +331,27 @@ export class DynamoDbJobStore implements JobStore {
     const jobWrite = new ExpressionBuilder();
     const jobCondition = jobWrite.condition(occurrenceJobCondition());
     try {
-      await this.send(
-        'spawnOccurrence',
-        () => this.doc.send(new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: scheduleKey(schedule.id),
-                UpdateExpression,
-                ConditionExpression: scheduleCondition,
-                ...scheduleWrite.attributes(),
-              },
+      await this.doc.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: scheduleKey(schedule.id),
+              UpdateExpression,
+              ConditionExpression: scheduleCondition,
+              ...scheduleWrite.attributes(),
             },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: toJobItem(job, this.shards),
-                ConditionExpression: jobCondition,
-                ...jobWrite.attributes(),
-              },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: toJobItem(job, this.shards),
+              ConditionExpression: jobCondition,
+              ...jobWrite.attributes(),
             },
-          ],
-          ...this.capacity(),
-        })),
-      );
+          },
+        ],
+      }));
       return true;
     } catch (error) {
       if (isLostTransaction(error)) return false;
@@ -382,13 +363,13 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined> {
-    const write = await this.update('acquireSweep', sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
+    const write = await this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
     return write.ok ? sweepStateOf(write.item as unknown as SweeperItem) : undefined;
   }
 
   /** @inheritdoc */
   async saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean> {
-    return (await this.update('saveSweep', sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state.cursors, release))).ok;
+    return (await this.update(sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state.cursors, release))).ok;
   }
 
   /** @inheritdoc */
@@ -397,7 +378,7 @@ export class DynamoDbJobStore implements JobStore {
     bucket: string,
     options: { after?: DuePosition; untilMs: number; limit: number },
   ): Promise<{ entries: DueEntry[]; done: boolean }> {
-    return readDuePage(duePartitionKey(bucket, shard), options, (...args) => this.queryDueIndex('readBucket', ...args));
+    return readDuePage(duePartitionKey(bucket, shard), options, (...args) => this.queryDueIndex(...args));
   }
 
   /** @inheritdoc */
@@ -405,13 +386,12 @@ export class DynamoDbJobStore implements JobStore {
     shard: number,
     options: { after?: DuePosition; untilMs: number; limit: number },
   ): Promise<{ entries: DueEntry[]; done: boolean }> {
-    return readDuePage(lanePartitionKey(shard), options, (...args) => this.queryDueIndex('readLane', ...args));
+    return readDuePage(lanePartitionKey(shard), options, (...args) => this.queryDueIndex(...args));
   }
 
   // ---- requests ----
 
   private async queryDueIndex(
-    operation: string,
     duePk: string,
     untilMs: number,
     start: DueIndexKey | undefined,
@@ -421,40 +401,32 @@ export class DynamoDbJobStore implements JobStore {
     const builder = new ExpressionBuilder();
     const KeyConditionExpression =
       `${builder.name(partitionKey)} = ${builder.value(duePk)} AND ${builder.name(sortKey)} <= ${builder.value(untilMs)}`;
-    const response = await this.send(
-      operation,
-      () => this.doc.send(new QueryCommand({
-        TableName: this.tableName,
-        IndexName: name,
-        KeyConditionExpression,
-        ...builder.attributes(),
-        ExclusiveStartKey: start && { duePk: start.duePk, dueSk: start.dueSk, pk: start.pk, sk: start.sk },
-        Limit: limit,
-        ...this.capacity(),
-      })),
-    );
+    const response = await this.doc.send(new QueryCommand({
+      TableName: this.tableName,
+      IndexName: name,
+      KeyConditionExpression,
+      ...builder.attributes(),
+      ExclusiveStartKey: start && { duePk: start.duePk, dueSk: start.dueSk, pk: start.pk, sk: start.sk },
+      Limit: limit,
+    }));
     return { items: (response.Items ?? []) as DueIndexItem[], more: response.LastEvaluatedKey !== undefined };
   }
 
   /** One conditional UpdateItem; on a failed condition, the item as it is (from the failure itself). */
-  private async update(operation: string, key: ItemKey, condition: Condition, update: AttributeUpdate): Promise<Write> {
+  private async update(key: ItemKey, condition: Condition, update: AttributeUpdate): Promise<Write> {
     const builder = new ExpressionBuilder();
     const UpdateExpression = builder.update(update);
     const ConditionExpression = builder.condition(condition);
     try {
-      const response = await this.send(
-        operation,
-        () => this.doc.send(new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression,
-          ConditionExpression,
-          ...builder.attributes(),
-          ReturnValues: 'ALL_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          ...this.capacity(),
-        })),
-      );
+      const response = await this.doc.send(new UpdateCommand({
+        TableName: this.tableName,
+        Key: key,
+        UpdateExpression,
+        ConditionExpression,
+        ...builder.attributes(),
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
       return { ok: true, item: response.Attributes ?? {} };
     } catch (error) {
       if (isItemSizeRefusal(error)) throw new ItemTooLargeError(`item "${key.pk}/${key.sk}"`, undefined, { cause: error });
@@ -471,13 +443,9 @@ export class DynamoDbJobStore implements JobStore {
       if (attempt > 0) await sleep(Math.random() * Math.min(BATCH_BACKOFF_MAX_MS, BATCH_BACKOFF_BASE_MS * 2 ** attempt));
       let unprocessed: Item[];
       try {
-        const response = await this.send(
-          'createJobs',
-          () => this.doc.send(new BatchWriteCommand({
-            RequestItems: { [this.tableName]: remaining.map(({ item }) => ({ PutRequest: { Item: item } })) },
-            ...this.capacity(),
-          })),
-        );
+        const response = await this.doc.send(new BatchWriteCommand({
+          RequestItems: { [this.tableName]: remaining.map(({ item }) => ({ PutRequest: { Item: item } })) },
+        }));
         unprocessed = (response.UnprocessedItems?.[this.tableName] ?? []).map((request) => request.PutRequest?.Item ?? {});
       } catch (error) {
         if ((error as Error).name === 'ValidationException') {
@@ -501,34 +469,10 @@ export class DynamoDbJobStore implements JobStore {
 
   private async putOne(entry: { index: number; item: JobItem }, results: Array<Error | undefined>): Promise<void> {
     try {
-      await this.send('createJobs', () => this.doc.send(new PutCommand({ TableName: this.tableName, Item: entry.item, ...this.capacity() })));
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: entry.item }));
     } catch (error) {
       results[entry.index] = error as Error;
     }
-  }
-
-  private capacity(): { ReturnConsumedCapacity?: 'INDEXES' } {
-    return this.onConsumedCapacity ? { ReturnConsumedCapacity: 'INDEXES' } : {};
-  }
-
-  /** Sends a command and reports its consumed capacity (also when a condition failed: the write is still paid for). */
-  private async send<Output extends { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }>(
-    operation: string,
-    request: () => Promise<Output>,
-  ): Promise<Output> {
-    try {
-      const output = await request();
-      this.report(operation, output.ConsumedCapacity);
-      return output;
-    } catch (error) {
-      this.report(operation, (error as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity);
-      throw error;
-    }
-  }
-
-  private report(operation: string, capacity: ConsumedCapacity | ConsumedCapacity[] | undefined): void {
-    if (this.onConsumedCapacity === undefined || capacity === undefined) return;
-    this.onConsumedCapacity(operation, Array.isArray(capacity) ? capacity : [capacity]);
   }
 }
 

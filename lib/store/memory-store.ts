@@ -3,7 +3,7 @@
  * It keeps the same items as the DynamoDB table and applies the same conditions and updates (`items.ts`, `write-rules.ts`),
  * so it behaves like `DynamoDbJobStore` in everything the contract suite checks.
  */
-import { ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
+import { ConfigurationError, ConflictError, ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
 import { acquireSweepCondition, acquireSweepUpdate, cancelCondition, cancelUpdate, claimCondition, claimUpdate, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, occurrenceJobCondition, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, spawnCondition, spawnUpdate } from './write-rules.ts';
@@ -102,6 +102,41 @@ export class MemoryJobStore implements JobStore {
         this.put(toJobItem(job, this.shards), undefined);
         return undefined;
       });
+    });
+  }
+
+  /**
+   * Writes the jobs all or none, with `createJob`'s condition, as DynamoDB's transaction would. The memory store cannot
+   * run DynamoDB items, so any item of the caller's is refused with a `ConfigurationError` before anything is written;
+   * a job whose id a live job holds refuses the whole call with a `ConflictError` carrying that job.
+   */
+  createJobsWithCallerItems(callerItems: readonly unknown[], jobs: readonly JobRecord[], _format: 'client' | 'document'): Promise<void> {
+    return this.run('createJobsWithCallerItems', () => {
+      if (callerItems.length > 0) {
+        throw new ConfigurationError(
+          `MemoryJobStore cannot run DynamoDB transaction items (received ${callerItems.length} of yours): test transact() ` +
+            'with your items against DynamoDB (DynamoDbJobStore on DynamoDB Local, or startLocalStack), or pass no items of ' +
+            'yours to test only its jobs in memory.',
+        );
+      }
+      const seen = new Set<string>();
+      const items = jobs.map((job, index) => {
+        if (seen.has(job.id)) throw duplicateInBatch(job.id, index);
+        seen.add(job.id);
+        const item = toJobItem(job, this.shards);
+        const current = this.items.get(itemId(item));
+        if (!evaluateCondition(createJobCondition(), current)) {
+          const existing = jobOf(structuredClone(current));
+          throw new ConflictError(
+            `Job "${job.id}" already exists and is ${existing.state} (a \`unique\` key in use): the transaction was cancelled ` +
+              'and none of its jobs was written.',
+            existing.state,
+            { current: existing },
+          );
+        }
+        return item;
+      });
+      for (const item of items) this.put(item, undefined);
     });
   }
 

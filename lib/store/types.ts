@@ -15,7 +15,7 @@ export type { MisfirePolicy };
 import type { Placement } from '../core/placement.ts';
 export type { Placement };
 
-/** Life cycle of a job (DESIGN §3). `dispatched` is implicit: a job waiting in SQS is still `scheduled`. */
+/** Life cycle of a job (DESIGN §3). A job whose message waits in SQS is still `scheduled`: no state marks it as sent. */
 export type JobState = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'cancelled';
 
 /** States a job can still leave by itself. */
@@ -241,6 +241,13 @@ export interface JobStore {
    * Resolves with one result per input, in order: `undefined` when written, else the error that stopped it.
    */
   createJobs(jobs: readonly JobRecord[]): Promise<Array<Error | undefined>>;
+  /**
+   * Writes new jobs together with the caller's own DynamoDB transaction items (`Scheduler.transact`): one transaction,
+   * all of it or nothing. Each job has `createJob`'s condition (id free or its job ended); a failed condition, the
+   * caller's or a job's, cancels everything (DynamoDB: the SDK's `TransactionCanceledException`). `format` is the SDK
+   * format of `callerItems`: `client` (`TransactWriteItemsCommand`) or `document` (`TransactWriteCommand`).
+   */
+  createJobsWithCallerItems(callerItems: readonly unknown[], jobs: readonly JobRecord[], format: 'client' | 'document'): Promise<void>;
   getJob(id: string): Promise<JobRecord | undefined>;
   /** A page of jobs matching the query, ordered by id within the store's own partition order. */
   listJobs(query: ListJobsQuery): Promise<Page<JobRecord>>;

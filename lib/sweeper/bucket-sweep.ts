@@ -3,7 +3,7 @@
  * each page before moving the cursor past it.
  */
 import { bucketOf, bucketStartMs, nextBucket } from '../core/buckets.ts';
-import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
+import { DIRECT_HORIZON_MS, sendJobMessages } from '../queue/send-job-messages.ts';
 import type { ShardCursor } from '../store/types.ts';
 import { recordFailure, type SweepContext } from './context.ts';
 
@@ -22,12 +22,6 @@ export const FIRST_SWEEP_LOOKBACK_MS = DIRECT_HORIZON_MS;
  * The cursor leaves a bucket only once the whole bucket is inside the window (its last millisecond ≤ `untilMs`); in
  * the bucket that straddles the window's end it keeps the position of the last entry sent, so entries written there
  * later, due after that position, are still read by the next sweep.
- *
- * @example
- * ```ts
- * await sweepShardBuckets(ctx, 3);
- * ctx.book.get(3); // { bucket: '2026-11-23T14:06Z', after: '…' }
- * ```
  */
 export async function sweepShardBuckets(ctx: SweepContext, shard: number): Promise<void> {
   const { store, queue, clock, config } = ctx.deps;
@@ -50,7 +44,7 @@ export async function sweepShardBuckets(ctx: SweepContext, shard: number): Promi
       }
       const jobs = page.entries.filter((entry) => entry.kind === 'job');
       if (jobs.length > 0) {
-        await dispatch(queue, jobs, clock.nowMs());
+        await sendJobMessages(queue, jobs, clock.nowMs());
         ctx.counters.sent += jobs.length;
       }
       const last = page.entries.at(-1);

@@ -16,11 +16,6 @@ export interface SweepCounters {
 
 /**
  * Counters at zero, for a new sweep (or a spawn outside one).
- *
- * @example
- * ```ts
- * const counters = emptyCounters();
- * ```
  */
 export function emptyCounters(): SweepCounters {
   return { sent: 0, spawned: 0, occurrencesSkipped: 0, bucketsRead: 0, pagesRead: 0 };
@@ -41,11 +36,6 @@ export interface SweepContext {
 
 /**
  * Records a failure of one part of the sweep and logs it; the other parts go on.
- *
- * @example
- * ```ts
- * recordFailure(ctx, { scope: 'bucket', shard: 3 }, error);
- * ```
  */
 export function recordFailure(ctx: SweepContext, where: Omit<SweepFailure, 'message'>, error: unknown): void {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -12,14 +12,6 @@ export const CHECKPOINT_EVERY_PAGES = 8;
 
 /**
  * Holds the cursors of one sweep and saves them under its lease.
- *
- * @example
- * ```ts
- * const book = new CursorBook(store, owner, state);
- * book.set(3, { bucket: '2026-11-23T14:05Z' });
- * await book.pageDone();
- * await book.save(true); // final save, releases the lease
- * ```
  */
 export class CursorBook {
   private readonly cursors: Record<number, ShardCursor>;

@@ -10,11 +10,6 @@ const LISTED_FAILURES = 10;
 /**
  * A sweep finished with failed steps. `failures` holds every one of them (not only the first), so a caller or a log
  * query sees each shard, schedule or checkpoint that failed. Their work is still due: the next sweep retries it.
- *
- * @example
- * ```ts
- * throw new SweepFailedError(report.failures);
- * ```
  */
 export class SweepFailedError extends SundialError {
   readonly failures: readonly SweepFailure[];

@@ -4,7 +4,7 @@
  * leaves the window (a sent job leaves the lane, a spawned schedule moves to its next slot), so a lane costs reads in
  * proportion to what is due.
  */
-import { dispatch } from '../dispatch.ts';
+import { sendJobMessages } from '../queue/send-job-messages.ts';
 import type { DuePosition } from '../store/types.ts';
 import { spawnDueOccurrences } from '../schedules/occurrences.ts';
 import { recordFailure, type SweepContext } from './context.ts';
@@ -16,11 +16,6 @@ const SCHEDULES_IN_FLIGHT = 8;
  * Sweeps the lane of `shard`: lane jobs are sent, then taken out of the lane (`markSent`); due schedules spawn their
  * occurrences. A failure is recorded and the entry stays in the lane for the next sweep: a job sent but not marked is
  * sent again and its duplicate claimed away.
- *
- * @example
- * ```ts
- * await sweepShardLane(ctx, 3);
- * ```
  */
 export async function sweepShardLane(ctx: SweepContext, shard: number): Promise<void> {
   const { store, queue, clock, config } = ctx.deps;
@@ -32,7 +27,7 @@ export async function sweepShardLane(ctx: SweepContext, shard: number): Promise<
       const jobs = page.entries.filter((entry) => entry.kind === 'job');
       if (jobs.length > 0) {
         const sentAtMs = clock.nowMs();
-        await dispatch(queue, jobs, sentAtMs);
+        await sendJobMessages(queue, jobs, sentAtMs);
         ctx.counters.sent += jobs.length;
         await Promise.all(
           jobs.map((job) =>

@@ -16,12 +16,6 @@ export const MAX_SWEEP_PAGE_SIZE = 1000;
 
 /**
  * The sweep configuration for sundial's environment (`SUNDIAL_SHARDS`, `SUNDIAL_LOOKAHEAD_SECONDS`), defaults for the rest.
- *
- * @example
- * ```ts
- * const config = sweepConfigFrom(readConfig(process.env));
- * // { shards: 8, lookaheadSec: 90, misfireGraceSec: 60, maxCatchUp: 10, pageSize: 500 }
- * ```
  */
 export function sweepConfigFrom(
   config: Pick<SundialConfig, 'shards' | 'lookaheadSec'> & Partial<Pick<SundialConfig, 'retentionDays'>>,
@@ -41,12 +35,6 @@ export function sweepConfigFrom(
 /**
  * Problems with a sweep configuration, all at once; [] when it is valid. `storeShards` is the store's shard count,
  * which must match.
- *
- * @example
- * ```ts
- * sweepConfigProblems({ shards: 8, lookaheadSec: 900, misfireGraceSec: 60, maxCatchUp: 10, pageSize: 500 }, 8);
- * // ['`lookaheadSec`: received 900; expected a whole number from 1 to 600 (…)']
- * ```
  */
 export function sweepConfigProblems(config: SweepConfig, storeShards: number): string[] {
   const problems: string[] = [];
@@ -77,11 +65,6 @@ export function sweepConfigProblems(config: SweepConfig, storeShards: number): s
 
 /**
  * Throws one `ValidationError` listing every problem of `config`.
- *
- * @example
- * ```ts
- * validateSweepConfig(config, store.shards);
- * ```
  */
 export function validateSweepConfig(config: SweepConfig, storeShards: number): void {
   const problems = sweepConfigProblems(config, storeShards);

@@ -24,16 +24,6 @@ export const CONTINUATION_RESERVE_MS = 10_000;
  * trigger), `continued` when it stopped early and the next sweep resumes from the saved cursors. Failures of single
  * shards, lane entries or schedules are in `failures` (their work stays due for the next sweep); it rejects only when
  * the lease or the final save of the cursors fails, and then the next sweep after the lease expires redoes the work.
- *
- * @example
- * ```ts
- * const report = await sweep({
- *   store, queue, clock: systemClock, owner: context.awsRequestId,
- *   config: { shards: 8, lookaheadSec: 90, misfireGraceSec: 60, maxCatchUp: 10, pageSize: 500, retentionDays: 7 },
- *   remainingTimeMs: () => context.getRemainingTimeInMillis(),
- * });
- * report.sent; // messages sent to SQS
- * ```
  */
 export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   validateSweepConfig(deps.config, deps.store.shards);

@@ -13,7 +13,7 @@ import type { SweepConfig, SweepLogger, SweepReport } from './types.ts';
 
 /** Metric names the sweeper publishes (namespace from `POWERTOOLS_METRICS_NAMESPACE`). */
 export const SWEEPER_METRICS = {
-  dispatched: 'JobsDispatched',
+  sent: 'JobsSent',
   spawned: 'OccurrencesSpawned',
   pagesRead: 'SweepPagesRead',
   continued: 'SweepsContinued',
@@ -61,7 +61,7 @@ export function createSweeperHandler(deps: SweeperHandlerDeps): (event: unknown,
         remainingTimeMs: () => context.getRemainingTimeInMillis(),
         logger: deps.logger,
       });
-      deps.metrics.addMetric(SWEEPER_METRICS.dispatched, MetricUnit.Count, report.sent);
+      deps.metrics.addMetric(SWEEPER_METRICS.sent, MetricUnit.Count, report.sent);
       deps.metrics.addMetric(SWEEPER_METRICS.spawned, MetricUnit.Count, report.spawned);
       deps.metrics.addMetric(SWEEPER_METRICS.pagesRead, MetricUnit.Count, report.pagesRead);
       if (report.continued) deps.metrics.addMetric(SWEEPER_METRICS.continued, MetricUnit.Count, 1);

@@ -52,11 +52,6 @@ const registry = new Map<string, TaskDefinition>();
 /**
  * Adds a task to the registry. Defining the same name twice with another handler is an error (two modules would
  * silently fight over the name); re-registering the very same definition (a module loaded twice) is allowed.
- *
- * @example
- * ```ts
- * registerTask({ name: 'ping', handler: async () => 'pong', options: resolvedDefaults });
- * ```
  */
 export function registerTask(definition: TaskDefinition<any, any>): void {
   const existing = registry.get(definition.name);
@@ -70,11 +65,6 @@ export function registerTask(definition: TaskDefinition<any, any>): void {
 
 /**
  * The task registered under `name`, if any.
- *
- * @example
- * ```ts
- * const task = getTaskDefinition('send-email');
- * ```
  */
 export function getTaskDefinition(name: string): TaskDefinition | undefined {
   return registry.get(name);
@@ -82,11 +72,6 @@ export function getTaskDefinition(name: string): TaskDefinition | undefined {
 
 /**
  * Names of every registered task, sorted (for error messages and the CLI).
- *
- * @example
- * ```ts
- * registeredTaskNames(); // ['send-email', 'rebuild-report']
- * ```
  */
 export function registeredTaskNames(): string[] {
   return [...registry.keys()].sort();
@@ -95,11 +80,6 @@ export function registeredTaskNames(): string[] {
 /**
  * The job as its task defines it: each option the job inherits (left unset by its enqueue call, in a process that had
  * not loaded the task) takes the definition's value. The worker calls this once it knows which task runs.
- *
- * @example
- * ```ts
- * const effective = withTaskDefaults(claimed, getTaskDefinition(claimed.task)!);
- * ```
  */
 export function withTaskDefaults(job: JobRecord, definition: TaskDefinition): JobRecord {
   if (!job.inherits?.length) return job;

@@ -14,11 +14,6 @@ export type TaskList = readonly (TaskDefinition<any, any> | Readonly<Record<stri
 /**
  * The task definitions in a task list, recognised by shape rather than `instanceof` (a module may come from another
  * copy of sundial). Throws a `ValidationError` when the list holds no task at all.
- *
- * @example
- * ```ts
- * tasksOf([sendEmail, await import('./more-tasks.ts')]); // [sendEmail, …the module's tasks]
- * ```
  */
 export function tasksOf(list: TaskList): TaskDefinition[] {
   const found: TaskDefinition[] = [];

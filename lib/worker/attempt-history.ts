@@ -16,12 +16,6 @@ const MAX_STACK_HEAD_CHARS = 300;
 
 /**
  * The job's history with the attempt that just ended appended (oldest dropped beyond `MAX_ATTEMPT_HISTORY`).
- *
- * @example
- * ```ts
- * const attempts = withAttempt(job, 'retrying', nowMs, new Error('SMTP 451'));
- * await store.finishAttempt(job.id, job.attempt, { state: 'retrying', attempts, ... });
- * ```
  */
 export function withAttempt(job: JobRecord, outcome: AttemptEntry['outcome'], endedAtMs: number, error?: unknown): AttemptEntry[] {
   const entry: AttemptEntry = {

@@ -7,7 +7,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { backoffDelayMs } from '../core/backoff.ts';
 import { placementOf } from '../core/placement.ts';
 import { ItemTooLargeError } from '../core/errors.ts';
-import { DIRECT_HORIZON_MS, dispatch } from '../dispatch.ts';
+import { DIRECT_HORIZON_MS, sendJobMessages } from '../queue/send-job-messages.ts';
 import { toJobItem } from '../store/items.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from '../store/item-size.ts';
 import type { JobRecord, StoredError } from '../store/types.ts';
@@ -161,7 +161,7 @@ export async function recordFailure(
       state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts, attempts: withAttempt(job, 'retrying', nowMs, error),
     });
     if (!written) return leaseLost(log);
-    if (placement === 'none') await dispatch(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
+    if (placement === 'none') await sendJobMessages(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
     deps.metrics.addMetric(WORKER_METRICS.retried, MetricUnit.Count, 1);
     log.warn('Job attempt failed; retrying', { error: lastError, retryInMs: delayMs, retryAt: new Date(dueAtMs).toISOString(), placement });
     return 'retrying';

@@ -6,11 +6,6 @@ import { SundialError } from '../core/errors.ts';
 /**
  * The message cannot be handled now and goes back to the queue: SQS delivers it again after its visibility timeout
  * (the record is reported as a batch item failure). Nothing was written.
- *
- * @example
- * ```ts
- * throw new MessageDeferredError('j_1', 'its job does not exist yet (the enqueue may still be writing it)');
- * ```
  */
 export class MessageDeferredError extends SundialError {
   readonly jobId: string;
@@ -30,11 +25,6 @@ export class MessageDeferredError extends SundialError {
 /**
  * A job names a task that this consumer does not have: stored as the job's `lastError` (the job fails without
  * retries, since another attempt on the same deployment would find the same registry).
- *
- * @example
- * ```ts
- * throw new UnknownTaskError('send-emial', ['send-email']);
- * ```
  */
 export class UnknownTaskError extends SundialError {
   constructor(task: string, registered: readonly string[]) {
@@ -50,11 +40,6 @@ export class UnknownTaskError extends SundialError {
 /**
  * Every attempt of a job ended with its consumer stopping mid-task (a crash, an out-of-memory kill, the invocation's
  * own timeout), so no attempt is left: stored as the job's `lastError`, and the job fails.
- *
- * @example
- * ```ts
- * throw new AttemptsExhaustedError('render-report', 3);
- * ```
  */
 export class AttemptsExhaustedError extends SundialError {
   constructor(task: string, maxAttempts: number) {

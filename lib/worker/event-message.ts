@@ -78,7 +78,7 @@ export function eventJobKey(message: Pick<EventMessage, 'source' | 'task' | 'eve
 
 /**
  * Creates the event's job and, when it is due now, runs it in this invocation (the event's message is its message).
- * A job due later is dispatched like any enqueued job and this message acknowledged.
+ * A job due later is sent or put in its bucket like any enqueued job and this message acknowledged.
  *
  * @example
  * ```ts

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { dispatch } from '../dispatch.ts';
+import { sendJobMessages } from '../queue/send-job-messages.ts';
 import type { JobMessage, MessageReceipt } from '../queue/types.ts';
 import type { JobRecord } from '../store/types.ts';
 import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskContext } from '../tasks/registry.ts';
@@ -100,7 +100,7 @@ export async function handleJobMessage(
         log.warn(`Message dropped: ${decision.reason}`);
         return 'dropped';
       case 'resend':
-        await dispatch(deps.queue, [{ id: decision.job.id, queue: decision.job.queue, dueAtMs: decision.job.dueAtMs }], nowMs);
+        await sendJobMessages(deps.queue, [{ id: decision.job.id, queue: decision.job.queue, dueAtMs: decision.job.dueAtMs }], nowMs);
         log.warn(`Message sent again for the job's due time: ${decision.reason}`);
         return 'resent';
       case 'retry-later':

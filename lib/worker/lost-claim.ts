@@ -27,12 +27,6 @@ export type LostClaimDecision =
 /**
  * Decides what a failed claim means. A missing job's message is judged by SQS's own clock and receive count
  * (`receipt`), never by the sender's `sentAtMs` alone: a writer's skewed clock cannot make a young message look old.
- *
- * @example
- * ```ts
- * const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, nowMs, leaseUntilMs });
- * if (!claim.claimed) decideLostClaim(message, claim.current, nowMs, ORPHAN_GRACE_MS, { sqsSentAtMs, receiveCount }); // → { action: 'acknowledge', … }
- * ```
  */
 export function decideLostClaim(
   message: JobMessage,

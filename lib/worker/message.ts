@@ -6,11 +6,6 @@ import type { JobMessage } from '../queue/types.ts';
 
 /**
  * Parses and checks a message body (`{"v":1,"id":"…","dueAtMs":…,"sentAtMs":…}`); reports every problem at once.
- *
- * @example
- * ```ts
- * parseJobMessage('{"v":1,"id":"j_1","dueAtMs":1700000000000,"sentAtMs":1699999990000}');
- * ```
  */
 export function parseJobMessage(body: string): JobMessage {
   const expected = 'expected a sundial job message {"v":1,"id":"…","dueAtMs":<epoch ms>,"sentAtMs":<epoch ms>}';

@@ -14,12 +14,6 @@ const TIMED_OUT = Symbol('timed out');
  * Runs `work` with an `AbortSignal` that aborts (with a `TaskTimeoutError` as its reason) after `timeoutMs`. When
  * the timeout wins, the attempt ends at once as failed: JavaScript cannot stop a function, so a task that ignores its
  * signal keeps running in the background, but its result is no longer recorded.
- *
- * @example
- * ```ts
- * const run = await runWithTimeout((signal) => fetch(url, { signal }), { task: 'ping', timeoutMs: 30_000, sleep: timerSleep });
- * if (!run.ok && run.timedOut) console.log('timed out');
- * ```
  */
 export async function runWithTimeout(
   work: (signal: AbortSignal) => unknown,

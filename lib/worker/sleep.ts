@@ -3,11 +3,6 @@ import type { Sleep } from './deps.ts';
 /**
  * The real `Sleep`: a timer, cleared when `signal` aborts (so a finished task does not keep its timeout timer, and the
  * Lambda event loop, alive).
- *
- * @example
- * ```ts
- * await timerSleep(250);
- * ```
  */
 export const timerSleep: Sleep = (ms, signal) =>
   new Promise<void>((resolve) => {

@@ -329,6 +329,22 @@ describe('transactions', () => {
     expect(() => scheduler.transactItems('t', {})).toThrow(ConfigurationError);
   });
 
+  it('write through the store: on the memory store, jobs alone are written, sent and taken out of their lane', async () => {
+    const { scheduler, store, queue } = setup();
+    const [job] = await scheduler.transact([], [{ task: 't', payload: { n: 1 }, options: { in: 5 } }]);
+    expect(queue.take().map((m) => m.message.id)).toEqual([job!.id]);
+    expect(await store.getJob(job!.id)).toMatchObject({ state: 'scheduled', placement: 'none', sentAtMs: T0 });
+  });
+
+  it('refuse items of the caller on the memory store, naming the fix, before anything is written or sent', async () => {
+    const { scheduler, queue } = setup();
+    const mine = [{ Put: { TableName: 'orders', Item: { id: { S: 'o1' } } } }];
+    await expect(scheduler.transact(mine, [{ task: 't', payload: {} }])).rejects.toThrow(ConfigurationError);
+    await expect(scheduler.transact(mine, [{ task: 't', payload: {} }])).rejects.toThrow(/DynamoDB Local/);
+    expect(queue.sent).toEqual([]);
+    expect(await allJobs(scheduler)).toHaveLength(0);
+  });
+
   it('reject more than 100 actions, and bad jobs, before any request', async () => {
     // Nothing listens on this endpoint: a request would fail with a network error, not a ValidationError.
     const scheduler = new Scheduler({ tableName: 'unused', queueUrl: 'http://127.0.0.1:9/q', clock: { nowMs: () => T0 } });

@@ -28,13 +28,13 @@ const sweptCost = (over: Partial<PathCost>): PathCost => ({
   billedMs: { consumer: 10, sweeper: 1 }, gbSeconds: 0.005, logBytes: 300, requests: {},
   split: { dynamodb: 2.5, sqs: 0.12, lambdaRequests: 0.02, lambdaDuration: 0.07, logs: 0.14, eventbridge: 0 }, usdPerMillion: 2.6, usdPerMillionAt128Mb: 2.5, ...over,
 });
-const scale = (over: { sweepRatio?: number; dispatchRatio?: number; enqueueRatio?: number; minifiedBytes?: number } = {}): ScaleResult => ({
+const scale = (over: { sweepRatio?: number; sendRatio?: number; enqueueRatio?: number; minifiedBytes?: number } = {}): ScaleResult => ({
   sweepReads: {
     none: { futureJobs: 0, readUnits: 12, reportedReadUnits: 4, queries: 24, sent: 100 },
     many: { futureJobs: 100_000, readUnits: 12, reportedReadUnits: 4, queries: 24, sent: 100 },
     ratio: over.sweepRatio ?? 1,
   },
-  dispatch: { sweeper: { items: 10, perSecond: 60 }, raw: { items: 10, perSecond: 100 }, ratio: over.dispatchRatio ?? 0.6, rawConcurrency: 16 },
+  send: { sweeper: { items: 10, perSecond: 60 }, raw: { items: 10, perSecond: 100 }, ratio: over.sendRatio ?? 0.6, rawConcurrency: 16 },
   enqueueMany: { api: { items: 10, perSecond: 90 }, raw: { items: 10, perSecond: 100 }, ratio: over.enqueueRatio ?? 0.9, rawConcurrency: 4 },
   bundles: [{ function: 'Consumer', bytes: 1, minifiedBytes: over.minifiedBytes ?? 100 * KB, gzipBytes: 1 }],
 });
@@ -160,8 +160,8 @@ describe('report.judgeTargets', () => {
   it.each([
     ['sweep read units', { sweepRatio: 1.1 }, true],
     ['sweep read units', { sweepRatio: 1.11 }, false],
-    ['sweeper dispatch', { dispatchRatio: 0.5 }, true],
-    ['sweeper dispatch', { dispatchRatio: 0.49 }, false],
+    ['sweeper send rate', { sendRatio: 0.5 }, true],
+    ['sweeper send rate', { sendRatio: 0.49 }, false],
     ['enqueueMany', { enqueueRatio: 0.8 }, true],
     ['enqueueMany', { enqueueRatio: 0.799 }, false],
     ['Consumer bundle', { minifiedBytes: 300 * KB }, true],

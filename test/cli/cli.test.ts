@@ -43,6 +43,9 @@ describe('sundial CLI', () => {
     expect(help.code).toBe(0);
     expect(help.out).toMatch(/^Usage: sundial <command>/);
     expect(help.out).toMatch(/\n {2}next-runs {2}/);
+    // The deprecated alias `dispatch` runs, but is not advertised.
+    expect(help.out).toMatch(/\n {2}sweeper {2}/);
+    expect(help.out).not.toMatch(/\bdispatch\b/);
     const bare = await runCli([]);
     expect(bare.code).toBe(2);
     expect(bare.err).toMatch(/^Usage: sundial/);
@@ -108,7 +111,8 @@ describe('sundial completion', () => {
     expect(await complete(script, ['sundial', '--stack', 'Prod', 'ca'])).toEqual(['cancel']);
     expect(await complete(script, ['sundial', 'list', '--st'])).toEqual(['--state', '--stack']);
     expect(await complete(script, ['sundial', 'list', '--state', 'f'])).toEqual(['failed']);
-    expect(await complete(script, ['sundial', 'dispatch', ''])).toEqual(['pause', 'resume', 'status']);
+    expect(await complete(script, ['sundial', 'sweeper', ''])).toEqual(['pause', 'resume', 'status']);
+    expect(await complete(script, ['sundial', 'dis'])).toEqual([]);
     expect(await complete(script, ['sundial', 'w'])).toEqual(['watch']);
     const file = fileURLToPath(new URL('./cli.test.ts', import.meta.url));
     expect(await complete(script, ['sundial', 'import', file.slice(0, -3)])).toEqual([file]);

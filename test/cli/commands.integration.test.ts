@@ -127,7 +127,7 @@ describe('schedules', () => {
   });
 });
 
-describe('retry and dispatch', () => {
+describe('retry and the sweeper', () => {
   it('retries a failed job', async () => {
     const { id } = json(await runCli(['enqueue', 'always-fail', JSON.stringify({ log: t.log }), '--max-attempts', '1', '--json'], { env }));
     await eventually(async () => (json(await runCli(['get', id, '--json'], { env })).state === 'failed' ? true : undefined), 'the job failed');
@@ -137,12 +137,12 @@ describe('retry and dispatch', () => {
     expect(json(await runCli(['retry', id, '--max-attempts', '1', '--json'], { env }))).toMatchObject({ kind: 'job', id, maxAttempts: 3 });
   });
 
-  it('shows, pauses and resumes dispatch', async () => {
-    expect((await runCli(['dispatch', 'status'], { env })).out).toMatch(/^Dispatch is running \(trigger default\/\S+-sweep, rate\(1 minute\)\)$/);
-    expect(json(await runCli(['dispatch', 'pause', '--json'], { env }))).toMatchObject({ state: 'paused', groupName: 'default' });
-    expect((await runCli(['dispatch', 'status'], { env })).out).toMatch(/^Dispatch is paused/);
-    expect(json(await runCli(['dispatch', 'resume', '--json'], { env }))).toMatchObject({ state: 'running' });
-    expect((await runCli(['dispatch', 'sideways'], { env })).code).toBe(2);
+  it('shows, pauses and resumes the sweeper', async () => {
+    expect((await runCli(['sweeper', 'status'], { env })).out).toMatch(/^The sweeper is running \(trigger default\/\S+-sweep, rate\(1 minute\)\)$/);
+    expect(json(await runCli(['sweeper', 'pause', '--json'], { env }))).toMatchObject({ state: 'paused', groupName: 'default' });
+    expect((await runCli(['sweeper', 'status'], { env })).out).toMatch(/^The sweeper is paused/);
+    expect(json(await runCli(['sweeper', 'resume', '--json'], { env }))).toMatchObject({ state: 'running' });
+    expect((await runCli(['sweeper', 'sideways'], { env })).code).toBe(2);
   });
 });
 
@@ -155,7 +155,7 @@ describe('--stack: the deployment from the CloudFormation stack outputs', () => 
     expect(json(await runCli(['get', id, '--json'], { env }))).toMatchObject({ id, state: 'scheduled' });
     const listed = json(await runCli(['list', '--task', 'record', '--limit', '1000', '--json'], { env: { ...awsOnly(), SUNDIAL_STACK: 'Sundial' } }));
     expect(listed.items.map((j: { id: string }) => j.id)).toContain(id);
-    expect((await runCli(['dispatch', 'status', '--stack', 'Sundial'], { env: awsOnly() })).out).toMatch(/^Dispatch is running/);
+    expect((await runCli(['sweeper', 'status', '--stack', 'Sundial'], { env: awsOnly() })).out).toMatch(/^The sweeper is running/);
   });
 
   it('reports an unknown stack in one line naming the region (exit 2)', async () => {

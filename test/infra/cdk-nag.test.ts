@@ -32,7 +32,7 @@ describe('cdk-nag AwsSolutions', () => {
       );
       stack.scheduler.grantEnqueue(user);
       stack.scheduler.grantRead(user);
-      stack.scheduler.grantDispatchControl(user);
+      stack.scheduler.grantSweeperControl(user);
     });
     expect(String(error ?? '')).not.toMatch(/AwsSolutions-/);
     expect(report).not.toMatch(/AwsSolutions-/);

@@ -321,17 +321,20 @@ describe('SundialScheduler permissions', () => {
     });
   });
 
-  it('grantEnqueue, grantRead and grantDispatchControl give a user function what each API needs and no more', () => {
+  it('grantEnqueue, grantRead and grantSweeperControl give a user function what each API needs and no more', () => {
     const stack = new SundialStack(newApp(), 'Test', { scheduler: { tasksEntry: FIXTURE_TASKS } });
     const fn = (id: string) =>
       new lambda.Function(stack, id, { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('0') });
     const enqueuer = fn('Enqueuer');
     const reader = fn('Reader');
     const operator = fn('Operator');
+    const legacyOperator = fn('LegacyOperator');
     const grants = [
       stack.scheduler.grantEnqueue(enqueuer),
       stack.scheduler.grantRead(reader),
-      stack.scheduler.grantDispatchControl(operator),
+      stack.scheduler.grantSweeperControl(operator),
+      // The deprecated former name grants the same.
+      stack.scheduler.grantDispatchControl(legacyOperator),
     ];
     // Like CDK's own grants (`queue.grantSendMessages`): an iam.Grant the caller can depend on or assert.
     for (const grant of grants) expect(grant.success).toBe(true);
@@ -343,6 +346,7 @@ describe('SundialScheduler permissions', () => {
     expect(new Set(read)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:Query']));
     const control = actionsOf(template, logicalId(operator.role! as never));
     expect(new Set(control)).toEqual(new Set(['scheduler:GetSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole']));
+    expect(new Set(actionsOf(template, logicalId(legacyOperator.role! as never)))).toEqual(new Set(control));
   });
 });
 

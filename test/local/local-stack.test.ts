@@ -158,16 +158,16 @@ describe('local stack on a template of its own (fixture stack)', () => {
     expect(echo.peakRunning).toBeGreaterThanOrEqual(1);
   });
 
-  it('fires the schedule with the Scheduled Event shape, and not while dispatch is paused', async () => {
+  it('fires the schedule with the Scheduled Event shape, and not while its triggers are paused', async () => {
     const scheduled = () => logs.parsed().filter((l) => l.kind === 'scheduled');
     await waitFor(() => scheduled().length >= 1, 'a scheduled invocation');
     expect(scheduled()[0]!.event).toMatchObject({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} });
-    stack.pauseDispatch();
+    stack.pauseTriggers();
     const before = scheduled().length;
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     // An invocation already started when pausing may still log; none starts after.
     expect(scheduled().length).toBeLessThanOrEqual(before + 1);
-    stack.resumeDispatch();
+    stack.resumeTriggers();
     await waitFor(() => scheduled().length > before + 1, 'a scheduled invocation after resuming');
   });
 });

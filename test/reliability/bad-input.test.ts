@@ -204,7 +204,7 @@ describe('the CLI: one clean line, a typed error, nothing written', () => {
         fc.string({ minLength: 1 }).map((s) => ['schedule', 's1', 'probe', '{}', '--cron', s, '--timezone', 'Mars/Olympus']),
         fc.string({ minLength: 1 }).map((s) => ['next-runs', '--cron', `${s} x`, '--count', 'many']),
         fc.string({ minLength: 1 }).filter((s) => /^[a-z]+$/.test(s)).map((s) => ['list', `--${s}-nope`, '1']),
-        fc.constantFrom<string[]>(['list', '--limit', '0'], ['list', '--state', 'sleeping'], ['enqueue', 'probe', '{}', '--max-attempts', 'x'], ['dispatch', 'dance']),
+        fc.constantFrom<string[]>(['list', '--limit', '0'], ['list', '--state', 'sleeping'], ['enqueue', 'probe', '{}', '--max-attempts', 'x'], ['sweeper', 'dance']),
       );
       await fc.assert(
         fc.asyncProperty(argv, async (args) => {

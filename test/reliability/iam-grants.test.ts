@@ -135,7 +135,7 @@ describe('every policy of the template (functions, trigger role, and every grant
   });
   sundialStack.scheduler.grantEnqueue(caller);
   sundialStack.scheduler.grantRead(caller);
-  sundialStack.scheduler.grantDispatchControl(caller);
+  sundialStack.scheduler.grantSweeperControl(caller);
   const template = Template.fromStack(sundialStack);
   const resources = template.toJSON().Resources as Record<string, { Type: string }>;
   const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(

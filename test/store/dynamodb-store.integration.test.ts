@@ -3,7 +3,7 @@ import {
   DynamoDBClient,
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../lib/core/buckets.ts';
 import { jobPutTransactItem } from '../../lib/store/transaction-items.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,6 +88,30 @@ describe('jobPutTransactItem', () => {
       const { entries } = await store.readLane(shardOf(job.id, CONTRACT_SHARDS), { untilMs: T0 + 1, limit: 10 });
       expect(entries.map((e) => e.id)).toContain(job.id);
     }
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+
+  it("createJobsWithCallerItems commits the caller's items with the jobs, in both formats, or nothing", async () => {
+    const tableName = await createTable();
+    const store = new DynamoDbJobStore({ tableName, client, shards: CONTRACT_SHARDS });
+    const order = (sk: string) => ({ pk: { S: 'test#order' }, sk: { S: sk } });
+    const viaClient = jobRecord({ id: 'tx-with-client', placement: 'lane', dueAtMs: T0 });
+    await store.createJobsWithCallerItems([{ Put: { TableName: tableName, Item: order('o-1') } }], [viaClient], 'client');
+    const viaDocument = jobRecord({ id: 'tx-with-document', placement: 'lane', dueAtMs: T0 });
+    await store.createJobsWithCallerItems([{ Put: { TableName: tableName, Item: { pk: 'test#order', sk: 'o-2' } } }], [viaDocument], 'document');
+    await expect(store.getJob(viaClient.id)).resolves.toEqual(viaClient);
+    await expect(store.getJob(viaDocument.id)).resolves.toEqual(viaDocument);
+    const doc = DynamoDBDocumentClient.from(client);
+    for (const sk of ['o-1', 'o-2']) {
+      expect((await doc.send(new GetCommand({ TableName: tableName, Key: { pk: 'test#order', sk } }))).Item).toBeDefined();
+    }
+    // The caller's condition fails: the SDK's cancellation, and no job.
+    const cancelled = jobRecord({ id: 'tx-cancelled', placement: 'lane', dueAtMs: T0 });
+    const error = await store
+      .createJobsWithCallerItems([{ ConditionCheck: { TableName: tableName, Key: order('missing'), ConditionExpression: 'attribute_exists(pk)' } }], [cancelled], 'client')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] });
+    await expect(store.getJob('tx-cancelled')).resolves.toBeUndefined();
     await client.send(new DeleteTableCommand({ TableName: tableName }));
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../lib/core/errors.ts';
+import { ConfigurationError, ConflictError, ValidationError } from '../../lib/core/errors.ts';
 import { MemoryJobStore } from '../../lib/store/memory-store.ts';
 import { CONTRACT_SHARDS, jobRecord, T0 } from './store-contract.ts';
 import { describeJobStoreContract } from './store-contract.ts';
@@ -8,6 +8,29 @@ describeJobStoreContract('MemoryJobStore', async () => ({
   store: new MemoryJobStore({ shards: CONTRACT_SHARDS }),
   cleanup: async () => {},
 }));
+
+describe('MemoryJobStore.createJobsWithCallerItems', () => {
+  it('refuses DynamoDB items of the caller with a ConfigurationError naming the fix, writing nothing', async () => {
+    const store = new MemoryJobStore({ shards: 2 });
+    const error = await store
+      .createJobsWithCallerItems([{ Put: { TableName: 'orders', Item: { id: { S: 'o1' } } } }], [jobRecord({ id: 'j', placement: 'lane' })], 'client')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/cannot run DynamoDB transaction items \(received 1 of yours\).*DynamoDB Local.*no items of yours/);
+    await expect(store.getJob('j')).resolves.toBeUndefined();
+  });
+
+  it('refuses a live job holding an id with a ConflictError carrying it, and two jobs with one id', async () => {
+    const store = new MemoryJobStore({ shards: 2 });
+    const { job: live } = await store.createJob(jobRecord({ id: 'taken' }));
+    const conflict = await store.createJobsWithCallerItems([], [jobRecord({ id: 'taken', placement: 'lane' })], 'client').catch((e: unknown) => e);
+    expect(conflict).toBeInstanceOf(ConflictError);
+    expect((conflict as ConflictError).current).toEqual(live);
+    const twice = store.createJobsWithCallerItems([], [jobRecord({ id: 'x' }), jobRecord({ id: 'x' })], 'client');
+    await expect(twice).rejects.toBeInstanceOf(ValidationError);
+    await expect(store.getJob('x')).resolves.toBeUndefined();
+  });
+});
 
 describe('MemoryJobStore.failNextCall', () => {
   it('fails the next call before it writes, then works again', async () => {

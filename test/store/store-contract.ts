@@ -254,6 +254,33 @@ export function describeJobStoreContract(
       });
     });
 
+    describe('createJobsWithCallerItems', () => {
+      it('writes every job of a transaction at its placement (lane: sent after the commit)', async () => {
+        const jobs = [
+          jobRecord({ id: 'tx-a', placement: 'lane', dueAtMs: T0 + 1_000 }),
+          jobRecord({ id: 'tx-b', placement: 'lane', dueAtMs: T0 + 2_000 }),
+          jobRecord({ id: 'tx-far', placement: 'bucket', dueAtMs: T0 + HOUR }),
+        ];
+        await store.createJobsWithCallerItems([], jobs, 'client');
+        for (const job of jobs) await expect(store.getJob(job.id)).resolves.toEqual(job);
+        expect(await laneIds(store, shardOf('tx-a', CONTRACT_SHARDS), T0 + 1_000)).toContain(`job:tx-a@${T0 + 1_000}`);
+        expect(await bucketIds(store, 'tx-far', T0 + HOUR)).toEqual(['tx-far']);
+      });
+
+      it('writes none of them when a live job holds one id, and replaces an ended one', async () => {
+        const live = await jobIn('tx-unique', 'running');
+        const fresh = jobRecord({ id: 'tx-fresh', placement: 'lane' });
+        const again = jobRecord({ id: 'tx-unique', task: 'other', placement: 'lane' });
+        await expect(store.createJobsWithCallerItems([], [fresh, again], 'document')).rejects.toThrow();
+        await expect(store.getJob('tx-fresh')).resolves.toBeUndefined();
+        await expect(store.getJob('tx-unique')).resolves.toEqual(live);
+        await store.finishAttempt('tx-unique', 1, { state: 'completed', nowMs: T0 + 2 * MINUTE, expiresAtEpochSec: 1 });
+        await store.createJobsWithCallerItems([], [fresh, again], 'document');
+        await expect(store.getJob('tx-unique')).resolves.toEqual(again);
+        await expect(store.getJob('tx-fresh')).resolves.toEqual(fresh);
+      });
+    });
+
     describe('listJobs', () => {
       it('pages through 250 jobs with small pages, without duplicates or gaps', async () => {
         const ids = Array.from({ length: 250 }, (_, i) => `list-${String(i).padStart(3, '0')}`);

@@ -7,7 +7,7 @@
 import { expect } from 'vitest';
 import { DEFAULT_BACKOFF } from '../../lib/core/backoff.ts';
 import type { Clock } from '../../lib/core/clock.ts';
-import { DIRECT_HORIZON_MS, dispatch } from '../../lib/dispatch.ts';
+import { DIRECT_HORIZON_MS, sendJobMessages } from '../../lib/queue/send-job-messages.ts';
 import { MemoryJobQueue, type RecordedMessage } from '../../lib/queue/memory-queue.ts';
 import type { JobQueue, OutgoingMessage } from '../../lib/queue/types.ts';
 import { MemoryJobStore } from '../../lib/store/memory-store.ts';
@@ -131,7 +131,7 @@ export class World {
     const writerNowMs = options.writerNowMs ?? this.clock.now;
     const placement = options.placement ?? (dueAtMs < writerNowMs + DIRECT_HORIZON_MS ? 'none' : 'bucket');
     const record = jobRecord(id, dueAtMs, writerNowMs, placement, options.queue ?? 'default');
-    if (placement === 'none') await dispatch(this.queue, [record], writerNowMs);
+    if (placement === 'none') await sendJobMessages(this.queue, [record], writerNowMs);
     const result = await this.store.createJob(record);
     expect(result.created).toBe(true);
     this.accepted.set(id, record);

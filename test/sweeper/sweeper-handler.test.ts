@@ -32,7 +32,7 @@ function lambdaContext(requestId: string, remainingMs = 55_000): Context {
 }
 
 describe('sweeper handler', () => {
-  it('sweeps with the request id as owner and publishes JobsDispatched', async () => {
+  it('sweeps with the request id as owner and publishes JobsSent', async () => {
     const world = new World();
     await world.enqueue('a', T0 + 20 * MINUTE + 5_000, { writerNowMs: T0 });
     await world.enqueue('b', T0 + 20 * MINUTE + 6_000, { writerNowMs: T0 });
@@ -43,7 +43,7 @@ describe('sweeper handler', () => {
     const report = await handler({ 'detail-type': 'Scheduled Event' }, lambdaContext('req-1'));
     expect(report.sent).toBe(2);
     expect(metrics.published).toHaveLength(1);
-    expect(metrics.published[0]).toContainEqual({ name: SWEEPER_METRICS.dispatched, value: 2 });
+    expect(metrics.published[0]).toContainEqual({ name: SWEEPER_METRICS.sent, value: 2 });
     // The lease was released: a second trigger may sweep at once (and finds nothing new).
     expect((await handler({}, lambdaContext('req-2'))).skipped).toBe(false);
   });
@@ -55,7 +55,7 @@ describe('sweeper handler', () => {
     expect(await world.store.acquireSweep('req-running', world.clock.now, world.clock.now + 50_000)).toBeDefined();
     const report = await handler({}, lambdaContext('req-double'));
     expect(report.skipped).toBe(true);
-    expect(metrics.published[0]).toContainEqual({ name: SWEEPER_METRICS.dispatched, value: 0 });
+    expect(metrics.published[0]).toContainEqual({ name: SWEEPER_METRICS.sent, value: 0 });
   });
 
   it('fails the invocation after publishing when a step failed, naming it and saying the work stays due', async () => {

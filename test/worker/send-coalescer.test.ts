@@ -25,13 +25,14 @@ class ManualTimer implements CoalescerTimer {
 }
 
 /** A flush whose batches stay in flight until `settle` is called, failing the entries a predicate picks. */
-function harness(options: { maxWaitMs?: number; fails?: (entry: string) => boolean } = {}) {
+function harness(options: { maxWaitMs?: number; maxInFlight?: number; fails?: (entry: string) => boolean } = {}) {
   const timer = new ManualTimer();
   const batches: string[][] = [];
   const settles: Array<() => void> = [];
   const coalescer = new SendCoalescer<string>({
     maxEntries: 10,
     maxWaitMs: options.maxWaitMs ?? 5,
+    maxInFlight: options.maxInFlight ?? 16,
     timer,
     flush: (entries) => {
       batches.push([...entries]);
@@ -43,12 +44,17 @@ function harness(options: { maxWaitMs?: number; fails?: (entry: string) => boole
       });
     },
   });
+  /** Settles the oldest batch in flight, then lets its continuation run. */
+  const settleOne = async () => {
+    settles.shift()?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  };
   /** Settles every batch in flight, then lets their continuations run. */
   const settleAll = async () => {
     for (const settle of settles.splice(0)) settle();
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { coalescer, timer, batches, settleAll };
+  return { coalescer, timer, batches, settleOne, settleAll, inFlight: () => settles.length };
 }
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -122,9 +128,41 @@ describe('SendCoalescer', () => {
 
   it('reports every entry of a batch whose flush rejected as failed, with the cause', async () => {
     const boom = new Error('connection reset');
-    const coalescer = new SendCoalescer<string>({ maxEntries: 10, maxWaitMs: 5, timer: new ManualTimer(), flush: () => Promise.reject(boom) });
+    const coalescer = new SendCoalescer<string>({ maxEntries: 10, maxWaitMs: 5, maxInFlight: 16, timer: new ManualTimer(), flush: () => Promise.reject(boom) });
     await expect(coalescer.submit(['a', 'b'])).resolves.toEqual({ failedIndexes: [0, 1], cause: boom });
     expect(coalescer.batchesInFlight).toBe(0);
+  });
+
+  it('keeps at most maxInFlight batches in flight; the others go as batches return', async () => {
+    const h = harness({ maxInFlight: 2 });
+    const all = h.coalescer.submit(ids('m', 45));
+    expect(h.batches.map((b) => b.length)).toEqual([10, 10]);
+    expect(h.timer.scheduled.size).toBe(0); // full batches wait for a slot, not for a timer
+    await h.settleOne();
+    expect(h.batches.map((b) => b.length)).toEqual([10, 10, 10]);
+    expect(h.inFlight()).toBe(2);
+    await h.settleAll();
+    expect(h.batches.map((b) => b.length)).toEqual([10, 10, 10, 10]);
+    await h.settleAll();
+    // The rest is a partial batch, sent once nothing is in flight.
+    expect(h.batches.map((b) => b.length)).toEqual([10, 10, 10, 10, 5]);
+    expect(h.coalescer.batchesInFlight).toBe(1);
+    await h.settleAll();
+    await expect(all).resolves.toEqual({ failedIndexes: [] });
+    expect(h.batches.flat()).toEqual(ids('m', 45));
+  });
+
+  it('sends a partial batch whose wait ended while every slot was taken with the next free slot', async () => {
+    const h = harness({ maxInFlight: 1 });
+    void h.coalescer.submit(['a']);
+    const late = h.coalescer.submit(['b']);
+    h.timer.fireAll();
+    expect(h.batches).toEqual([['a']]);
+    await h.settleAll();
+    expect(h.batches).toEqual([['a'], ['b']]);
+    expect(h.timer.scheduled.size).toBe(0);
+    await h.settleAll();
+    await expect(late).resolves.toEqual({ failedIndexes: [] });
   });
 
   it('resolves an empty call at once', async () => {

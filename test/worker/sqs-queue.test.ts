@@ -1,8 +1,9 @@
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSqsLocal, type SqsLocal } from '../../infra/local/sqs-local.ts';
-import { ConfigurationError, DispatchError, ValidationError } from '../../lib/core/errors.ts';
+import { ConfigurationError, MessageSendError, ValidationError } from '../../lib/core/errors.ts';
 import { SqsJobQueue } from '../../lib/queue/sqs-queue.ts';
+import { sendJobMessages } from '../../lib/queue/send-job-messages.ts';
 import { queueUrlOf, sqsVisibilityChanger } from '../../lib/queue/sqs-visibility.ts';
 import type { SQSRecord } from 'aws-lambda';
 import type { JobMessage, OutgoingMessage } from '../../lib/queue/types.ts';
@@ -14,6 +15,8 @@ let client: SQSClient;
  * makes counts (requests are billed).
  */
 let calls: string[] = [];
+/** Entries of each SendMessageBatch request, in the order they were made. */
+let batchSizes: number[] = [];
 /** Errors to throw, one per request, before it leaves (an outage or throttling): the SDK's retry policy sees them. */
 const injectedFailures: Error[] = [];
 
@@ -27,6 +30,8 @@ beforeAll(async () => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       calls.push(context.commandName ?? '?');
+      const entries = (args.input as { Entries?: unknown[] }).Entries;
+      if (entries) batchSizes.push(entries.length);
       const failure = injectedFailures.shift();
       if (failure) throw failure;
       return next(args);
@@ -78,6 +83,17 @@ describe('SqsJobQueue against the SQS emulator', () => {
     expect(received.find((m) => m.id === 'j7')).toEqual({ v: 1, id: 'j7', dueAtMs: 1_007, sentAtMs: 500 });
   });
 
+  it("sendJobMessages: 25 jobs for one queue make exactly 3 SendMessageBatch requests, 10 + 10 + 5", async () => {
+    const url = await createQueue('one-batching');
+    calls = [];
+    batchSizes = [];
+    const jobs = Array.from({ length: 25 }, (_, i) => ({ id: `b${i}`, queue: 'default', dueAtMs: 1_000 }));
+    await sendJobMessages(queueFor({ default: url }), jobs, 1_000);
+    expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand', 'SendMessageBatchCommand']);
+    expect(batchSizes).toEqual([10, 10, 5]);
+    expect((await receiveAll(url)).map((m) => m.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+  });
+
   it('coalesces 50 concurrent single-message sends into shared batch calls, each caller resolved', async () => {
     const url = await createQueue('coalesced');
     calls = [];
@@ -102,8 +118,8 @@ describe('SqsJobQueue against the SQS emulator', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     const refused = (results[2] as PromiseRejectedResult).reason;
-    expect(refused).toBeInstanceOf(DispatchError);
-    expect((refused as DispatchError).failedIds).toEqual(['big']);
+    expect(refused).toBeInstanceOf(MessageSendError);
+    expect((refused as MessageSendError).failedIds).toEqual(['big']);
     // The lead went alone; the three sends made while it was in flight shared one call.
     expect(calls).toEqual(['SendMessageBatchCommand', 'SendMessageBatchCommand']);
   });
@@ -135,6 +151,21 @@ describe('SqsJobQueue against the SQS emulator', () => {
     expect(await receiveAll(url)).toEqual([]);
   });
 
+  it('rejects a coalescing wait or a batch concurrency out of range, naming both', () => {
+    const error = (() => {
+      try {
+        return new SqsJobQueue({ client, queueUrls: { default: 'http://unused/1' }, coalesceWaitMs: 0, maxBatchesInFlight: 0 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).problems).toEqual([
+      expect.stringContaining('coalesceWaitMs: received 0'),
+      expect.stringContaining('maxBatchesInFlight: received 0; expected a whole number ≥ 1'),
+    ]);
+  });
+
   it('names the known queues when asked for an unknown one', async () => {
     const queue = queueFor({ default: 'http://unused/1', reports: 'http://unused/2' });
     await expect(queue.send('emails', outgoing(1))).rejects.toThrow(ConfigurationError);
@@ -153,15 +184,15 @@ describe('SqsJobQueue against the SQS emulator', () => {
     expect((await receiveAll(url)).map((m) => m.id).sort()).toEqual(['j0', 'j1', 'j2', 'j3']);
   });
 
-  it("gives up after the SDK's attempts, not a multiple of them, with a DispatchError naming every job", async () => {
+  it("gives up after the SDK's attempts, not a multiple of them, with a MessageSendError naming every job", async () => {
     const url = await createQueue('always-throttled');
     calls = [];
     for (let i = 0; i < 12; i++) injectedFailures.push(throttling());
     const error = await queueFor({ default: url }).send('default', outgoing(3)).catch((e: unknown) => e);
     injectedFailures.length = 0;
-    expect(error).toBeInstanceOf(DispatchError);
-    expect((error as DispatchError).failedIds).toEqual(['j0', 'j1', 'j2']);
-    expect((error as DispatchError).message).toContain('3 of 3 messages were not accepted by queue "default"');
+    expect(error).toBeInstanceOf(MessageSendError);
+    expect((error as MessageSendError).failedIds).toEqual(['j0', 'j1', 'j2']);
+    expect((error as MessageSendError).message).toContain('3 of 3 messages were not accepted by queue "default"');
     // The SDK's default of 3 attempts; sundial's own loop resends refused entries only (it used to make this 12).
     expect(calls).toHaveLength(3);
   });
@@ -170,8 +201,8 @@ describe('SqsJobQueue against the SQS emulator', () => {
     calls = [];
     const missing = sqs.queueUrl('no-such-queue');
     const error = await queueFor({ default: missing }).send('default', outgoing(12)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(DispatchError);
-    expect((error as DispatchError).failedIds).toHaveLength(12);
+    expect(error).toBeInstanceOf(MessageSendError);
+    expect((error as MessageSendError).failedIds).toHaveLength(12);
     expect(calls).toHaveLength(2); // one call per batch of 10, no retries
   });
 

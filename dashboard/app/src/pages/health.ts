@@ -1,4 +1,4 @@
-/** Health: dispatch status (pause/resume), queue depth / in-flight / DLQ per queue (redrive), throughput and lateness charts. */
+/** Health: the sweeper's status (pause/resume), queue depth / in-flight / DLQ per queue (redrive), throughput and lateness charts. */
 import { get, post } from '../api.ts';
 import { lineChart } from '../chart.ts';
 import { confirmAction } from '../confirm.ts';
@@ -8,7 +8,7 @@ import type { Page } from '../main.ts';
 
 interface Health {
   queues: Array<{ name: string; depth: number; inFlight: number; delayed: number; deadLetters?: number }>;
-  dispatch?: { state: 'running' | 'paused'; scheduleName: string; scheduleExpression: string } | { error: string };
+  sweeper?: { state: 'running' | 'paused'; scheduleName: string; scheduleExpression: string } | { error: string };
 }
 interface Throughput {
   points: Array<{ minute: number; completed: number; failed: number; p50Ms?: number; p99Ms?: number }>;
@@ -20,11 +20,11 @@ const CHART_EVERY_POLLS = 6;
 
 export const healthPage: Page = async ({ config, main }) => {
   let polls = 0;
-  const dispatchBox = h('section', { class: 'card', 'aria-labelledby': 'dispatch-title' });
+  const sweeperBox = h('section', { class: 'card', 'aria-labelledby': 'sweeper-title' });
   const queuesBox = h('section', { class: 'card', 'aria-labelledby': 'queues-title' });
   const charts = h('section', { class: 'card', 'aria-labelledby': 'charts-title' });
   const message = h('p', { role: 'status', class: 'muted' });
-  fill(main, h('h1', {}, 'Health'), message, dispatchBox, queuesBox, charts);
+  fill(main, h('h1', {}, 'Health'), message, sweeperBox, queuesBox, charts);
 
   async function act(path: string, title: string, text: string, ok: string) {
     if (!(await confirmAction(title, text, ok))) return;
@@ -40,14 +40,14 @@ export const healthPage: Page = async ({ config, main }) => {
   async function load() {
     const charted = polls++ % CHART_EVERY_POLLS === 0 ? loadCharts() : Promise.resolve();
     const health = await get<Health>('/api/health');
-    const d = health.dispatch;
-    fill(dispatchBox, h('h2', { id: 'dispatch-title' }, 'Dispatch'),
-      !d ? h('p', { class: 'muted' }, 'Dispatch control is not configured (SUNDIAL_SWEEP_SCHEDULE).')
+    const d = health.sweeper;
+    fill(sweeperBox, h('h2', { id: 'sweeper-title' }, 'Sweeper'),
+      !d ? h('p', { class: 'muted' }, 'The sweeper trigger is not configured (SUNDIAL_SWEEP_SCHEDULE).')
         : 'error' in d ? h('p', { class: 'error' }, d.error)
         : h('div', { class: 'row' }, badge(d.state), h('span', { class: 'muted' }, `${d.scheduleName} · ${d.scheduleExpression}`),
             !config.readOnly && (d.state === 'running'
-              ? h('button', { type: 'button', class: 'danger', onclick: () => act('/api/dispatch/pause', 'Pause all dispatch?', 'The sweeper stops: nothing waiting in the table is sent and no schedule spawns until resumed. Jobs already in SQS still run.', 'Pause dispatch') }, 'Pause dispatch')
-              : h('button', { type: 'button', onclick: () => act('/api/dispatch/resume', 'Resume dispatch?', 'The next sweep catches up from where it stopped.', 'Resume dispatch') }, 'Resume dispatch'))),
+              ? h('button', { type: 'button', class: 'danger', onclick: () => act('/api/sweeper/pause', 'Pause the sweeper?', 'The sweeper stops: nothing waiting in the table is sent and no schedule spawns until resumed. Jobs already in SQS still run.', 'Pause sweeper') }, 'Pause sweeper')
+              : h('button', { type: 'button', onclick: () => act('/api/sweeper/resume', 'Resume the sweeper?', 'The next sweep catches up from where it stopped.', 'Resume sweeper') }, 'Resume sweeper'))),
     );
     fill(queuesBox, h('h2', { id: 'queues-title' }, 'Queues'),
       health.queues.length === 0 ? h('p', { class: 'muted' }, 'No queues configured (SUNDIAL_QUEUES).') :

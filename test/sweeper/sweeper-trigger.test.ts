@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
-  dispatchControlFromEnv,
-  dispatchStatus,
-  pauseDispatch,
-  resumeDispatch,
-  type DispatchControlTarget,
-} from '../../lib/sweeper/dispatch-control.ts';
+  sweeperTriggerFromEnv,
+  sweeperStatus,
+  pauseSweeper,
+  resumeSweeper,
+  type SweeperTrigger,
+} from '../../lib/sweeper/sweeper-trigger.ts';
 import { ConfigurationError } from '../../lib/core/errors.ts';
 
 interface StoredSchedule extends Record<string, unknown> {
@@ -85,11 +85,11 @@ beforeEach(() => {
   updates = [];
 });
 
-const target = (): DispatchControlTarget => ({ client, scheduleName: 'sweep', groupName: 'sundial' });
+const target = (): SweeperTrigger => ({ client, scheduleName: 'sweep', groupName: 'sundial' });
 
-describe('dispatch control', () => {
+describe('sweeper trigger control', () => {
   it('reports a running trigger', async () => {
-    expect(await dispatchStatus(target())).toEqual({
+    expect(await sweeperStatus(target())).toEqual({
       state: 'running',
       scheduleName: 'sweep',
       groupName: 'sundial',
@@ -98,7 +98,7 @@ describe('dispatch control', () => {
   });
 
   it('pauses by disabling the trigger, sending the whole schedule back', async () => {
-    const status = await pauseDispatch(target());
+    const status = await pauseSweeper(target());
     expect(status.state).toBe('paused');
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatchObject({
@@ -108,22 +108,22 @@ describe('dispatch control', () => {
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: TRIGGER.Target,
     });
-    expect((await dispatchStatus(target())).state).toBe('paused');
+    expect((await sweeperStatus(target())).state).toBe('paused');
   });
 
   it('pausing twice updates once; resuming enables again', async () => {
-    await pauseDispatch(target());
-    await pauseDispatch(target());
+    await pauseSweeper(target());
+    await pauseSweeper(target());
     expect(updates).toHaveLength(1);
-    expect((await resumeDispatch(target())).state).toBe('running');
+    expect((await resumeSweeper(target())).state).toBe('running');
     expect(updates).toHaveLength(2);
     expect(updates[1]).toMatchObject({ State: 'ENABLED', Target: TRIGGER.Target });
-    await resumeDispatch(target());
+    await resumeSweeper(target());
     expect(updates).toHaveLength(2);
   });
 
   it('turns an unknown trigger into a ConfigurationError naming it and the variable to fix', async () => {
-    const error = await dispatchStatus({ client, scheduleName: 'nope' }).catch((e: unknown) => e);
+    const error = await sweeperStatus({ client, scheduleName: 'nope' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toContain('"nope"');
     expect((error as Error).message).toContain('"default"');
@@ -131,16 +131,16 @@ describe('dispatch control', () => {
   });
 });
 
-describe('dispatchControlFromEnv', () => {
+describe('sweeperTriggerFromEnv', () => {
   it.each([
     { value: 'sweep', expected: { scheduleName: 'sweep' } },
     { value: 'sundial/sweep', expected: { scheduleName: 'sweep', groupName: 'sundial' } },
   ])('reads $value', ({ value, expected }) => {
-    const { client: _client, ...rest } = dispatchControlFromEnv(client, { SUNDIAL_SWEEP_SCHEDULE: value });
+    const { client: _client, ...rest } = sweeperTriggerFromEnv(client, { SUNDIAL_SWEEP_SCHEDULE: value });
     expect(rest).toEqual(expected);
   });
 
   it.each([undefined, '', 'a/b/c', 'has space'])('rejects %j with the expected form', (value) => {
-    expect(() => dispatchControlFromEnv(client, { SUNDIAL_SWEEP_SCHEDULE: value })).toThrow(/SUNDIAL_SWEEP_SCHEDULE.*<group>\/<name>/);
+    expect(() => sweeperTriggerFromEnv(client, { SUNDIAL_SWEEP_SCHEDULE: value })).toThrow(/SUNDIAL_SWEEP_SCHEDULE.*<group>\/<name>/);
   });
 });

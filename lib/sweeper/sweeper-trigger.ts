@@ -1,5 +1,5 @@
 /**
- * Pausing and resuming all dispatch by switching the sweeper's EventBridge Scheduler trigger off and on. While it is
+ * Pausing and resuming the sweeper by switching its EventBridge Scheduler trigger off and on. While it is
  * off no bucket or lane is swept and no schedule spawns; jobs already in SQS (the direct path, retries) still run.
  * Resuming lets the next sweep catch up from its cursors, so nothing due meanwhile is lost; recurring schedules follow
  * their misfire policy.
@@ -13,7 +13,7 @@ import {
 import { ConfigurationError } from '../core/errors.ts';
 
 /** Where the sweeper's trigger lives. */
-export interface DispatchControlTarget {
+export interface SweeperTrigger {
   readonly client: SchedulerClient;
   /** Name of the EventBridge Scheduler schedule that invokes the sweeper every minute. */
   readonly scheduleName: string;
@@ -21,8 +21,8 @@ export interface DispatchControlTarget {
   readonly groupName?: string;
 }
 
-/** Whether dispatch runs, as its trigger says. */
-export interface DispatchStatus {
+/** Whether the sweeper runs, as its trigger says. */
+export interface SweeperStatus {
   readonly state: 'running' | 'paused';
   readonly scheduleName: string;
   readonly groupName: string;
@@ -38,14 +38,14 @@ const DEFAULT_GROUP = 'default';
  *
  * @example
  * ```ts
- * const target = dispatchControlFromEnv(new SchedulerClient({}), process.env);
- * await pauseDispatch(target);
+ * const target = sweeperTriggerFromEnv(new SchedulerClient({}), process.env);
+ * await pauseSweeper(target);
  * ```
  */
-export function dispatchControlFromEnv(
+export function sweeperTriggerFromEnv(
   client: SchedulerClient,
   env: Record<string, string | undefined> = process.env,
-): DispatchControlTarget {
+): SweeperTrigger {
   const raw = env.SUNDIAL_SWEEP_SCHEDULE ?? '';
   const match = /^(?:([\w.-]{1,64})\/)?([\w.-]{1,64})$/.exec(raw);
   if (!match) {
@@ -62,10 +62,10 @@ export function dispatchControlFromEnv(
  *
  * @example
  * ```ts
- * (await dispatchStatus(target)).state; // 'running' | 'paused'
+ * (await sweeperStatus(target)).state; // 'running' | 'paused'
  * ```
  */
-export async function dispatchStatus(target: DispatchControlTarget): Promise<DispatchStatus> {
+export async function sweeperStatus(target: SweeperTrigger): Promise<SweeperStatus> {
   return statusOf(target, await getTrigger(target));
 }
 
@@ -74,10 +74,10 @@ export async function dispatchStatus(target: DispatchControlTarget): Promise<Dis
  *
  * @example
  * ```ts
- * await pauseDispatch(target); // → { state: 'paused', ... }
+ * await pauseSweeper(target); // → { state: 'paused', ... }
  * ```
  */
-export async function pauseDispatch(target: DispatchControlTarget): Promise<DispatchStatus> {
+export async function pauseSweeper(target: SweeperTrigger): Promise<SweeperStatus> {
   return setTriggerState(target, 'DISABLED');
 }
 
@@ -86,14 +86,14 @@ export async function pauseDispatch(target: DispatchControlTarget): Promise<Disp
  *
  * @example
  * ```ts
- * await resumeDispatch(target); // → { state: 'running', ... }
+ * await resumeSweeper(target); // → { state: 'running', ... }
  * ```
  */
-export async function resumeDispatch(target: DispatchControlTarget): Promise<DispatchStatus> {
+export async function resumeSweeper(target: SweeperTrigger): Promise<SweeperStatus> {
   return setTriggerState(target, 'ENABLED');
 }
 
-async function setTriggerState(target: DispatchControlTarget, state: 'ENABLED' | 'DISABLED'): Promise<DispatchStatus> {
+async function setTriggerState(target: SweeperTrigger, state: 'ENABLED' | 'DISABLED'): Promise<SweeperStatus> {
   const current = await getTrigger(target);
   if (current.State === state) return statusOf(target, current);
   // UpdateSchedule replaces the whole schedule: send back everything GetSchedule returned, or the update would drop the
@@ -117,7 +117,7 @@ async function setTriggerState(target: DispatchControlTarget, state: 'ENABLED' |
   return statusOf(target, { ...current, State: state });
 }
 
-async function getTrigger(target: DispatchControlTarget): Promise<GetScheduleOutput> {
+async function getTrigger(target: SweeperTrigger): Promise<GetScheduleOutput> {
   try {
     return await target.client.send(new GetScheduleCommand({ Name: target.scheduleName, GroupName: groupOf(target) }));
   } catch (error) {
@@ -133,7 +133,7 @@ async function getTrigger(target: DispatchControlTarget): Promise<GetScheduleOut
   }
 }
 
-function statusOf(target: DispatchControlTarget, schedule: GetScheduleOutput): DispatchStatus {
+function statusOf(target: SweeperTrigger, schedule: GetScheduleOutput): SweeperStatus {
   return {
     state: schedule.State === 'DISABLED' ? 'paused' : 'running',
     scheduleName: target.scheduleName,
@@ -142,6 +142,6 @@ function statusOf(target: DispatchControlTarget, schedule: GetScheduleOutput): D
   };
 }
 
-function groupOf(target: DispatchControlTarget): string {
+function groupOf(target: SweeperTrigger): string {
   return target.groupName ?? DEFAULT_GROUP;
 }

@@ -1,5 +1,5 @@
 /**
- * Pausing and resuming all dispatch through the EventBridge Scheduler API (issue 5, trigger control): the same calls
+ * Pausing and resuming the sweeper through the EventBridge Scheduler API (issue 5, trigger control): the same calls
  * that switch the sweeper's trigger on AWS switch the local stack's trigger. Pausing switches the SHARED stack's
  * trigger, so every test that pauses lives in this one file (its tests run one after another); other files only see
  * their swept jobs a few seconds later.
@@ -8,24 +8,24 @@ import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../bin/cli.ts';
 import { dynamodbClient, schedulerClient } from '../../lib/aws-clients.ts';
-import { dispatchControlFromEnv, dispatchStatus, pauseDispatch, resumeDispatch } from '../../lib/sweeper/dispatch-control.ts';
+import { sweeperTriggerFromEnv, sweeperStatus, pauseSweeper, resumeSweeper } from '../../lib/sweeper/sweeper-trigger.ts';
 import { SWEEP_EVERY_SECONDS } from '../shared/stack-config.ts';
 import { eventually, sleep, useSharedStack, type TestStack } from './support.ts';
 
 let t: TestStack;
-let target: ReturnType<typeof dispatchControlFromEnv>;
+let target: ReturnType<typeof sweeperTriggerFromEnv>;
 beforeAll(() => {
   t = useSharedStack();
-  target = dispatchControlFromEnv(schedulerClient(t.env), t.env);
+  target = sweeperTriggerFromEnv(schedulerClient(t.env), t.env);
 });
 afterAll(async () => {
-  await resumeDispatch(target);
+  await resumeSweeper(target);
   await t?.stop();
 });
 
 it('pauses and resumes the sweeper through the Scheduler API, from the library and the CLI', async () => {
-  expect((await dispatchStatus(target)).state).toBe('running');
-  expect((await pauseDispatch(target)).state).toBe('paused');
+  expect((await sweeperStatus(target)).state).toBe('running');
+  expect((await pauseSweeper(target)).state).toBe('paused');
   try {
     // A job written by a caller's own transaction waits in its lane: only a sweep sends it.
     const items = t.scheduler.transactItems('record', { log: t.log, tag: 'lane' });
@@ -35,25 +35,31 @@ it('pauses and resumes the sweeper through the Scheduler API, from the library a
     await sleep((3 * SWEEP_EVERY_SECONDS + 1) * 1_000);
     expect(t.runs().some((r) => r.id === id)).toBe(false);
 
-    const out: string[] = [];
     const saved = process.env;
     process.env = { ...saved, ...t.env };
     try {
-      expect(await main(['dispatch', 'status', '--json'], { out: (l) => out.push(l), env: process.env })).toBe(0);
+      const out: string[] = [];
+      expect(await main(['sweeper', 'status', '--json'], { out: (l) => out.push(l), env: process.env })).toBe(0);
       expect(JSON.parse(out.join('\n'))).toMatchObject({ state: 'paused' });
+      // The former command name still runs, with a one-line notice on stderr and stdout unchanged for scripts.
+      const aliasOut: string[] = [];
+      const aliasErr: string[] = [];
+      expect(await main(['dispatch', 'status', '--json'], { out: (l) => aliasOut.push(l), err: (l) => aliasErr.push(l), env: process.env })).toBe(0);
+      expect(aliasOut).toEqual(out);
+      expect(aliasErr).toEqual(['sundial: `dispatch` is deprecated and will be removed in 1.0; use `sundial sweeper` (same actions and output).']);
     } finally {
       process.env = saved;
     }
 
-    expect((await resumeDispatch(target)).state).toBe('running');
+    expect((await resumeSweeper(target)).state).toBe('running');
     await eventually(() => (t.runs().some((r) => r.id === id) ? true : undefined), 'the lane job ran after resume');
   } finally {
-    await resumeDispatch(target);
+    await resumeSweeper(target);
   }
 }, 60_000);
 
 it('a committed transaction\'s job due now runs without waiting for a sweep', async () => {
-  await pauseDispatch(target); // no sweep can send it: only transact's post-commit send can
+  await pauseSweeper(target); // no sweep can send it: only transact's post-commit send can
   try {
     const table = t.env.SUNDIAL_TABLE_NAME!;
     const [job] = await t.scheduler.transact(
@@ -63,6 +69,6 @@ it('a committed transaction\'s job due now runs without waiting for a sweep', as
     );
     await eventually(async () => ((await t.scheduler.get(job!.id)).state === 'completed' ? true : undefined), 'the transaction\'s job completed');
   } finally {
-    await resumeDispatch(target);
+    await resumeSweeper(target);
   }
 });
