@@ -31,6 +31,8 @@ import { timerSleep } from '../lib/worker/sleep.ts';
 type Env = Record<string, string | undefined>;
 
 export type { TaskList };
+// For a function granted `grantSweeperControl`: pause, resume and inspect the sweeper's trigger.
+export { pauseSweeper, resumeSweeper, sweeperStatus, sweeperTriggerFromEnv, type SweeperStatus, type SweeperTrigger } from '../lib/sweeper/sweeper-trigger.ts';
 
 /** Options of {@link createConsumerHandler}. */
 export interface ConsumerHandlerOptions {

@@ -561,7 +561,11 @@ export class SundialScheduler extends Construct {
    *
    * @example
    * ```ts
-   * sundial.grantSweeperControl(opsFunction);
+   * sundial.grantSweeperControl(opsFunction); // and sundial.bindTo(opsFunction) for SUNDIAL_SWEEP_SCHEDULE
+   * // in opsFunction:
+   * import { SchedulerClient } from '@aws-sdk/client-scheduler';
+   * import { pauseSweeper, sweeperTriggerFromEnv } from 'sundial-scheduler/lambda';
+   * await pauseSweeper(sweeperTriggerFromEnv(new SchedulerClient({})));
    * ```
    */
   grantSweeperControl(grantee: iam.IGrantable): iam.Grant {

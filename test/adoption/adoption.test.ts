@@ -92,6 +92,9 @@ describe('adoption: the packed tarball in a separate app', () => {
     const script = `for (const e of ${JSON.stringify(entries)}) console.log(e, Object.keys(await import(e)).length);`;
     const out = run(NODE, ['--input-type=module', '-e', script], app);
     for (const entry of entries) expect(out).toMatch(new RegExp(`^${entry} [1-9]\\d*$`, 'm'));
+    // What grantSweeperControl's documentation tells a granted function to call.
+    const sweeperControl = "const m = await import('sundial-scheduler/lambda'); console.log(typeof m.pauseSweeper, typeof m.resumeSweeper, typeof m.sweeperStatus, typeof m.sweeperTriggerFromEnv);";
+    expect(run(NODE, ['--input-type=module', '-e', sweeperControl], app).trim()).toBe('function function function function');
     expect(run(NODE, [join(installed, 'dist', 'bin', 'sundial.js'), '--help'], app)).toMatch(/Usage: sundial/);
   });
 
