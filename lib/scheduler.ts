@@ -526,21 +526,35 @@ export class Scheduler {
   }
 
   /**
-   * Records a job that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event through
-   * `unique`. It is written only if no job ever had that id, ended or not, so a redelivered event never runs twice
-   * (`created: false` returns the job there is). `held`: the caller holds the event's SQS message and runs the job
-   * itself, so nothing is sent; otherwise the job is dispatched as `enqueue` would.
+   * The job of an event that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event
+   * through `unique`: validated and built, not written. The consumer that holds the event's SQS message writes it
+   * already claimed (`createClaimedJob`), so a redelivered event never runs twice.
    *
    * @example
    * ```ts
-   * const { job, created } = await scheduler.recordEventJob('announce', event, { unique: `eventbridge:${event.id}` }, { held: true });
+   * const record = scheduler.eventJobRecord('announce', event, { unique: `eventbridge:${event.id}` });
    * ```
    */
-  async recordEventJob(task: string, payload: unknown, options: EnqueueOptions & { unique: string }, how: { held: boolean }): Promise<{ job: JobRecord; created: boolean }> {
+  eventJobRecord(task: string, payload: unknown, options: EnqueueOptions & { unique: string }): JobRecord {
+    const nowMs = this.clock.nowMs();
+    const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
+    return { ...this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct'), placement: 'none' };
+  }
+
+  /**
+   * Records a job that EventBridge delivered for later (its `in` puts it past the consumer's early wait), keyed by its
+   * event through `unique`, and dispatches it as `enqueue` would. It is written only if no job ever had that id, ended
+   * or not, so a redelivered event never runs twice (`created: false` returns the job there is).
+   *
+   * @example
+   * ```ts
+   * const { job, created } = await scheduler.recordEventJob('announce', event, { unique: `eventbridge:${event.id}`, at });
+   * ```
+   */
+  async recordEventJob(task: string, payload: unknown, options: EnqueueOptions & { unique: string }): Promise<{ job: JobRecord; created: boolean }> {
     const nowMs = this.clock.nowMs();
     const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
     const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct');
-    if (how.held) return this.store.createJob({ ...record, placement: 'none', sentAtMs: nowMs }, { replaceEnded: false });
     if (record.placement === 'none') await dispatch(this.queue, [record], nowMs);
     return this.store.createJob(record, { replaceEnded: false });
   }

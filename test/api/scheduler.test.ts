@@ -4,6 +4,8 @@ import {
 } from '../../lib/index.ts';
 import { occurrenceJobId } from '../../lib/core/ids.ts';
 import { withTaskDefaults } from '../../lib/tasks/registry.ts';
+import type { RecordedMessage } from '../../lib/queue/memory-queue.ts';
+import { claimOccurrence } from '../../lib/schedules/occurrence-claim.ts';
 
 const T0 = Date.parse('2026-11-23T09:00:00.250Z');
 
@@ -237,37 +239,66 @@ describe('Scheduler schedules', () => {
   });
 
   it('replacing a schedule cancels the old rule\'s queued occurrences', async () => {
-    const { scheduler, store } = setup();
-    const first = await scheduler.schedule('tick', 't', {}, { every: 30 });
-    const firstRun = first.nextRunAt!.getTime();
-    // A sweep spawned the first occurrence (its message is in SQS) and advanced the schedule.
-    const record = (await store.getSchedule('tick'))!;
-    const occurrenceId = occurrenceJobId('tick', firstRun);
-    const spawned = await store.spawnOccurrence(
-      { id: 'tick', version: record.version, expectedNextRunAtMs: firstRun },
-      { ...baseJob(occurrenceId, firstRun), scheduleId: 'tick' },
-      { nextRunAtMs: firstRun + 30_000, runs: 1, lastRunAtMs: firstRun, lastJobId: occurrenceId, updatedAtMs: T0 },
-    );
-    expect(spawned).toBe(true);
+    const { scheduler, queue, store } = setup();
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    // Its first three occurrences are in SQS; none has a job record until a consumer claims it.
+    const old = queue.take();
+    expect(old.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000]);
+    await expect(scheduler.get(old[0]!.message.id)).rejects.toBeInstanceOf(NotFoundError);
     const replaced = await scheduler.schedule('tick', 't', {}, { cron: '0 * * * *' });
-    expect((await scheduler.get(occurrenceId)).state).toBe('cancelled');
     expect(replaced.nextRunAt).toEqual(new Date('2026-11-23T10:00:00Z'));
     expect(replaced.every).toBeUndefined();
+    // Each old occurrence is cancelled: visible as such, and its message is turned away by the consumer.
+    expect((await scheduler.get(old[0]!.message.id)).state).toBe('cancelled');
+    expect(await claimAll(store, old)).toEqual([false, false, false]);
   });
 
-  it('pause cancels occurrences already queued', async () => {
-    const { scheduler, store } = setup();
+  it('a replace whose new rule fires at an old slot runs that slot once, as the new rule\'s', async () => {
+    const { scheduler, queue, store } = setup();
+    await scheduler.schedule('tick', 't', { rule: 'old' }, { every: 30 });
+    await scheduler.schedule('tick', 't', { rule: 'new' }, { every: 60 });
+    const messages = queue.take();
+    // Old: +30, +60, +90 s; new: +60 s. The slot +60 s is both.
+    expect(messages.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 60_000]);
+    expect(await claimAll(store, messages)).toEqual([false, false, false, true]);
+    expect(await scheduler.get(occurrenceJobId('tick', T0 + 60_000))).toMatchObject({ state: 'running', payload: { rule: 'new' } });
+    // The old rule's message for that slot, delivered again late, finds the new rule's job and is a duplicate.
+    expect(await claimAll(store, [messages[1]!])).toEqual([false]);
+  });
+
+  it('pause cancels occurrences already queued, and resume sends its own', async () => {
+    const { scheduler, queue, store, clock } = setup();
     const s = await scheduler.schedule('tick', 't', {}, { every: 30 });
-    const slot = s.nextRunAt!.getTime();
-    const record = (await store.getSchedule('tick'))!;
-    const id = occurrenceJobId('tick', slot);
-    await store.spawnOccurrence({ id: 'tick', version: record.version, expectedNextRunAtMs: slot }, { ...baseJob(id, slot), scheduleId: 'tick' }, { nextRunAtMs: slot + 30_000, runs: 1, updatedAtMs: T0 });
+    const id = occurrenceJobId('tick', s.nextRunAt!.getTime() - 90_000 + 30_000);
+    const queued = queue.take();
     await scheduler.pause('tick');
-    expect((await scheduler.get(id)).state).toBe('cancelled');
+    expect((await scheduler.get(queued[0]!.message.id)).state).toBe('cancelled');
+    expect(await claimAll(store, queued)).toEqual([false, false, false]);
+    // Resumed 10 s later: slots +30 s … +90 s fire again, under the new generation, once each.
+    clock.t = T0 + 10_000;
+    await scheduler.resume('tick');
+    const resumed = queue.take();
+    expect(resumed.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000]);
+    expect(await claimAll(store, [...queued, ...resumed])).toEqual([false, false, false, true, true, true]);
+    expect((await scheduler.get(id)).state).toBe('running');
+  });
+
+  it('cancel deletes a schedule and cancels its queued occurrences; recreated, it runs again', async () => {
+    const { scheduler, queue, store, clock } = setup();
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    const queued = queue.take();
+    await scheduler.cancel('tick');
+    await expect(scheduler.getSchedule('tick')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await claimAll(store, queued)).toEqual([false, false, false]);
+    // Recreated right after with the same rule: the same slots, a new generation (its own creation time), not blocked
+    // by the cancelled ones.
+    clock.t += 1;
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    expect(await claimAll(store, queue.take())).toEqual([true, true, true]);
   });
 
   it('pauses and resumes from the next slot after now, and cancel deletes it', async () => {
-    const { scheduler, clock } = setup();
+    const { scheduler, clock, queue, store } = setup();
     await scheduler.schedule('hourly', 't', {}, { cron: '0 * * * *' });
     expect((await scheduler.pause('hourly')).paused).toBe(true);
     clock.t = Date.parse('2026-11-23T12:30:00Z');
@@ -278,12 +309,27 @@ describe('Scheduler schedules', () => {
     await scheduler.pause('hourly');
     const resumedSoon = await scheduler.resume('hourly'); // 14:00 is 30 s away: spawned by resume itself
     expect(resumedSoon.nextRunAt).toEqual(new Date('2026-11-23T15:00:00Z'));
-    expect((await scheduler.get(occurrenceJobId('hourly', Date.parse('2026-11-23T14:00:00Z')))).state).toBe('scheduled');
+    const [soon] = queue.take();
+    expect(soon).toMatchObject({ delaySec: 30, message: { id: occurrenceJobId('hourly', Date.parse('2026-11-23T14:00:00Z')) } });
+    expect(await claimAll(store, [soon!])).toEqual([true]);
     await scheduler.cancel('hourly');
     await expect(scheduler.getSchedule('hourly')).rejects.toBeInstanceOf(NotFoundError);
     await expect(scheduler.pause('hourly')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+/** Claims each message at its due time as the consumer would (an occurrence's claim creates its job): claimed or not. */
+async function claimAll(store: MemoryJobStore, messages: readonly RecordedMessage[]): Promise<boolean[]> {
+  const claimed: boolean[] = [];
+  for (const { message } of messages) {
+    const lease = { nowMs: message.dueAtMs, leaseUntilMs: message.dueAtMs + 60_000 };
+    const claim = message.occurrence
+      ? await claimOccurrence(store, message, message.occurrence, lease)
+      : await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
+    claimed.push(claim.claimed);
+  }
+  return claimed;
+}
 
 describe('defineTask', () => {
   it('enqueues with a typed payload and the task\'s defaults', async () => {

@@ -37,6 +37,17 @@ function scheduleRecord(
   };
 }
 
+/** Counts the calls of one store method from now on. */
+function countCalls(store: World['store'], method: 'advanceSchedule' | 'getJob'): () => number {
+  const original = store[method].bind(store) as (...args: never[]) => Promise<unknown>;
+  let calls = 0;
+  (store as unknown as Record<string, unknown>)[method] = (...args: never[]) => {
+    calls++;
+    return original(...args);
+  };
+  return () => calls;
+}
+
 /** Ids of the occurrence jobs of `scheduleId` that ran, as fire times relative to T0 in minutes. */
 function ranSlots(world: World, scheduleId: string): number[] {
   return world.runs
@@ -88,7 +99,7 @@ describe('recurring schedules', () => {
     const [message, ...others] = world.memoryQueue.take();
     world.memoryQueue.sent.push(...others);
     expect(message!.message.id).toBe(occurrenceJobId('flaky', T0 + MINUTE));
-    const claim = await world.store.claimJob(message!.message.id, { dueAtMs: message!.message.dueAtMs, nowMs: T0 + MINUTE, leaseUntilMs: T0 + 2 * MINUTE });
+    const claim = await world.claim(message!.message, T0 + MINUTE, T0 + 2 * MINUTE);
     expect(claim.claimed).toBe(true);
     await world.store.finishAttempt(message!.message.id, 1, {
       state: 'failed',
@@ -100,27 +111,50 @@ describe('recurring schedules', () => {
     expect(ranSlots(world, 'flaky')).toEqual([2, 3, 4, 5]);
   });
 
-  it('a crash between the occurrence send and its spawn: sent again and spawned by the next sweep, run once', async () => {
+  it('sends every occurrence of one spawn in one send and advances the schedule once, writing no job', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('every10s', { everySec: 10 }, T0 + 10_000));
+    const sends: number[] = [];
+    world.queue.beforeSend = async () => void sends.push(world.memoryQueue.sent.length);
+    const advances = countCalls(world.store, 'advanceSchedule');
+    const report = await world.sweep();
+    // Lookahead 90 s: slots 10 s … 90 s, nine occurrences, one send call, one advance.
+    expect(report).toMatchObject({ sent: 9, spawned: 9 });
+    expect(sends).toHaveLength(1);
+    expect(advances()).toBe(1);
+    const sent = world.memoryQueue.sent.map((m) => m.message);
+    expect(sent.map((m) => m.id)).toEqual(Array.from({ length: 9 }, (_, i) => occurrenceJobId('every10s', T0 + (i + 1) * 10_000)));
+    expect(sent[0]).toMatchObject({ occurrence: { scheduleId: 'every10s', generation: `${T0}.1` } });
+    expect(await world.store.listJobs({ limit: 100 })).toEqual({ items: [] });
+    expect(await world.store.getSchedule('every10s')).toMatchObject({ runs: 9, nextRunAtMs: T0 + 100_000, lastJobId: occurrenceJobId('every10s', T0 + 90_000) });
+    // The consumer's claim creates each job, from the schedule, already running.
+    await world.deliver();
+    expect(await world.store.getJob(occurrenceJobId('every10s', T0 + 10_000))).toMatchObject({
+      task: 'report', payload: '{"kind":"daily"}', state: 'completed', attempt: 1, scheduleId: 'every10s', scheduleGeneration: `${T0}.1`,
+    });
+  });
+
+  it('a crash between the occurrence send and the advance: sent again by the next sweep, run once', async () => {
     const world = new World();
     await world.store.putSchedule(scheduleRecord('crashy', { everySec: 300 }, T0 + 2 * MINUTE));
     world.clock.advance(MINUTE);
-    world.store.failNextCall('spawnOccurrence');
+    world.store.failNextCall('advanceSchedule');
     const first = await world.sweep();
     expect(first.failures).toEqual([expect.objectContaining({ scope: 'schedule', id: 'crashy' })]);
-    // The message went out before the crash; its job does not exist yet (the consumer would retry it briefly).
+    // The message went out before the crash; the schedule still points at the slot.
     expect(world.memoryQueue.sent.map((m) => m.message.id)).toEqual([occurrenceJobId('crashy', T0 + 2 * MINUTE)]);
-    expect(await world.store.getJob(occurrenceJobId('crashy', T0 + 2 * MINUTE))).toBeUndefined();
+    expect(await world.store.getSchedule('crashy')).toMatchObject({ runs: 0, nextRunAtMs: T0 + 2 * MINUTE });
     const early = world.memoryQueue.take();
     world.clock.advance(MINUTE);
     await world.sweep();
-    // Now both messages reach the consumer: one claims, the other is a duplicate.
+    // Now both messages reach the consumer: one creates the job, the other loses the conditional create.
     world.memoryQueue.sent.unshift(...early);
     await world.deliver();
     expect(ranSlots(world, 'crashy')).toEqual([2]);
     expect(world.duplicates).toBe(1);
   });
 
-  it('two sweepers spawning the same schedule at once: one wins the transaction, the occurrence runs once', async () => {
+  it('two sweepers spawning the same schedule at once: both send, one advance wins, each occurrence runs once', async () => {
     const world = new World();
     await world.store.putSchedule(scheduleRecord('raced', { everySec: 60 }, T0 + 30_000));
     // Both read the schedule before either spawns (what two sweeps racing on one lane entry do).
@@ -132,10 +166,12 @@ describe('recurring schedules', () => {
       spawnDueOccurrences(world.deps({ owner: 'a' }), schedule, window, a.counters),
       spawnDueOccurrences(world.deps({ owner: 'b' }), schedule, window, b.counters),
     ]);
-    expect(a.counters.spawned + b.counters.spawned).toBe(2);
-    expect(Math.max(a.counters.spawned, b.counters.spawned)).toBe(2);
+    expect([a.counters.sent, b.counters.sent]).toEqual([2, 2]);
+    expect([a.counters.spawned, b.counters.spawned].sort()).toEqual([0, 2]);
+    expect(await world.store.getSchedule('raced')).toMatchObject({ runs: 2, nextRunAtMs: T0 + 150_000 });
     await world.deliver();
     expect(ranSlots(world, 'raced')).toEqual([0.5, 1.5]);
+    expect(world.duplicates).toBe(2);
     world.expectEachRanOnce([occurrenceJobId('raced', T0 + 30_000), occurrenceJobId('raced', T0 + 90_000)]);
   });
 
@@ -147,7 +183,7 @@ describe('recurring schedules', () => {
       await world.sweep();
       // The first run starts and keeps running (a long task).
       const [first] = world.memoryQueue.take();
-      const claim = await world.store.claimJob(first!.message.id, { dueAtMs: T0 + 2 * MINUTE, nowMs: T0 + 2 * MINUTE, leaseUntilMs: T0 + HOUR });
+      const claim = await world.claim(first!.message, T0 + 2 * MINUTE, T0 + HOUR);
       expect(claim.claimed).toBe(true);
       world.clock.now = T0 + 3 * MINUTE;
       const during = await world.sweep();
