@@ -197,8 +197,8 @@ export async function spawnDueOccurrences(
 
 /**
  * The planned slots that overlap `skip` lets fire: a slot is skipped while the run before it occupies the schedule.
- * Only the schedule's last run is read; the occurrences of this very spawn have no record yet, so each one occupies
- * the schedule from its slot on (`pendingOccurrenceBusy`): of several missed slots due now, only the first fires.
+ * Only the schedule's last run is read; an occurrence of this very spawn is being sent now, so it occupies the schedule
+ * once its slot is due: of several missed slots due now, only the first fires.
  */
 async function slotsFreeOfOverlap(store: JobStore, schedule: ScheduleRecord, slots: readonly number[], nowMs: number): Promise<number[]> {
   if (slots.length === 0) return [];
@@ -206,7 +206,7 @@ async function slotsFreeOfOverlap(store: JobStore, schedule: ScheduleRecord, slo
   const lastRunBusy = await previousRunBusy(store, nowMs, schedule);
   for (const slot of slots) {
     const previous = fired.at(-1);
-    if (!(previous === undefined ? lastRunBusy : pendingOccurrenceBusy(previous, nowMs))) fired.push(slot);
+    if (!(previous === undefined ? lastRunBusy : previous <= nowMs)) fired.push(slot);
   }
   return fired;
 }

@@ -198,6 +198,39 @@ describe('recurring schedules', () => {
     }
   });
 
+  it('overlap skip: an occurrence sent and due but not started yet (no job record) occupies the schedule, for a bounded time', async () => {
+    const world = new World();
+    await world.store.putSchedule(scheduleRecord('pending', { everySec: 60 }, T0 + MINUTE, { overlap: 'skip' }));
+    await world.sweep();
+    // Slot 1 min is sent; its message waits for a consumer (a backlog) and is never delivered here.
+    expect(world.memoryQueue.take().map((m) => m.message.id)).toEqual([occurrenceJobId('pending', T0 + MINUTE)]);
+    const sentSlots: number[] = [];
+    for (let minute = 1; minute <= 7; minute++) {
+      world.clock.now = T0 + minute * MINUTE + 10_000;
+      await world.sweep();
+      sentSlots.push(...world.memoryQueue.take().map((m) => (m.message.dueAtMs - T0) / MINUTE));
+    }
+    // Slots 2–6 min are skipped while slot 1 may still start; 5 min after it, a missing record no longer blocks: slot 7
+    // fires, and (never delivered either) occupies the schedule in turn.
+    expect(sentSlots).toEqual([7]);
+    expect((await world.store.getSchedule('pending'))?.lastJobId).toBe(occurrenceJobId('pending', T0 + 7 * MINUTE));
+  });
+
+  it('overlap skip: of several missed slots due at once, only the first fires; slots not yet due all do', async () => {
+    const world = new World({ config: { maxCatchUp: 5 } });
+    await world.store.putSchedule(scheduleRecord('catchup', { everySec: 60 }, T0 + MINUTE, { overlap: 'skip', misfire: 'all' }));
+    world.clock.now = T0 + 10 * MINUTE;
+    const report = await world.sweep();
+    // Missed 1–8 min (the last 5 replayed: 4–8 min), then 9 … 11 min: 4 min fires, and is due, so it occupies the rest.
+    expect(world.memoryQueue.take().map((m) => (m.message.dueAtMs - T0) / MINUTE)).toEqual([4]);
+    expect(report).toMatchObject({ spawned: 1 });
+    // Not yet due: each slot's predecessor is in the future, so none occupies the schedule (as before: decided at spawn).
+    const ahead = new World();
+    await ahead.store.putSchedule(scheduleRecord('ahead', { everySec: 20 }, T0 + 20_000, { overlap: 'skip' }));
+    await ahead.sweep();
+    expect(ahead.memoryQueue.take()).toHaveLength(4);
+  });
+
   it('a paused schedule spawns nothing; resumed, it follows its misfire policy', async () => {
     const world = new World();
     await world.store.putSchedule(scheduleRecord('pausable', { everySec: 60 }, T0 + MINUTE));
