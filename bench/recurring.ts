@@ -8,6 +8,7 @@
  *   sweep (a slot a minute apart, past the lookahead of the sweep before): what a schedule every minute or slower costs
  *   in production, where nothing shares an advance.
  */
+import { DEFAULT_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { benchOccurrence } from './fixtures/tasks.ts';
 import type { BenchStack } from './bench-stack.ts';
 import { runWindow, type Window } from './windows.ts';
@@ -46,7 +47,7 @@ export async function runRecurring(bench: BenchStack, sizes: RecurringSizes): Pr
 }
 
 /**
- * Schedules every minute created before the window (first run past the lookahead, so creating them spawns nothing),
+ * Schedules every minute created before the window (first run past the lookaheads, so creating them spawns nothing),
  * `runs` occurrences each, every one spawned by its own sweep and advance.
  *
  * @example
@@ -56,7 +57,8 @@ export async function runRecurring(bench: BenchStack, sizes: RecurringSizes): Pr
  */
 export async function runRecurringOnePerAdvance(bench: BenchStack, sizes: RecurringSizes, lookaheadSec: number): Promise<Window> {
   const tag = `${Date.now().toString(36)}-steady`;
-  const startAt = new Date(Date.now() + (lookaheadSec + 15) * 1000);
+  // Past both lookaheads: the sweeper's, and the one `schedule()` spawns within (the bench's scheduler keeps the default).
+  const startAt = new Date(Date.now() + (Math.max(lookaheadSec, DEFAULT_LOOKAHEAD_SEC) + 15) * 1000);
   await Promise.all(
     Array.from({ length: sizes.schedules }, (_, i) =>
       bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: sizes.everySec, maxRuns: sizes.runs, startAt }),
