@@ -43,7 +43,7 @@ export async function runPaths(paths: readonly SelectablePath[], options: { quic
       const sizes = { schedules, everySec: BENCH_SETTINGS.occurrenceEverySec, runs: BENCH_SETTINGS.occurrenceRuns };
       log(`recurring: ${schedules} schedules every ${sizes.everySec} s × ${sizes.runs} runs, created in the window`);
       windows.push(await runRecurring(bench, sizes));
-      log(`recurring, 1 per advance: ${schedules} schedules every 60 s × 3 runs, each occurrence spawned by its own sweep`);
+      log(`recurring, 1 per advance: ${schedules} schedules every 60 s × 3 runs, overlap skip: each occurrence spawned by its own sweep`);
       windows.push(await runRecurringOnePerAdvance(bench, { schedules, everySec: 60, runs: 3 }, BENCH_SETTINGS.lookaheadSec));
     }
     const costs = windows.map((w) => pathCost(w, fixed, bench.functions));

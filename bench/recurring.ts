@@ -5,8 +5,8 @@
  * - `recurring`: schedules created inside the window (their creation is part of the path's cost, and spawns the
  *   occurrences due within the lookahead: several occurrences share one schedule advance).
  * - `recurring, 1 per advance`: schedules created before the window, whose every occurrence is spawned by its own
- *   sweep (a slot a minute apart, past the lookahead of the sweep before): what a schedule every minute or slower costs
- *   in production, where nothing shares an advance.
+ *   sweep (a slot a minute apart, overlap `skip`, so no spawn reaches past the sweeper's window): what an hourly
+ *   schedule costs, whose occurrences never share an advance.
  */
 import { DEFAULT_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { benchOccurrence } from './fixtures/tasks.ts';
@@ -47,8 +47,8 @@ export async function runRecurring(bench: BenchStack, sizes: RecurringSizes): Pr
 }
 
 /**
- * Schedules every minute created before the window (first run past the lookaheads, so creating them spawns nothing),
- * `runs` occurrences each, every one spawned by its own sweep and advance.
+ * Schedules every minute with overlap `skip`, created before the window (first run past the lookaheads, so creating
+ * them spawns nothing), `runs` occurrences each, every one spawned by its own sweep and advance.
  *
  * @example
  * ```ts
@@ -61,7 +61,9 @@ export async function runRecurringOnePerAdvance(bench: BenchStack, sizes: Recurr
   const startAt = new Date(Date.now() + (Math.max(lookaheadSec, DEFAULT_LOOKAHEAD_SEC) + 15) * 1000);
   await Promise.all(
     Array.from({ length: sizes.schedules }, (_, i) =>
-      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: sizes.everySec, maxRuns: sizes.runs, startAt }),
+      // Overlap `skip`: a spawn covers the sweeper's window only, as an hourly schedule's does (with `allow`, a schedule
+      // every minute sends four slots per spawn).
+      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: sizes.everySec, maxRuns: sizes.runs, startAt, overlap: 'skip' }),
     ),
   );
   return await runWindow(

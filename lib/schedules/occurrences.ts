@@ -15,7 +15,7 @@ import type { Clock } from '../core/clock.ts';
 import { occurrenceJobId } from '../core/ids.ts';
 import { planOccurrences } from '../core/misfire.ts';
 import { nextOccurrenceMs } from '../core/recurrence.ts';
-import { delaySecFor } from '../dispatch.ts';
+import { DIRECT_HORIZON_MS, delaySecFor } from '../dispatch.ts';
 import type { JobQueue, OutgoingMessage } from '../queue/types.ts';
 import type { JobRecord, JobStore, ScheduleAdvance, ScheduleRecord } from '../store/types.ts';
 import type { SweepConfig, SweepLogger } from '../sweeper/types.ts';
@@ -153,6 +153,7 @@ export async function spawnDueOccurrences(
   const { store, queue, clock, config } = deps;
   const { nowMs } = window;
   if (schedule.paused || schedule.nextRunAtMs === undefined || schedule.nextRunAtMs > window.untilMs) return schedule;
+  const windowEndMs = spawnWindowEnd(schedule, window);
   const plan = planOccurrences({
     rule: schedule.recurrence,
     anchorMs: schedule.anchorMs,
@@ -162,7 +163,7 @@ export async function spawnDueOccurrences(
     ...(schedule.endAtMs === undefined ? {} : { endAtMs: schedule.endAtMs }),
     misfire: schedule.misfire,
     nowMs,
-    windowEndMs: window.untilMs,
+    windowEndMs,
     misfireGraceMs: config.misfireGraceSec * 1000,
     maxCatchUp: config.maxCatchUp,
   });
@@ -193,6 +194,34 @@ export async function spawnDueOccurrences(
   counters.occurrencesSkipped += plan.skipped + overlapped;
   counters.spawned += fired.length;
   return advanced(schedule, advance);
+}
+
+/**
+ * Occurrences one spawn covers at least, when they fit within `MAX_SPAWN_AHEAD_MS`: the schedule advance (3 write
+ * units: its lane key moves) is shared by every occurrence of a spawn, so a schedule every few minutes, of which the
+ * sweeper's window holds one slot, sends its next few at once instead of paying an advance for each.
+ */
+export const MIN_OCCURRENCES_PER_SPAWN = 4;
+/** How far ahead a spawn sends at most: SQS's longest delay, less a minute for the send itself and the sender's clock. */
+export const MAX_SPAWN_AHEAD_MS = DIRECT_HORIZON_MS - 60_000;
+
+/**
+ * Where a spawn of `schedule` stops: the window's end, or further (up to `MAX_SPAWN_AHEAD_MS` from now) until it holds
+ * `MIN_OCCURRENCES_PER_SPAWN` slots. Overlap `skip` keeps the window: whether a run is still busy is decided at spawn,
+ * which should not be minutes before its slot.
+ *
+ * @example
+ * ```ts
+ * spawnWindowEnd(everyMinute, { nowMs, untilMs: nowMs + 90_000 }); // the 4th slot from its next run
+ * ```
+ */
+export function spawnWindowEnd(schedule: ScheduleRecord, window: OccurrenceWindow): number {
+  if (schedule.overlap === 'skip' || schedule.nextRunAtMs === undefined) return window.untilMs;
+  let slot = schedule.nextRunAtMs;
+  for (let i = 1; i < MIN_OCCURRENCES_PER_SPAWN && slot <= window.nowMs + MAX_SPAWN_AHEAD_MS; i++) {
+    slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs);
+  }
+  return Math.max(window.untilMs, Math.min(slot, window.nowMs + MAX_SPAWN_AHEAD_MS));
 }
 
 /**

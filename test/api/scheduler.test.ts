@@ -217,13 +217,15 @@ describe('Scheduler schedules', () => {
   it('spawns the occurrences due before the next sweep itself, so the first run is on time', async () => {
     const { scheduler, queue } = setup();
     const s = await scheduler.schedule('soon', 't', {}, { every: 30 });
-    // Lookahead 90 s: slots at +30, +60 and +90 s are already in SQS with their delays; the sweeper takes over after.
+    // Lookahead 90 s: slots at +30, +60 and +90 s, and a fourth (a spawn covers at least four when they fit in
+    // 14 minutes, to share its schedule write), are already in SQS with their delays; the sweeper takes over after.
     expect(queue.take().map((m) => [m.message.id, m.delaySec])).toEqual([
       [occurrenceJobId('soon', T0 + 30_000), 30],
       [occurrenceJobId('soon', T0 + 60_000), 60],
       [occurrenceJobId('soon', T0 + 90_000), 90],
+      [occurrenceJobId('soon', T0 + 120_000), 120],
     ]);
-    expect(s).toMatchObject({ runs: 3, nextRunAt: new Date(T0 + 120_000) });
+    expect(s).toMatchObject({ runs: 4, nextRunAt: new Date(T0 + 150_000) });
     // A schedule whose first run is far away waits for the sweeper.
     await scheduler.schedule('later', 't', {}, { cron: '0 12 * * *' });
     expect(queue.take()).toEqual([]);
@@ -241,16 +243,16 @@ describe('Scheduler schedules', () => {
   it('replacing a schedule cancels the old rule\'s queued occurrences', async () => {
     const { scheduler, queue, store } = setup();
     await scheduler.schedule('tick', 't', {}, { every: 30 });
-    // Its first three occurrences are in SQS; none has a job record until a consumer claims it.
+    // Its first four occurrences are in SQS; none has a job record until a consumer claims it.
     const old = queue.take();
-    expect(old.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000]);
+    expect(old.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000]);
     await expect(scheduler.get(old[0]!.message.id)).rejects.toBeInstanceOf(NotFoundError);
     const replaced = await scheduler.schedule('tick', 't', {}, { cron: '0 * * * *' });
     expect(replaced.nextRunAt).toEqual(new Date('2026-11-23T10:00:00Z'));
     expect(replaced.every).toBeUndefined();
     // Each old occurrence is cancelled: visible as such, and its message is turned away by the consumer.
     expect((await scheduler.get(old[0]!.message.id)).state).toBe('cancelled');
-    expect(await claimAll(store, old)).toEqual([false, false, false]);
+    expect(await claimAll(store, old)).toEqual([false, false, false, false]);
   });
 
   it('a replace whose new rule fires at an old slot runs that slot once, as the new rule\'s', async () => {
@@ -258,9 +260,10 @@ describe('Scheduler schedules', () => {
     await scheduler.schedule('tick', 't', { rule: 'old' }, { every: 30 });
     await scheduler.schedule('tick', 't', { rule: 'new' }, { every: 60 });
     const messages = queue.take();
-    // Old: +30, +60, +90 s; new: +60 s. The slot +60 s is both.
-    expect(messages.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 60_000]);
-    expect(await claimAll(store, messages)).toEqual([false, false, false, true]);
+    // Old: +30, +60, +90, +120 s; new: +60, +120, +180, +240 s. The slots +60 and +120 s are both.
+    const seconds = messages.map((m) => (m.message.dueAtMs - T0) / 1000);
+    expect(seconds).toEqual([30, 60, 90, 120, 60, 120, 180, 240]);
+    expect(await claimAll(store, messages)).toEqual([false, false, false, false, true, true, true, true]);
     expect(await scheduler.get(occurrenceJobId('tick', T0 + 60_000))).toMatchObject({ state: 'running', payload: { rule: 'new' } });
     // The old rule's message for that slot, delivered again late, finds the new rule's job and is a duplicate.
     expect(await claimAll(store, [messages[1]!])).toEqual([false]);
@@ -273,13 +276,13 @@ describe('Scheduler schedules', () => {
     const queued = queue.take();
     await scheduler.pause('tick');
     expect((await scheduler.get(queued[0]!.message.id)).state).toBe('cancelled');
-    expect(await claimAll(store, queued)).toEqual([false, false, false]);
-    // Resumed 10 s later: slots +30 s … +90 s fire again, under the new generation, once each.
+    expect(await claimAll(store, queued)).toEqual([false, false, false, false]);
+    // Resumed 10 s later: slots +30 s … +120 s fire again, under the new generation, once each.
     clock.t = T0 + 10_000;
     await scheduler.resume('tick');
     const resumed = queue.take();
-    expect(resumed.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000]);
-    expect(await claimAll(store, [...queued, ...resumed])).toEqual([false, false, false, true, true, true]);
+    expect(resumed.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000]);
+    expect(await claimAll(store, [...queued, ...resumed])).toEqual([false, false, false, false, true, true, true, true]);
     expect((await scheduler.get(id)).state).toBe('running');
   });
 
@@ -289,12 +292,12 @@ describe('Scheduler schedules', () => {
     const queued = queue.take();
     await scheduler.cancel('tick');
     await expect(scheduler.getSchedule('tick')).rejects.toBeInstanceOf(NotFoundError);
-    expect(await claimAll(store, queued)).toEqual([false, false, false]);
+    expect(await claimAll(store, queued)).toEqual([false, false, false, false]);
     // Recreated right after with the same rule: the same slots, a new generation (its own creation time), not blocked
     // by the cancelled ones.
     clock.t += 1;
     await scheduler.schedule('tick', 't', {}, { every: 30 });
-    expect(await claimAll(store, queue.take())).toEqual([true, true, true]);
+    expect(await claimAll(store, queue.take())).toEqual([true, true, true, true]);
   });
 
   it('pauses and resumes from the next slot after now, and cancel deletes it', async () => {
