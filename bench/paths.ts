@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --paths=recurring` (a comma-separated list; `recurring` is the one path it knows so far): boots
+ * `npm run bench -- --paths=recurring` (a comma-separated list of `recurring`, `eventbridge`): boots
  * the bench stack with the full run's settings, measures the idle sweeps (the fixed cost a window's sweeps are netted
  * against) and only the named paths' cost windows, prints one cost row per window and writes
  * `bench/results/paths-<names>-latest.json`. A fraction of the full run's time, for working on one path.
@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import { startBenchStack } from './bench-stack.ts';
 import { fixedCost, pathCost, type PathCost } from './cost.ts';
+import { runEventBridgeWindows } from './eventbridge-path.ts';
+import { benchRecord } from './fixtures/tasks.ts';
 import { runRecurring, runRecurringOnePerAdvance } from './recurring.ts';
 import { BENCH_SETTINGS } from './settings.ts';
 import { idleSweeps, type Window } from './windows.ts';
 
 /** The paths `--paths` can name. */
-export const SELECTABLE_PATHS = ['recurring'] as const;
+export const SELECTABLE_PATHS = ['recurring', 'eventbridge'] as const;
 export type SelectablePath = (typeof SELECTABLE_PATHS)[number];
 
 /**
@@ -45,6 +47,10 @@ export async function runPaths(paths: readonly SelectablePath[], options: { quic
       windows.push(await runRecurring(bench, sizes));
       log(`recurring, 1 per advance: ${schedules} schedules every 60 s × 3 runs, overlap skip: each occurrence spawned by its own sweep`);
       windows.push(await runRecurringOnePerAdvance(bench, { schedules, everySec: 60, runs: 3 }, BENCH_SETTINGS.lookaheadSec));
+    }
+    if (paths.includes('eventbridge')) {
+      log(`eventbridge: ${schedules * 4} events into the queue, as many through an ingest function`);
+      windows.push(...(await runEventBridgeWindows(bench, benchRecord.name, schedules * 4)));
     }
     const costs = windows.map((w) => pathCost(w, fixed, bench.functions));
     console.log(`\n${renderCostRows(costs, windows)}\n`);
