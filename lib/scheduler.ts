@@ -7,7 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, readConfig } from './config.ts';
-import { cancelPendingOccurrences, spawnDueOccurrences } from './schedules/occurrences.ts';
+import { cancelOccurrenceById, cancelPendingOccurrences, spawnDueOccurrences } from './schedules/occurrences.ts';
 import { DEFAULT_MAX_CATCH_UP, DEFAULT_MISFIRE_GRACE_SEC } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
@@ -405,8 +405,9 @@ export class Scheduler {
   }
 
   /**
-   * Cancels a job (`scheduled` or `retrying`; it never runs, even if its message is already in SQS) or deletes a
-   * schedule (with its occurrences that are queued but not started). Throws `NotFoundError`, or `ConflictError` when
+   * Cancels a job (`scheduled` or `retrying`; it never runs, even if its message is already in SQS), one occurrence of a
+   * schedule by its id (`<scheduleId>#<fireAtMs>`, before it starts: it then never runs, and the schedule goes on) or
+   * deletes a schedule (with its occurrences that are queued but not started). Throws `NotFoundError`, or `ConflictError` when
    * the job is running or has ended.
    *
    * @example
@@ -425,6 +426,9 @@ export class Scheduler {
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }
+      // A schedule's occurrence has no record until a consumer claims it: cancelled by writing its cancelled job.
+      const occurrence = await cancelOccurrenceById(this.store, id, nowMs, this.expiresAt(nowMs));
+      if (occurrence) return toJob(occurrence);
     }
     let deleted: ScheduleRecord;
     try {

@@ -12,7 +12,7 @@
  * one advance wins. Advance-then-send would instead lose the occurrences of a crash.
  */
 import type { Clock } from '../core/clock.ts';
-import { occurrenceJobId } from '../core/ids.ts';
+import { occurrenceJobId, parseOccurrenceJobId } from '../core/ids.ts';
 import { planOccurrences } from '../core/misfire.ts';
 import { nextOccurrenceMs } from '../core/recurrence.ts';
 import { DIRECT_HORIZON_MS, delaySecFor } from '../dispatch.ts';
@@ -294,6 +294,27 @@ export async function cancelPendingOccurrences(store: JobStore, schedule: Schedu
   }
   // A refused write means the occurrence started or ended: nothing to cancel.
   await Promise.all(slots.map((fireAtMs) => store.cancelOccurrence(occurrenceJob(schedule, fireAtMs, nowMs), nowMs, expiresAtEpochSec)));
+}
+
+/**
+ * Cancels one occurrence by its job id while it has no job record (sent and not yet claimed, or still to be sent):
+ * writes its `cancelled` job for the schedule's current generation, so the consumer's create of it fails and a later
+ * spawn of that slot is turned away. Resolves with the cancelled job, or `undefined` when `id` is not a slot of an
+ * existing schedule that may still run (nothing to cancel), or the occurrence started meanwhile.
+ *
+ * @example
+ * ```ts
+ * await cancelOccurrenceById(store, 'weekly-report#1795424400000', nowMs, expiresAtEpochSec);
+ * ```
+ */
+export async function cancelOccurrenceById(store: JobStore, id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord | undefined> {
+  const ref = parseOccurrenceJobId(id);
+  // A slot older than the pending bound ran, was dropped, or expired: a cancelled record would only mislead.
+  if (ref === undefined || ref.fireAtMs <= nowMs - PENDING_OCCURRENCE_BOUND_MS) return undefined;
+  const schedule = await store.getSchedule(ref.scheduleId);
+  if (schedule === undefined || nextOccurrenceMs(schedule.recurrence, ref.fireAtMs - 1, schedule.anchorMs) !== ref.fireAtMs) return undefined;
+  if (!(await store.cancelOccurrence(occurrenceJob(schedule, ref.fireAtMs, nowMs), nowMs, expiresAtEpochSec))) return undefined;
+  return store.getJob(id);
 }
 
 /** An ending advance (no next run) carries the schedule's TTL: kept `retentionDays`, like an ended job. */

@@ -300,6 +300,24 @@ describe('Scheduler schedules', () => {
     expect(await claimAll(store, queue.take())).toEqual([true, true, true, true]);
   });
 
+  it('cancel(occurrence id) cancels one pending occurrence (no job record yet); the schedule goes on', async () => {
+    const { scheduler, queue, store } = setup();
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    const queued = queue.take();
+    const second = queued[1]!.message.id;
+    await expect(scheduler.get(second)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await scheduler.cancel(second)).toMatchObject({ id: second, state: 'cancelled', scheduleId: 'tick' });
+    expect(await claimAll(store, queued)).toEqual([true, false, true, true]);
+    expect((await scheduler.getSchedule('tick')).paused).toBe(false);
+    // A later slot of the rule not sent yet is turned away when it is; an instant that is no slot is no occurrence.
+    const later = occurrenceJobId('tick', T0 + 150_000);
+    expect(await scheduler.cancel(later)).toMatchObject({ state: 'cancelled' });
+    await expect(scheduler.cancel(occurrenceJobId('tick', T0 + 151_000))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(scheduler.cancel(occurrenceJobId('ghost', T0 + 30_000))).rejects.toBeInstanceOf(NotFoundError);
+    // A started occurrence is not cancelled.
+    await expect(scheduler.cancel(queued[0]!.message.id)).rejects.toBeInstanceOf(ConflictError);
+  });
+
   it('pauses and resumes from the next slot after now, and cancel deletes it', async () => {
     const { scheduler, clock, queue, store } = setup();
     await scheduler.schedule('hourly', 't', {}, { cron: '0 * * * *' });
