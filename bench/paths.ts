@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- --paths=recurring` (a comma-separated list of `recurring`, `eventbridge`): boots
- * the bench stack with the full run's settings, measures the idle sweeps (the fixed cost a window's sweeps are netted
- * against) and only the named paths' cost windows, prints one cost row per window and writes
+ * `npm run bench -- --paths=recurring` (a comma-separated list of `recurring`, `recurring-production`, `eventbridge`):
+ * boots the bench stack with the full run's settings (`recurring-production`: one sweep a minute, the production
+ * interval, on a stack of its own), measures the idle sweeps (the fixed cost a window's sweeps are netted against) and
+ * only the named paths' cost windows, prints one cost row per window and writes
  * `bench/results/paths-<names>-latest.json`. A fraction of the full run's time, for working on one path.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,12 +12,15 @@ import { startBenchStack } from './bench-stack.ts';
 import { fixedCost, pathCost, type PathCost } from './cost.ts';
 import { runEventBridgeWindows } from './eventbridge-path.ts';
 import { benchRecord } from './fixtures/tasks.ts';
-import { runRecurring, runRecurringOnePerAdvance } from './recurring.ts';
+import { runRecurring, runRecurringOnePerAdvance, runRecurringSpawnedBySweeps } from './recurring.ts';
 import { BENCH_SETTINGS } from './settings.ts';
 import { idleSweeps, type Window } from './windows.ts';
 
+/** The production sweep interval (and lookahead) of `recurring-production`. */
+const PRODUCTION_SWEEP_SEC = 60;
+
 /** The paths `--paths` can name. */
-export const SELECTABLE_PATHS = ['recurring', 'eventbridge'] as const;
+export const SELECTABLE_PATHS = ['recurring', 'recurring-production', 'eventbridge'] as const;
 export type SelectablePath = (typeof SELECTABLE_PATHS)[number];
 
 /**
@@ -30,11 +34,18 @@ export type SelectablePath = (typeof SELECTABLE_PATHS)[number];
 export async function runPaths(paths: readonly SelectablePath[], options: { quick: boolean; log: (line: string) => void }): Promise<void> {
   const { log } = options;
   const schedules = options.quick ? 5 : 20;
-  log(`paths ${paths.join(', ')}: booting the local stack`);
+  const production = paths.includes('recurring-production');
+  if (production && paths.length > 1) {
+    console.error('--paths: recurring-production runs on a stack of its own (one sweep a minute); name it alone.');
+    process.exit(2);
+  }
+  const sweepEverySeconds = production ? PRODUCTION_SWEEP_SEC : BENCH_SETTINGS.sweepEverySeconds;
+  const lookaheadSec = production ? PRODUCTION_SWEEP_SEC : BENCH_SETTINGS.lookaheadSec;
+  log(`paths ${paths.join(', ')}: booting the local stack (sweeps every ${sweepEverySeconds} s)`);
   const bench = await startBenchStack({
-    sweepEverySeconds: BENCH_SETTINGS.sweepEverySeconds,
+    sweepEverySeconds,
     pollerScaling: true,
-    props: { lookahead: Duration.seconds(BENCH_SETTINGS.lookaheadSec), directHorizon: Duration.seconds(BENCH_SETTINGS.directHorizonSec) },
+    props: { lookahead: Duration.seconds(lookaheadSec), directHorizon: Duration.seconds(BENCH_SETTINGS.directHorizonSec) },
   });
   try {
     log('warm-up and calibration: 2 idle sweeps');
@@ -47,6 +58,11 @@ export async function runPaths(paths: readonly SelectablePath[], options: { quic
       windows.push(await runRecurring(bench, sizes));
       log(`recurring, 1 per advance: ${schedules} schedules every 60 s × 3 runs, overlap skip: each occurrence spawned by its own sweep`);
       windows.push(await runRecurringOnePerAdvance(bench, { schedules, everySec: 60, runs: 3 }, BENCH_SETTINGS.lookaheadSec));
+    }
+    if (production) {
+      log(`recurring, 1-minute sweeps: ${schedules} schedules every 5 s × 36 runs, then every minute × 4 runs`);
+      windows.push(await runRecurringSpawnedBySweeps(bench, 'recurring, every 5 s, 1-minute sweeps', { schedules, everySec: 5, runs: 36 }, { lookaheadSec, overlap: 'allow' }));
+      windows.push(await runRecurringSpawnedBySweeps(bench, 'recurring, every minute, 1-minute sweeps', { schedules, everySec: 60, runs: 4 }, { lookaheadSec, overlap: 'allow' }));
     }
     if (paths.includes('eventbridge')) {
       log(`eventbridge: ${schedules * 4} events into the queue, as many through an ingest function`);

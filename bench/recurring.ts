@@ -11,7 +11,7 @@
 import { DEFAULT_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { benchOccurrence } from './fixtures/tasks.ts';
 import type { BenchStack } from './bench-stack.ts';
-import { runWindow, type Window } from './windows.ts';
+import { runWindow, type PathName, type Window } from './windows.ts';
 
 /** How many schedules, how often, how many runs each. */
 export interface RecurringSizes {
@@ -56,19 +56,37 @@ export async function runRecurring(bench: BenchStack, sizes: RecurringSizes): Pr
  * ```
  */
 export async function runRecurringOnePerAdvance(bench: BenchStack, sizes: RecurringSizes, lookaheadSec: number): Promise<Window> {
-  const tag = `${Date.now().toString(36)}-steady`;
+  // Overlap `skip`: a spawn covers the sweeper's window only, as an hourly schedule's does (with `allow`, a schedule
+  // every minute sends four slots per spawn).
+  return await runRecurringSpawnedBySweeps(bench, 'recurring, 1 per advance', sizes, { lookaheadSec, overlap: 'skip' });
+}
+
+/**
+ * Schedules created before the window (first run past the lookaheads, so creating them spawns nothing), whose
+ * occurrences the sweeps spawn: on the production stack (one sweep a minute), what a schedule of that frequency costs.
+ *
+ * @example
+ * ```ts
+ * const window = await runRecurringSpawnedBySweeps(bench, 'recurring, every 5 s, 1-minute sweeps', { schedules: 5, everySec: 5, runs: 36 }, { lookaheadSec: 60, overlap: 'allow' });
+ * ```
+ */
+export async function runRecurringSpawnedBySweeps(
+  bench: BenchStack,
+  path: PathName,
+  sizes: RecurringSizes,
+  options: { lookaheadSec: number; overlap: 'allow' | 'skip' },
+): Promise<Window> {
+  const tag = `${Date.now().toString(36)}-swept`;
   // Past both lookaheads: the sweeper's, and the one `schedule()` spawns within (the bench's scheduler keeps the default).
-  const startAt = new Date(Date.now() + (Math.max(lookaheadSec, DEFAULT_LOOKAHEAD_SEC) + 15) * 1000);
+  const startAt = new Date(Date.now() + (Math.max(options.lookaheadSec, DEFAULT_LOOKAHEAD_SEC) + 15) * 1000);
   await Promise.all(
     Array.from({ length: sizes.schedules }, (_, i) =>
-      // Overlap `skip`: a spawn covers the sweeper's window only, as an hourly schedule's does (with `allow`, a schedule
-      // every minute sends four slots per spawn).
-      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: sizes.everySec, maxRuns: sizes.runs, startAt, overlap: 'skip' }),
+      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: sizes.everySec, maxRuns: sizes.runs, startAt, overlap: options.overlap }),
     ),
   );
   return await runWindow(
     bench,
-    'recurring, 1 per advance',
+    path,
     { sweeper: true },
     async () => ({ ids: [], lastDueAtMs: startAt.getTime() + (sizes.runs - 1) * sizes.everySec * 1000, expected: sizes.schedules * sizes.runs }),
     () => occurrenceIds(bench, `bench-${tag}-`),
