@@ -54,7 +54,7 @@ export async function runEventBridgeWindows(bench: BenchStack, task: string, job
     const ids = await mapLimit(events(), 16, async (eventId) => {
       bench.meter.recordOther('events', 'PutEvents');
       bench.meter.recordInvocation('IngestFunction');
-      const { job } = await bench.scheduler.recordEventJob(task, { order: eventId }, { unique: eventJobKey({ source: RULE_ARN, task, eventId }) }, { held: false });
+      const { job } = await bench.scheduler.recordEventJob(task, { order: eventId }, { unique: eventJobKey({ source: RULE_ARN, task, eventId }) });
       return job.id;
     });
     return { ids, lastDueAtMs: Date.now() };

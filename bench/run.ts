@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
-import { benchFailOnce, benchOccurrence, benchRecord } from './fixtures/tasks.ts';
+import { benchFailOnce, benchRecord } from './fixtures/tasks.ts';
 import { startBenchStack, type BenchStack } from './bench-stack.ts';
 import { measureBundles } from './bundles.ts';
 import { fixedCost, pathCost } from './cost.ts';
@@ -23,6 +23,9 @@ import { excluding, idleSweeps, openWindow, runWindow, type Window } from './win
 import { runBurst, type BurstResult } from './burst.ts';
 import { runCoalescing } from './coalescing.ts';
 import { runDensity, type DensityResult } from './density.ts';
+import { pathsArg, runPaths } from './paths.ts';
+import { runRecurring as runRecurringWindow } from './recurring.ts';
+import { BENCH_SETTINGS } from './settings.ts';
 
 const quick = process.argv.includes('--quick');
 /**
@@ -60,7 +63,7 @@ const SIZES = quick
 const SCALE: ScaleSizes = quick
   ? { futureJobs: 10_000, dueJobs: 100, sendJobs: 1_000, rateJobs: 5_000 }
   : { futureJobs: 100_000, dueJobs: 100, sendJobs: 5_000, rateJobs: 20_000 };
-const SETTINGS = { sweepEverySeconds: 5, lookaheadSec: 60, directHorizonSec: 75, occurrenceEverySec: 5, occurrenceRuns: 3 };
+const SETTINGS = BENCH_SETTINGS;
 const CALLER_CONCURRENCY = 16;
 /** Callers of the direct-path-under-load window (the target's "≥ 50 concurrent enqueues"). */
 const LOAD_CALLERS = 50;
@@ -71,6 +74,12 @@ const CALIBRATION_SWEEPS = quick ? 2 : 3;
 
 const startedAt = Date.now();
 const log = (line: string) => console.log(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+/** `--paths=recurring`: only those paths' cost windows (`bench/paths.ts`), on a stack of their own. */
+const onlyPaths = pathsArg(process.argv);
+if (onlyPaths !== undefined) {
+  await runPaths(onlyPaths, { quick, log });
+  process.exit(0);
+}
 const uniform = ([lo, hi]: readonly number[], i: number, n: number) => lo! + ((hi! - lo!) * (i + 0.5)) / n;
 /** Due times spread evenly over the range, in shuffled order, so enqueue order does not follow due order. */
 const horizonsSec = (range: readonly number[], n: number) =>
@@ -125,34 +134,8 @@ try {
     });
   };
   const runRecurring = async () => {
-    const expected = SIZES.schedules * SETTINGS.occurrenceRuns;
     log(`cost, recurring path: ${SIZES.schedules} schedules every ${SETTINGS.occurrenceEverySec} s × ${SETTINGS.occurrenceRuns} runs`);
-    const tag = Date.now().toString(36);
-    return await runWindow(
-      bench,
-      'recurring',
-      { sweeper: true },
-      // Creating the schedules is part of the path's cost (it also spawns the occurrences due within the lookahead),
-      // so it happens inside the window and is spread over the occurrences.
-      async () => {
-        await Promise.all(
-          Array.from({ length: SIZES.schedules }, (_, i) =>
-            bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: SETTINGS.occurrenceEverySec, maxRuns: SETTINGS.occurrenceRuns }),
-          ),
-        );
-        return { ids: [], lastDueAtMs: Date.now() + (SETTINGS.occurrenceRuns + 1) * SETTINGS.occurrenceEverySec * 1000, expected };
-      },
-      async () => {
-        const ids: string[] = [];
-        let cursor: string | undefined;
-        do {
-          const page = await bench.reader.list({ task: benchOccurrence.name, limit: 1000, ...(cursor ? { cursor } : {}) });
-          ids.push(...page.items.filter((j) => j.id.startsWith(`bench-${tag}-`)).map((j) => j.id));
-          cursor = page.cursor;
-        } while (cursor);
-        return ids;
-      },
-    );
+    return await runRecurringWindow(bench, { schedules: SIZES.schedules, everySec: SETTINGS.occurrenceEverySec, runs: SETTINGS.occurrenceRuns });
   };
   const runEventBridge = async () => {
     log(`cost, eventbridge path: ${SIZES.perPath} events into the queue (the targets' design), ${SIZES.perPath} through an ingest function`);

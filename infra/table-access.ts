@@ -26,8 +26,9 @@ export interface TableAccess {
  *   `cancel` (update a job, delete a schedule), `retry`; reads by key only. Writes only job and schedule items, never
  *   the sweeper's lease and cursors.
  * - `read`: `get`, `getSchedule` (get), `list`, `listSchedules` (query the table's own partitions, not the index).
- * - `sweeper`: lease and cursors (update), occurrences (transaction of update + put), lanes (update), index queries.
- * - `consumer`: claim and outcome (update), the missing-job wait (get).
+ * - `sweeper`: lease and cursors (update), schedule advances (update), lanes (update), index queries, schedules (get).
+ * - `consumer`: the first claim of an occurrence or an EventBridge event (a conditional put of the claimed job, after a
+ *   get of the schedule), claim and outcome (update), the missing-job wait (get).
  */
 export const TABLE_ACCESS = {
   enqueue: {
@@ -37,8 +38,8 @@ export const TABLE_ACCESS = {
     leadingKeys: [`${JOB_PARTITION_PREFIX}*`, SCHEDULE_PARTITION],
   },
   read: { reads: ['dynamodb:GetItem', 'dynamodb:Query'], writes: [], dueIndex: false },
-  sweeper: { reads: ['dynamodb:GetItem'], writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], dueIndex: true },
-  consumer: { reads: ['dynamodb:GetItem'], writes: ['dynamodb:UpdateItem'], dueIndex: false },
+  sweeper: { reads: ['dynamodb:GetItem'], writes: ['dynamodb:UpdateItem'], dueIndex: true },
+  consumer: { reads: ['dynamodb:GetItem'], writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], dueIndex: false },
 } as const satisfies Record<string, TableAccess>;
 
 /**

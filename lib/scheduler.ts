@@ -7,7 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, readConfig } from './config.ts';
-import { cancelPendingOccurrences, spawnDueOccurrences } from './schedules/occurrences.ts';
+import { cancelOccurrenceById, cancelPendingOccurrences, spawnDueOccurrences } from './schedules/occurrences.ts';
 import { DEFAULT_MAX_CATCH_UP, DEFAULT_MISFIRE_GRACE_SEC } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
@@ -400,8 +400,9 @@ export class Scheduler {
   }
 
   /**
-   * Cancels a job (`scheduled` or `retrying`; it never runs, even if its message is already in SQS) or deletes a
-   * schedule (with its occurrences that are queued but not started). Throws `NotFoundError`, or `ConflictError` when
+   * Cancels a job (`scheduled` or `retrying`; it never runs, even if its message is already in SQS), one occurrence of a
+   * schedule by its id (`<scheduleId>#<fireAtMs>`, before it starts: it then never runs, and the schedule goes on) or
+   * deletes a schedule (with its occurrences that are queued but not started). Throws `NotFoundError`, or `ConflictError` when
    * the job is running or has ended.
    *
    * @example
@@ -420,6 +421,9 @@ export class Scheduler {
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
       }
+      // A schedule's occurrence has no record until a consumer claims it: cancelled by writing its cancelled job.
+      const occurrence = await cancelOccurrenceById(this.store, id, nowMs, this.expiresAt(nowMs));
+      if (occurrence) return toJob(occurrence);
     }
     let deleted: ScheduleRecord;
     try {
@@ -521,21 +525,35 @@ export class Scheduler {
   }
 
   /**
-   * Records a job that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event through
-   * `unique`. It is written only if no job ever had that id, ended or not, so a redelivered event never runs twice
-   * (`created: false` returns the job there is). `held`: the caller holds the event's SQS message and runs the job
-   * itself, so nothing is sent; otherwise the job is sent or put in its bucket as `enqueue` would.
+   * The job of an event that EventBridge delivered (`sundial.ruleTarget` / `scheduleTarget`), keyed by its event
+   * through `unique`: validated and built, not written. The consumer that holds the event's SQS message writes it
+   * already claimed (`createClaimedJob`), so a redelivered event never runs twice.
    *
    * @example
    * ```ts
-   * const { job, created } = await scheduler.recordEventJob('announce', event, { unique: `eventbridge:${event.id}` }, { held: true });
+   * const record = scheduler.eventJobRecord('announce', event, { unique: `eventbridge:${event.id}` });
    * ```
    */
-  async recordEventJob(task: string, payload: unknown, options: EnqueueOptions & { unique: string }, how: { held: boolean }): Promise<{ job: JobRecord; created: boolean }> {
+  eventJobRecord(task: string, payload: unknown, options: EnqueueOptions & { unique: string }): JobRecord {
+    const nowMs = this.clock.nowMs();
+    const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
+    return { ...this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct'), placement: 'none' };
+  }
+
+  /**
+   * Records a job that EventBridge delivered for later (its `in` puts it past the consumer's early wait), keyed by its
+   * event through `unique`, and sends it or puts it in its bucket as `enqueue` would. It is written only if no job ever had that id, ended
+   * or not, so a redelivered event never runs twice (`created: false` returns the job there is).
+   *
+   * @example
+   * ```ts
+   * const { job, created } = await scheduler.recordEventJob('announce', event, { unique: `eventbridge:${event.id}`, at });
+   * ```
+   */
+  async recordEventJob(task: string, payload: unknown, options: EnqueueOptions & { unique: string }): Promise<{ job: JobRecord; created: boolean }> {
     const nowMs = this.clock.nowMs();
     const [v] = this.validateAll([{ task, payload, options }], nowMs, 'job');
     const record = this.newRecord(v!, this.idFor(v!, nowMs), nowMs, 'direct');
-    if (how.held) return this.store.createJob({ ...record, placement: 'none', sentAtMs: nowMs }, { replaceEnded: false });
     if (record.placement === 'none') await sendJobMessages(this.queue, [record], nowMs);
     return this.store.createJob(record, { replaceEnded: false });
   }

@@ -130,10 +130,10 @@ export function dashboardApi(options: DashboardApiOptions): (request: DashboardR
       pattern: /^\/api\/schedules$/,
       handler: async ({ query }) => {
         const page = await scheduler.listSchedules({ limit: limitOf(query), ...(query.get('cursor') ? { cursor: query.get('cursor')! } : {}) });
-        return { ...page, items: await Promise.all(page.items.map((s) => scheduleView(scheduler, s, 1))) };
+        return { ...page, items: await Promise.all(page.items.map((s) => scheduleView(scheduler, s, 1, now()))) };
       },
     },
-    { method: 'GET', pattern: /^\/api\/schedules\/([^/]+)$/, handler: async (_, [id]) => scheduleView(scheduler, await scheduler.getSchedule(id!), 5) },
+    { method: 'GET', pattern: /^\/api\/schedules\/([^/]+)$/, handler: async (_, [id]) => scheduleView(scheduler, await scheduler.getSchedule(id!), 5, now()) },
     { method: 'POST', pattern: /^\/api\/schedules\/([^/]+)\/pause$/, action: 'schedule.pause', handler: async (_, [id]) => scheduler.pause(id!) },
     { method: 'POST', pattern: /^\/api\/schedules\/([^/]+)\/resume$/, action: 'schedule.resume', handler: async (_, [id]) => scheduler.resume(id!) },
     {

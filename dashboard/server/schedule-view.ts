@@ -4,6 +4,7 @@
  */
 import { occurrenceJobId } from '../../lib/core/ids.ts';
 import { nextOccurrenceMs, type RecurrenceRule } from '../../lib/core/recurrence.ts';
+import { PENDING_OCCURRENCE_BOUND_MS } from '../../lib/schedules/occurrences.ts';
 import { NotFoundError } from '../../lib/core/errors.ts';
 import type { Schedule } from '../../lib/model.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
@@ -21,7 +22,10 @@ const LOOKBACK_WINDOWS_MS = [3_600_000, 86_400_000, 35 * 86_400_000];
 export interface LastRun {
   readonly at: string;
   readonly jobId: string;
-  /** The occurrence job's state, or `gone` (skipped by policy, or expired after retention). */
+  /**
+   * The occurrence job's state; `pending` when it has no record yet but may still start (sent, not yet claimed: an
+   * occurrence's job is created by the consumer's claim); `gone` (skipped by policy, or expired after retention).
+   */
   readonly outcome: string;
 }
 
@@ -37,10 +41,10 @@ export type ScheduleView = Schedule & {
  *
  * @example
  * ```ts
- * const view = await scheduleView(scheduler, await scheduler.getSchedule('nightly'), 5);
+ * const view = await scheduleView(scheduler, await scheduler.getSchedule('nightly'), 5, Date.now());
  * ```
  */
-export async function scheduleView(scheduler: Scheduler, schedule: Schedule, lastRunsCount: number): Promise<ScheduleView> {
+export async function scheduleView(scheduler: Scheduler, schedule: Schedule, lastRunsCount: number, nowMs: number): Promise<ScheduleView> {
   const zone = schedule.timezone ?? 'UTC';
   const spec = schedule.cron !== undefined ? { cron: schedule.cron, timezone: zone } : { every: schedule.every! };
   const next = schedule.nextRunAt?.getTime();
@@ -54,7 +58,7 @@ export async function scheduleView(scheduler: Scheduler, schedule: Schedule, las
       const outcome = await scheduler.get(jobId).then(
         (job) => job.state as string,
         (error: unknown) => {
-          if (error instanceof NotFoundError) return 'gone';
+          if (error instanceof NotFoundError) return slot > nowMs - PENDING_OCCURRENCE_BOUND_MS ? 'pending' : 'gone';
           throw error;
         },
       );

@@ -86,6 +86,23 @@ export function occurrenceJobId(scheduleId: string, fireAtMs: number): string {
   return `${scheduleId}#${fireAtMs}`;
 }
 
+/**
+ * The schedule and slot of an occurrence's job id, or `undefined` when `id` is not one (schedule ids never hold '#').
+ *
+ * @example
+ * ```ts
+ * parseOccurrenceJobId('weekly-report#1795424400000'); // { scheduleId: 'weekly-report', fireAtMs: 1795424400000 }
+ * parseOccurrenceJobId('u:send/invoice-42');            // undefined
+ * ```
+ */
+export function parseOccurrenceJobId(id: string): { scheduleId: string; fireAtMs: number } | undefined {
+  const hash = id.lastIndexOf('#');
+  if (hash <= 0) return undefined;
+  const fireAtMs = Number(id.slice(hash + 1));
+  if (!/^\d+$/.test(id.slice(hash + 1)) || !Number.isSafeInteger(fireAtMs)) return undefined;
+  return { scheduleId: id.slice(0, hash), fireAtMs };
+}
+
 const JOB_ID_SHAPE = new RegExp(`^[${CROCKFORD}]{${TIME_CHARS + RANDOM_CHARS}}$`);
 
 /**

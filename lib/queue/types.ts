@@ -22,6 +22,21 @@ export interface JobMessage {
    * message's age by SQS's own `SentTimestamp` (see `MessageReceipt`), which no writer's clock skew can move.
    */
   readonly sentAtMs: number;
+  /**
+   * Set on a schedule's occurrence: no job record exists until the consumer's claim creates it from the schedule
+   * (`lib/schedules/occurrence-claim.ts`). Absent on every other message (and on occurrences sent before this field).
+   */
+  readonly occurrence?: OccurrenceRef;
+}
+
+/** Which schedule an occurrence message belongs to, and the generation of that schedule that sent it. */
+export interface OccurrenceRef {
+  readonly scheduleId: string;
+  /**
+   * The schedule's generation when the occurrence was sent (`scheduleGeneration`): a replace or a resume starts a new
+   * one, so the consumer can tell an occurrence of the old rule from one of the current rule.
+   */
+  readonly generation: string;
 }
 
 /** What SQS itself says about one delivery of a message (the record's `attributes`). */

@@ -1,21 +1,22 @@
 /**
  * A schedule's occurrences, used by both the sweeper and the API (`schedule`, `resume`, `pause`, `cancel`): spawning the
- * due ones (plan them with the schedule's misfire policy, then for each occurrence send its message first and create
- * its job while advancing `nextRunAtMs` in one conditional transaction), and cancelling the pending ones of a rule.
+ * due ones, and cancelling the pending ones of a rule.
  *
- * Send-then-spawn: a crash in between leaves the schedule unadvanced, so the next sweep sends and spawns the same
- * occurrence again under the same deterministic id; the first message either finds the job by then or is dropped as
- * an orphan, and a second message for the same (id, due time) is claimed away. Spawn-then-send would instead leave a
- * created job that no message ever runs.
+ * Spawning writes no job. It plans the due slots with the schedule's misfire policy, sends one message per occurrence
+ * (all in one `queue.send`), then moves the schedule past them with one conditional write. The consumer's claim creates
+ * each occurrence's job from the schedule (`occurrence-claim.ts`), with a put conditioned on the deterministic id
+ * `<scheduleId>#<fireAtMs>` being free, so a slot runs once however many messages carry it.
+ *
+ * Send-then-advance: a crash in between leaves the schedule unadvanced, so the next spawn sends the same occurrences
+ * again, and their duplicates lose the consumer's conditional create. Two spawners racing send the same occurrences;
+ * one advance wins. Advance-then-send would instead lose the occurrences of a crash.
  */
 import type { Clock } from '../core/clock.ts';
-import { ConflictError, NotFoundError } from '../core/errors.ts';
-import { occurrenceJobId } from '../core/ids.ts';
+import { occurrenceJobId, parseOccurrenceJobId } from '../core/ids.ts';
 import { planOccurrences } from '../core/misfire.ts';
-import { placementOf } from '../core/placement.ts';
 import { nextOccurrenceMs } from '../core/recurrence.ts';
-import { DIRECT_HORIZON_MS, sendJobMessages } from '../queue/send-job-messages.ts';
-import type { JobQueue } from '../queue/types.ts';
+import { DIRECT_HORIZON_MS, delaySecFor } from '../queue/send-job-messages.ts';
+import type { JobQueue, OutgoingMessage } from '../queue/types.ts';
 import type { JobRecord, JobStore, ScheduleAdvance, ScheduleRecord } from '../store/types.ts';
 import type { SweepConfig, SweepLogger } from '../sweeper/types.ts';
 
@@ -42,8 +43,24 @@ export interface OccurrenceCounters {
 }
 
 /**
- * The job of one occurrence: the schedule's task, payload and options, due at its slot, with the id
- * `<scheduleId>#<fireAtMs>` so that every sweeper builds the same job for the same slot.
+ * The generation of a schedule: which rule its occurrences were sent under. A replace (`putSchedule`) or a resume
+ * increments `version`, and a deleted-then-recreated schedule has a new `createdAtMs`, so every change that cancels the
+ * pending occurrences starts a new generation. Occurrence messages carry it; the consumer creates an occurrence's job
+ * only for the schedule's current generation. (A schedule deleted and created again within the same millisecond of
+ * the writer's clock would share its generation with the deleted one: no sundial call sequence is that fast.)
+ *
+ * @example
+ * ```ts
+ * scheduleGeneration({ createdAtMs: 1795420800000, version: 3 }); // '1795420800000.3'
+ * ```
+ */
+export function scheduleGeneration(schedule: Pick<ScheduleRecord, 'createdAtMs' | 'version'>): string {
+  return `${schedule.createdAtMs}.${schedule.version}`;
+}
+
+/**
+ * The job of one occurrence, as the consumer's claim creates it: the schedule's task, payload and options, due at its
+ * slot, with the id `<scheduleId>#<fireAtMs>`, so that every message for the same slot targets the same item.
  *
  * @example
  * ```ts
@@ -63,41 +80,64 @@ export function occurrenceJob(schedule: ScheduleRecord, fireAtMs: number, nowMs:
     backoff: schedule.backoff,
     timeoutSec: schedule.timeoutSec,
     storeResult: schedule.storeResult,
-    // Spawned within the lookahead and sent before it is written: it never waits in the index.
-    placement: placementOf(fireAtMs, nowMs, DIRECT_HORIZON_MS),
+    // Its message is sent before any record exists: it never waits in the index.
+    placement: 'none',
     createdAtMs: nowMs,
     updatedAtMs: nowMs,
     scheduleId: schedule.id,
-    sentAtMs: nowMs,
+    scheduleGeneration: scheduleGeneration(schedule),
     ...(schedule.inherits?.length ? { inherits: schedule.inherits } : {}),
   };
 }
 
 /**
- * Whether the schedule's previous run still occupies it, for overlap `skip`: it is running, waiting for a retry, or
- * due and not yet started (a backlog). Decided when the next occurrence is spawned, up to one lookahead before its slot.
+ * How long an occurrence whose message was sent may stay without a job record (its message waits for a consumer)
+ * and still count as the schedule's pending run for overlap `skip`. Past it, a missing record means the occurrence
+ * was dropped or cancelled, and it must not hold the schedule back for ever.
+ */
+export const PENDING_OCCURRENCE_BOUND_MS = 5 * 60_000;
+
+/**
+ * Whether an occurrence sent for `slotMs` with no job record yet still occupies the schedule at `nowMs`: it is due, so
+ * its message is with a consumer or waiting for one, and not so old that it must have been dropped.
  *
  * @example
  * ```ts
- * if (schedule.overlap === 'skip' && (await previousRunBusy(ctx, schedule.lastJobId))) { ... }
+ * pendingOccurrenceBusy(nowMs - 2_000, nowMs); // true: due two seconds ago, not started yet
+ * pendingOccurrenceBusy(nowMs + 30_000, nowMs); // false: not due yet
  * ```
  */
-export async function previousRunBusy(store: JobStore, nowMs: number, lastJobId: string | undefined): Promise<boolean> {
-  if (lastJobId === undefined) return false;
-  const last = await store.getJob(lastJobId);
-  if (!last) return false;
-  if (last.state === 'running' || last.state === 'retrying') return true;
-  return last.state === 'scheduled' && last.dueAtMs <= nowMs;
+export function pendingOccurrenceBusy(slotMs: number, nowMs: number): boolean {
+  return slotMs <= nowMs && nowMs - slotMs < PENDING_OCCURRENCE_BOUND_MS;
+}
+
+/**
+ * Whether the schedule's previous run still occupies it, for overlap `skip`: it is running, waiting for a retry, due
+ * and not yet started (its record missing while its message waits: `pendingOccurrenceBusy`; or an older `scheduled`
+ * record). Decided when the next occurrence is spawned, up to one lookahead before its slot.
+ *
+ * @example
+ * ```ts
+ * if (schedule.overlap === 'skip' && (await previousRunBusy(store, nowMs, schedule))) { ... }
+ * ```
+ */
+export async function previousRunBusy(store: JobStore, nowMs: number, last: Pick<ScheduleRecord, 'lastJobId' | 'lastRunAtMs'>): Promise<boolean> {
+  if (last.lastJobId === undefined) return false;
+  const job = await store.getJob(last.lastJobId);
+  if (!job) return last.lastRunAtMs !== undefined && pendingOccurrenceBusy(last.lastRunAtMs, nowMs);
+  if (job.state === 'running' || job.state === 'retrying') return true;
+  return job.state === 'scheduled' && job.dueAtMs <= nowMs;
 }
 
 /**
  * Spawns the occurrences of `schedule` due within the window; a paused, ended or not-yet-due schedule is left alone.
  * The caller passes the schedule as it was just read or written (the sweeper reads it again, since its lane entry may
- * be stale; the API passes what it wrote), so no read is spent here. Stops at the first lost condition: another sweeper
- * spawned it, or the schedule was changed meanwhile (its next sweep re-plans).
+ * be stale; the API passes what it wrote), so no read is spent here. Sends every occurrence in one `queue.send`, then
+ * advances the schedule past all of them with one conditional write; a lost condition (another spawner did it, or
+ * the schedule changed meanwhile) leaves the rest to the next sweep, which re-plans.
  *
- * Resolves with the schedule as it stands after the spawns (what a read would return), or `undefined` when a condition
- * was lost and only a read can tell.
+ * Resolves with the schedule as it stands after the spawn (what a read would return), or `undefined` when the
+ * condition was lost and only a read can tell.
  *
  * @example
  * ```ts
@@ -111,9 +151,9 @@ export async function spawnDueOccurrences(
   counters: OccurrenceCounters,
 ): Promise<ScheduleRecord | undefined> {
   const { store, queue, clock, config } = deps;
-  const ctx = { ...window, counters };
-  const id = schedule.id;
-  if (schedule.paused || schedule.nextRunAtMs === undefined || schedule.nextRunAtMs > ctx.untilMs) return schedule;
+  const { nowMs } = window;
+  if (schedule.paused || schedule.nextRunAtMs === undefined || schedule.nextRunAtMs > window.untilMs) return schedule;
+  const windowEndMs = spawnWindowEnd(schedule, window);
   const plan = planOccurrences({
     rule: schedule.recurrence,
     anchorMs: schedule.anchorMs,
@@ -122,69 +162,99 @@ export async function spawnDueOccurrences(
     ...(schedule.maxRuns === undefined ? {} : { maxRuns: schedule.maxRuns }),
     ...(schedule.endAtMs === undefined ? {} : { endAtMs: schedule.endAtMs }),
     misfire: schedule.misfire,
-    nowMs: ctx.nowMs,
-    windowEndMs: ctx.untilMs,
+    nowMs,
+    windowEndMs,
     misfireGraceMs: config.misfireGraceSec * 1000,
     maxCatchUp: config.maxCatchUp,
   });
-  ctx.counters.occurrencesSkipped += plan.skipped;
-  const target = { id: schedule.id, version: schedule.version };
-  let expectedNextRunAtMs = schedule.nextRunAtMs;
-  let lastRunAtMs = schedule.lastRunAtMs;
-  let lastJobId = schedule.lastJobId;
-  let runs = schedule.runs;
-
-  if (plan.fireAtMs.length === 0) {
-    // Every missed slot was dropped by the policy (or the schedule ended): only move the schedule on.
-    const advance = {
-      nextRunAtMs: plan.nextRunAtMs, runs: plan.runs, lastRunAtMs, lastJobId, updatedAtMs: ctx.nowMs,
-      ...endedExpiry(plan.nextRunAtMs, ctx.nowMs, config.retentionDays),
-    };
-    return (await store.spawnOccurrence({ ...target, expectedNextRunAtMs }, undefined, advance)) ? advanced(schedule, advance) : undefined;
+  const fired = schedule.overlap === 'skip' ? await slotsFreeOfOverlap(store, schedule, plan.fireAtMs, nowMs) : plan.fireAtMs;
+  const overlapped = plan.fireAtMs.length - fired.length;
+  const sentAtMs = clock.nowMs();
+  const messages = fired.map((fireAtMs) => occurrenceMessage(schedule, fireAtMs, sentAtMs, queue));
+  if (messages.length > 0) {
+    await queue.send(schedule.queue, messages);
+    counters.sent += messages.length;
   }
-
-  let current = schedule;
-
-  for (const [i, fireAtMs] of plan.fireAtMs.entries()) {
-    const isLast = i === plan.fireAtMs.length - 1;
-    const nextRunAtMs = isLast ? plan.nextRunAtMs : plan.fireAtMs[i + 1];
-    // An occurrence skipped for overlap still uses up its slot (and counts against maxRuns, as planned).
-    runs = isLast ? plan.runs : runs + 1;
-    const busy = schedule.overlap === 'skip' && (await previousRunBusy(store, ctx.nowMs, lastJobId));
-    const job = busy ? undefined : occurrenceJob(schedule, fireAtMs, clock.nowMs());
-    if (job) {
-      await sendJobMessages(queue, [job], job.createdAtMs);
-      ctx.counters.sent++;
-    }
-    // `undefined` fields are left out when stored: `nextRunAtMs: undefined` ends the schedule.
-    const advance: ScheduleAdvance = {
-      nextRunAtMs,
-      runs,
-      lastRunAtMs: job ? fireAtMs : lastRunAtMs,
-      lastJobId: job ? job.id : lastJobId,
-      updatedAtMs: ctx.nowMs,
-      ...endedExpiry(nextRunAtMs, ctx.nowMs, config.retentionDays),
-    };
-    const spawned = await store.spawnOccurrence({ ...target, expectedNextRunAtMs }, job, advance);
-    if (!spawned) {
-      deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: id, fireAtMs });
-      return undefined;
-    }
-    current = advanced(current, advance);
-    if (job) {
-      ctx.counters.spawned++;
-      lastRunAtMs = fireAtMs;
-      lastJobId = job.id;
-    } else {
-      ctx.counters.occurrencesSkipped++;
-    }
-    if (nextRunAtMs === undefined) return current;
-    expectedNextRunAtMs = nextRunAtMs;
+  const last = fired.at(-1);
+  // An occurrence skipped for overlap still uses up its slot (and counts against maxRuns, as planned). `undefined`
+  // fields are left out when stored: `nextRunAtMs: undefined` ends the schedule.
+  const advance: ScheduleAdvance = {
+    nextRunAtMs: plan.nextRunAtMs,
+    runs: plan.runs,
+    lastRunAtMs: last ?? schedule.lastRunAtMs,
+    lastJobId: last === undefined ? schedule.lastJobId : occurrenceJobId(schedule.id, last),
+    updatedAtMs: nowMs,
+    ...endedExpiry(plan.nextRunAtMs, nowMs, config.retentionDays),
+  };
+  const target = { id: schedule.id, version: schedule.version, expectedNextRunAtMs: schedule.nextRunAtMs };
+  if (!(await store.advanceSchedule(target, advance))) {
+    deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: schedule.id, fireAtMs: schedule.nextRunAtMs });
+    return undefined;
   }
-  return current;
+  counters.occurrencesSkipped += plan.skipped + overlapped;
+  counters.spawned += fired.length;
+  return advanced(schedule, advance);
 }
 
-/** The schedule after `spawnOccurrence` applied `advance` (undefined fields are removed, as the store removes them). */
+/**
+ * Occurrences one spawn covers at least, when they fit within `MAX_SPAWN_AHEAD_MS`: the schedule advance (3 write
+ * units: its lane key moves) is shared by every occurrence of a spawn, so a schedule every few minutes, of which the
+ * sweeper's window holds one slot, sends its next few at once instead of paying an advance for each.
+ */
+export const MIN_OCCURRENCES_PER_SPAWN = 4;
+/** How far ahead a spawn sends at most: SQS's longest delay, less a minute for the send itself and the sender's clock. */
+export const MAX_SPAWN_AHEAD_MS = DIRECT_HORIZON_MS - 60_000;
+
+/**
+ * Where a spawn of `schedule` stops: the window's end, or further (up to `MAX_SPAWN_AHEAD_MS` from now) until it holds
+ * `MIN_OCCURRENCES_PER_SPAWN` slots. Overlap `skip` keeps the window: whether a run is still busy is decided at spawn,
+ * which should not be minutes before its slot.
+ *
+ * @example
+ * ```ts
+ * spawnWindowEnd(everyMinute, { nowMs, untilMs: nowMs + 90_000 }); // the 4th slot from its next run
+ * ```
+ */
+export function spawnWindowEnd(schedule: ScheduleRecord, window: OccurrenceWindow): number {
+  if (schedule.overlap === 'skip' || schedule.nextRunAtMs === undefined) return window.untilMs;
+  let slot = schedule.nextRunAtMs;
+  for (let i = 1; i < MIN_OCCURRENCES_PER_SPAWN && slot <= window.nowMs + MAX_SPAWN_AHEAD_MS; i++) {
+    slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs);
+  }
+  return Math.max(window.untilMs, Math.min(slot, window.nowMs + MAX_SPAWN_AHEAD_MS));
+}
+
+/**
+ * The planned slots that overlap `skip` lets fire: a slot is skipped while the run before it occupies the schedule.
+ * Only the schedule's last run is read; an occurrence of this very spawn is being sent now, so it occupies the schedule
+ * once its slot is due: of several missed slots due now, only the first fires.
+ */
+async function slotsFreeOfOverlap(store: JobStore, schedule: ScheduleRecord, slots: readonly number[], nowMs: number): Promise<number[]> {
+  if (slots.length === 0) return [];
+  const fired: number[] = [];
+  const lastRunBusy = await previousRunBusy(store, nowMs, schedule);
+  for (const slot of slots) {
+    const previous = fired.at(-1);
+    if (!(previous === undefined ? lastRunBusy : previous <= nowMs)) fired.push(slot);
+  }
+  return fired;
+}
+
+/** The message of one occurrence: its deterministic id and due time, and the schedule generation it belongs to. */
+function occurrenceMessage(schedule: ScheduleRecord, fireAtMs: number, sentAtMs: number, queue: JobQueue): OutgoingMessage {
+  return {
+    message: {
+      v: 1,
+      id: occurrenceJobId(schedule.id, fireAtMs),
+      dueAtMs: fireAtMs,
+      sentAtMs,
+      occurrence: { scheduleId: schedule.id, generation: scheduleGeneration(schedule) },
+    },
+    delaySec: delaySecFor(fireAtMs, sentAtMs, queue.precision),
+  };
+}
+
+/** The schedule after `advanceSchedule` applied `advance` (undefined fields are removed, as the store removes them). */
 function advanced(schedule: ScheduleRecord, advance: ScheduleAdvance): ScheduleRecord {
   const { nextRunAtMs: _next, lastRunAtMs: _last, lastJobId: _job, ...rest } = schedule;
   return {
@@ -203,8 +273,11 @@ const PENDING_OCCURRENCE_LOOKBACK_MS = 60_000;
 const MAX_PENDING_OCCURRENCES = 1000;
 
 /**
- * Cancels the occurrences of `schedule`'s rule already spawned (before its `nextRunAtMs`) that have not started yet:
- * replacing, pausing or deleting a schedule must not let its old rule fire again from SQS.
+ * Cancels the occurrences of `schedule`'s generation that were sent (before its `nextRunAtMs`, or due by now) and have
+ * not started: replacing, pausing or deleting a schedule must not let its old rule fire again from SQS. Most have no
+ * job record yet, so each gets a `cancelled` one (`cancelOccurrence`), which the consumer's create of that occurrence
+ * cannot overwrite; a later generation's occurrence at the same instant can. The slots due by now are included even
+ * past `nextRunAtMs`: a spawner that read the schedule before the change may have sent them without advancing it.
  *
  * @example
  * ```ts
@@ -212,21 +285,36 @@ const MAX_PENDING_OCCURRENCES = 1000;
  * ```
  */
 export async function cancelPendingOccurrences(store: JobStore, schedule: ScheduleRecord, nowMs: number, expiresAtEpochSec: number): Promise<void> {
-  const until = schedule.nextRunAtMs ?? nowMs;
-  const ids: string[] = [];
+  const until = Math.max(schedule.nextRunAtMs ?? nowMs, nowMs + 1);
+  const slots: number[] = [];
   let slot = nextOccurrenceMs(schedule.recurrence, nowMs - PENDING_OCCURRENCE_LOOKBACK_MS, schedule.anchorMs);
-  while (slot < until && ids.length < MAX_PENDING_OCCURRENCES) {
-    ids.push(occurrenceJobId(schedule.id, slot));
+  while (slot < until && slots.length < MAX_PENDING_OCCURRENCES) {
+    slots.push(slot);
     slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs);
   }
-  await Promise.all(
-    ids.map((id) =>
-      store.cancelJob(id, nowMs, expiresAtEpochSec).catch((error: unknown) => {
-        // Never spawned, already started or ended: nothing to cancel.
-        if (!(error instanceof NotFoundError || error instanceof ConflictError)) throw error;
-      }),
-    ),
-  );
+  // A refused write means the occurrence started or ended: nothing to cancel.
+  await Promise.all(slots.map((fireAtMs) => store.cancelOccurrence(occurrenceJob(schedule, fireAtMs, nowMs), nowMs, expiresAtEpochSec)));
+}
+
+/**
+ * Cancels one occurrence by its job id while it has no job record (sent and not yet claimed, or still to be sent):
+ * writes its `cancelled` job for the schedule's current generation, so the consumer's create of it fails and a later
+ * spawn of that slot is turned away. Resolves with the cancelled job, or `undefined` when `id` is not a slot of an
+ * existing schedule that may still run (nothing to cancel), or the occurrence started meanwhile.
+ *
+ * @example
+ * ```ts
+ * await cancelOccurrenceById(store, 'weekly-report#1795424400000', nowMs, expiresAtEpochSec);
+ * ```
+ */
+export async function cancelOccurrenceById(store: JobStore, id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord | undefined> {
+  const ref = parseOccurrenceJobId(id);
+  // A slot older than the pending bound ran, was dropped, or expired: a cancelled record would only mislead.
+  if (ref === undefined || ref.fireAtMs <= nowMs - PENDING_OCCURRENCE_BOUND_MS) return undefined;
+  const schedule = await store.getSchedule(ref.scheduleId);
+  if (schedule === undefined || nextOccurrenceMs(schedule.recurrence, ref.fireAtMs - 1, schedule.anchorMs) !== ref.fireAtMs) return undefined;
+  if (!(await store.cancelOccurrence(occurrenceJob(schedule, ref.fireAtMs, nowMs), nowMs, expiresAtEpochSec))) return undefined;
+  return store.getJob(id);
 }
 
 /** An ending advance (no next run) carries the schedule's TTL: kept `retentionDays`, like an ended job. */

@@ -19,7 +19,7 @@ import { documentClient } from '../aws-clients.ts';
 import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, cancelCondition, cancelUpdate, claimCondition, claimUpdate, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, occurrenceJobCondition, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, spawnCondition, spawnUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, toJobItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -96,23 +96,15 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async createJob(job: JobRecord, options: { readonly replaceEnded?: boolean } = {}): Promise<CreateJobResult> {
-    const builder = new ExpressionBuilder();
-    const ConditionExpression = builder.condition(createJobCondition(options.replaceEnded));
-    const item = toJobItem(job, this.shards);
-    try {
-      await this.doc.send(new PutCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression,
-        ...builder.attributes(),
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
-      return { created: true, job: fromJobItem(item) };
-    } catch (error) {
-      const current = conditionFailure(error);
-      if (current === undefined) throw error;
-      return { created: false, job: jobOf(current) };
-    }
+    const write = await this.put(toJobItem(job, this.shards), createJobCondition(options.replaceEnded));
+    return write.ok ? { created: true, job: jobOf(write.item) } : { created: false, job: jobOf(write.current ?? {}) };
+  }
+
+  /** @inheritdoc */
+  async createClaimedJob(job: JobRecord, options: { readonly generation?: string } = {}): Promise<ClaimResult> {
+    const write = await this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation));
+    if (write.ok) return { claimed: true, job: jobOf(write.item) };
+    return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
   }
 
   /** @inheritdoc */
@@ -308,55 +300,16 @@ export class DynamoDbJobStore implements JobStore {
     }
   }
 
-  /**
-   * Spawns one occurrence in one `TransactWriteItems`: the schedule advance (conditioned on version, `nextRunAtMs` and
-   * not paused) and the job put (conditioned on a fresh id). False when either condition failed.
-   *
-   * @example
-   * ```ts
-   * const spawned = await store.spawnOccurrence({ id, version, expectedNextRunAtMs }, job, advance);
-   * ```
-   */
-  async spawnOccurrence(
-    schedule: { id: string; version: number; expectedNextRunAtMs: number },
-    job: JobRecord | undefined,
-    advance: ScheduleAdvance,
-  ): Promise<boolean> {
-    if (job === undefined) {
-      return (await this.update(scheduleKey(schedule.id), spawnCondition(schedule), spawnUpdate(advance))).ok;
-    }
-    const scheduleWrite = new ExpressionBuilder();
-    const UpdateExpression = scheduleWrite.update(spawnUpdate(advance));
-    const scheduleCondition = scheduleWrite.condition(spawnCondition(schedule));
-    const jobWrite = new ExpressionBuilder();
-    const jobCondition = jobWrite.condition(occurrenceJobCondition());
-    try {
-      await this.doc.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: scheduleKey(schedule.id),
-              UpdateExpression,
-              ConditionExpression: scheduleCondition,
-              ...scheduleWrite.attributes(),
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: toJobItem(job, this.shards),
-              ConditionExpression: jobCondition,
-              ...jobWrite.attributes(),
-            },
-          },
-        ],
-      }));
-      return true;
-    } catch (error) {
-      if (isLostTransaction(error)) return false;
-      throw error;
-    }
+  /** @inheritdoc */
+  async advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
+    return (await this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(advance))).ok;
+  }
+
+  /** @inheritdoc */
+  async cancelOccurrence(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): Promise<boolean> {
+    const condition = cancelOccurrenceCondition(occurrence.scheduleGeneration ?? '');
+    const update = cancelOccurrenceUpdate(occurrence, nowMs, expiresAtEpochSec);
+    return (await this.update(jobKey(occurrence.id, this.shards), condition, update)).ok;
   }
 
   // ---- sweeper ----
@@ -410,6 +363,26 @@ export class DynamoDbJobStore implements JobStore {
       Limit: limit,
     }));
     return { items: (response.Items ?? []) as DueIndexItem[], more: response.LastEvaluatedKey !== undefined };
+  }
+
+  /** One conditional PutItem; on a failed condition, the item as it is (from the failure itself). */
+  private async put(item: JobItem, condition: Condition): Promise<Write> {
+    const builder = new ExpressionBuilder();
+    const ConditionExpression = builder.condition(condition);
+    try {
+      await this.doc.send(new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression,
+        ...builder.attributes(),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }));
+      return { ok: true, item: item as unknown as Item };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      const current = conditionFailure(error);
+      return current === undefined ? { ok: false } : { ok: false, current };
+    }
   }
 
   /** One conditional UpdateItem; on a failed condition, the item as it is (from the failure itself). */
@@ -500,18 +473,6 @@ function conditionFailure(error: unknown): Item | undefined {
   if (!isConditionFailure(error)) return undefined;
   const item = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
   return item === undefined ? undefined : unmarshall(item);
-}
-
-/**
- * A transaction cancelled because a condition failed or a concurrent transaction touched the same items: nothing was
- * written. (On a conflict both may lose; the schedule stays due in its lane, so the next sweep spawns it.) Throttling
- * and validation errors are not a lost race and are rethrown.
- */
-function isLostTransaction(error: unknown): boolean {
-  if ((error as Error | undefined)?.name !== 'TransactionCanceledException') return false;
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  const lost = new Set(['ConditionalCheckFailed', 'TransactionConflict']);
-  return reasons.some((r) => lost.has(r.Code ?? '')) && reasons.every((r) => lost.has(r.Code ?? '') || r.Code === 'None' || r.Code === undefined);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -14,7 +14,7 @@ export type ConditionValue = string | number | boolean;
 /** A condition on one item, mirroring DynamoDB's ConditionExpression. */
 export type Condition =
   | { readonly op: 'exists' | 'notExists'; readonly attr: string }
-  | { readonly op: 'eq' | 'lt' | 'le' | 'ge'; readonly attr: string; readonly value: ConditionValue }
+  | { readonly op: 'eq' | 'ne' | 'lt' | 'le' | 'ge'; readonly attr: string; readonly value: ConditionValue }
   | { readonly op: 'in'; readonly attr: string; readonly values: readonly ConditionValue[] }
   | { readonly op: 'and' | 'or'; readonly conditions: readonly Condition[] };
 
@@ -29,6 +29,8 @@ export type Condition =
 export interface AttributeUpdate {
   /** Attributes set to literal values (`undefined` values are skipped, not removed). */
   readonly set?: Readonly<Record<string, unknown>>;
+  /** `target = if_not_exists(target, value)`: kept when the item has it (`undefined` values are skipped). */
+  readonly setIfAbsent?: Readonly<Record<string, unknown>>;
   /** `target = if_not_exists(target, 0) + n`. */
   readonly increment?: Readonly<Record<string, number>>;
   /** `target = target + source`: both attributes must exist. */
@@ -45,6 +47,8 @@ export const notExists = (attr: string): Condition => ({ op: 'notExists', attr }
 /** @example `eq('state', 'failed')` → `#state = :v0` */
 export const eq = (attr: string, value: ConditionValue): Condition => ({ op: 'eq', attr, value });
 /** @example `lt('leaseUntilMs', nowMs)` → `#leaseUntilMs < :v0` */
+/** `attr <> value`; write `or(notExists(attr), ne(attr, value))` where a missing attribute must count as different. */
+export const ne = (attr: string, value: ConditionValue): Condition => ({ op: 'ne', attr, value });
 export const lt = (attr: string, value: ConditionValue): Condition => ({ op: 'lt', attr, value });
 /** @example `le('dueAtMs', untilMs)` → `#dueAtMs <= :v0` */
 export const le = (attr: string, value: ConditionValue): Condition => ({ op: 'le', attr, value });
@@ -99,6 +103,8 @@ export class ExpressionBuilder {
         return `attribute_not_exists(${this.name(condition.attr)})`;
       case 'eq':
         return `${this.name(condition.attr)} = ${this.value(condition.value)}`;
+      case 'ne':
+        return `${this.name(condition.attr)} <> ${this.value(condition.value)}`;
       case 'lt':
         return `${this.name(condition.attr)} < ${this.value(condition.value)}`;
       case 'le':
@@ -118,6 +124,9 @@ export class ExpressionBuilder {
     const sets: string[] = [];
     for (const [attr, value] of Object.entries(update.set ?? {})) {
       if (value !== undefined) sets.push(`${this.name(attr)} = ${this.value(value)}`);
+    }
+    for (const [attr, value] of Object.entries(update.setIfAbsent ?? {})) {
+      if (value !== undefined) sets.push(`${this.name(attr)} = if_not_exists(${this.name(attr)}, ${this.value(value)})`);
     }
     for (const [attr, n] of Object.entries(update.increment ?? {})) {
       const name = this.name(attr);
@@ -155,6 +164,8 @@ export function evaluateCondition(condition: Condition, item: Readonly<Record<st
       return read(condition.attr) === undefined;
     case 'eq':
       return read(condition.attr) === condition.value;
+    case 'ne':
+      return read(condition.attr) !== undefined && read(condition.attr) !== condition.value;
     case 'lt':
     case 'le':
     case 'ge': {
@@ -185,6 +196,9 @@ export function applyUpdate(
   const before = structuredClone(next);
   for (const [attr, value] of Object.entries(update.set ?? {})) {
     if (value !== undefined) next[attr] = structuredClone(value);
+  }
+  for (const [attr, value] of Object.entries(update.setIfAbsent ?? {})) {
+    if (value !== undefined && before[attr] === undefined) next[attr] = structuredClone(value);
   }
   for (const [attr, n] of Object.entries(update.increment ?? {})) {
     next[attr] = ((before[attr] as number | undefined) ?? 0) + n;

@@ -6,7 +6,7 @@
 import { ConfigurationError, ConflictError, ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, cancelCondition, cancelUpdate, claimCondition, claimUpdate, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, occurrenceJobCondition, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, spawnCondition, spawnUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, toJobItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -90,6 +90,14 @@ export class MemoryJobStore implements JobStore {
       return write.ok
         ? { created: true, job: jobOf(write.item) }
         : { created: false, job: jobOf(write.current) };
+    });
+  }
+
+  createClaimedJob(job: JobRecord, options: { readonly generation?: string } = {}): Promise<ClaimResult> {
+    return this.run('createClaimedJob', () => {
+      const write = this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation));
+      if (write.ok) return { claimed: true, job: jobOf(write.item) };
+      return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
     });
   }
 
@@ -245,20 +253,14 @@ export class MemoryJobStore implements JobStore {
     });
   }
 
-  spawnOccurrence(
-    schedule: { id: string; version: number; expectedNextRunAtMs: number },
-    job: JobRecord | undefined,
-    advance: ScheduleAdvance,
-  ): Promise<boolean> {
-    return this.run('spawnOccurrence', () => {
-      // Both conditions are checked before anything is written: a transaction.
-      const key = scheduleKey(schedule.id);
-      if (!evaluateCondition(spawnCondition(schedule), this.items.get(itemId(key)))) return false;
-      const jobItem = job && toJobItem(job, this.shards);
-      if (jobItem && !evaluateCondition(occurrenceJobCondition(), this.items.get(itemId(jobItem)))) return false;
-      this.update(key, undefined, spawnUpdate(advance));
-      if (jobItem) this.put(jobItem, undefined);
-      return true;
+  advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
+    return this.run('advanceSchedule', () => this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(advance)).ok);
+  }
+
+  cancelOccurrence(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): Promise<boolean> {
+    return this.run('cancelOccurrence', () => {
+      const condition = cancelOccurrenceCondition(occurrence.scheduleGeneration ?? '');
+      return this.update(jobKey(occurrence.id, this.shards), condition, cancelOccurrenceUpdate(occurrence, nowMs, expiresAtEpochSec)).ok;
     });
   }
 

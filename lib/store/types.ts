@@ -50,6 +50,11 @@ export interface JobRecord {
   readonly updatedAtMs: number;
   readonly uniqueKey?: string;
   readonly scheduleId?: string;
+  /**
+   * A schedule occurrence's schedule generation (`scheduleGeneration`): the one whose claim created it, or, on a
+   * cancelled occurrence, the one whose pending occurrences were cancelled (`cancelOccurrence`).
+   */
+  readonly scheduleGeneration?: string;
   /** When a message for the current due time was handed to SQS, if known. */
   readonly sentAtMs?: number;
   readonly startedAtMs?: number;
@@ -254,6 +259,14 @@ export interface JobStore {
   /** `scheduled` or `retrying` → `cancelled`. Throws `NotFoundError`, or `ConflictError` naming the current state. */
   cancelJob(id: string, nowMs: number, expiresAtEpochSec: number): Promise<JobRecord>;
   /**
+   * Creates a job already claimed for its first attempt, in one conditional write: `job` is the claimed record
+   * (`claimedRecord`: `running`, attempt 1, lease). The consumer uses it on the first receipt of a message whose job
+   * has no record yet (a schedule's occurrence, an EventBridge event). Conditional on the id being free or, with
+   * `generation`, holding an occurrence cancelled for another generation of its schedule (a tombstone of an older rule
+   * at the same instant). On a failed condition resolves `claimed: false` with the item as it is.
+   */
+  createClaimedJob(job: JobRecord, options?: { readonly generation?: string }): Promise<ClaimResult>;
+  /**
    * Claims a job for one attempt: succeeds when its `dueAtMs` equals the message's and it is `scheduled`/`retrying`, or
    * `running` with a lease that ended before `nowMs`. Increments `attempt`, sets `running`, `startedAtMs`,
    * `leaseUntilMs`. Leaves any index entry alone: removing a bucket entry would cost an index write, and the sweeper's
@@ -285,22 +298,28 @@ export interface JobStore {
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;
   listSchedules(query: { limit: number; cursor?: string }): Promise<Page<ScheduleRecord>>;
   /**
-   * Pauses (takes the schedule out of its lane) or resumes it (back into its lane at `nextRunAtMs`).
+   * Pauses (takes the schedule out of its lane) or resumes it (back into its lane at `nextRunAtMs`, with `version` + 1:
+   * a new generation, so occurrences sent before the pause never run as the resumed schedule's).
    * Throws `NotFoundError` for an unknown id.
    */
   setSchedulePaused(id: string, paused: boolean, nowMs: number, nextRunAtMs?: number): Promise<ScheduleRecord>;
   /** Deletes a schedule; its already spawned jobs stay. Throws `NotFoundError` for an unknown id. */
   deleteSchedule(id: string): Promise<ScheduleRecord>;
   /**
-   * Spawns one occurrence atomically: creates `job` (unless undefined, for a skipped occurrence) and advances the
-   * schedule, on condition that the schedule still has `version` and `nextRunAtMs === expectedNextRunAtMs` and is not
-   * paused. False when the condition failed (another sweeper did it, or the schedule changed).
+   * Moves the schedule past the occurrences just sent (one plain conditional write, however many were sent), on
+   * condition that it still has `version` and `nextRunAtMs === expectedNextRunAtMs` and is not paused. False when the
+   * condition failed (another sweeper did it, or the schedule changed): the occurrences' messages may still be out,
+   * and the consumer's conditional create runs each one once.
    */
-  spawnOccurrence(
-    schedule: { id: string; version: number; expectedNextRunAtMs: number },
-    job: JobRecord | undefined,
-    advance: ScheduleAdvance,
-  ): Promise<boolean>;
+  advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean>;
+  /**
+   * Cancels a schedule occurrence that may not have a job record yet: writes `occurrence` (its job as it would be
+   * created, `scheduleGeneration` = the generation cancelled) as `cancelled`, so the consumer's create of it fails
+   * (`createClaimedJob`). Conditional: the id is free, or its job still waits (`scheduled`, `retrying`: its fields are
+   * kept, only the state changes), or it holds an occurrence cancelled for another generation. False otherwise (it
+   * started or ended).
+   */
+  cancelOccurrence(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): Promise<boolean>;
 
   // ---- sweeper ----
   /**

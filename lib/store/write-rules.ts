@@ -4,12 +4,14 @@
  * its items, so the two can never disagree on a rule.
  */
 import { lanePartitionKey, shardOf } from '../core/buckets.ts';
-import { and, eq, exists, isIn, le, lt, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
+import { and, eq, exists, isIn, le, lt, ne, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
 import { defined, DUE_PK, DUE_SK, ENDED_STATES, jobIndexAttributes, PK, scheduleIndexAttributes, toScheduleItem, TTL } from './items.ts';
-import type { AttemptOutcome, InheritedOption, JobState, ScheduleAdvance, ScheduleRecord, ShardCursor } from './types.ts';
+import type { AttemptOutcome, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, ShardCursor } from './types.ts';
 
 /** States a job can be claimed or cancelled from. */
 const WAITING_STATES: readonly JobState[] = ['scheduled', 'retrying'];
+/** The attribute holding a job's schedule generation (`JobRecord.scheduleGeneration`). */
+const GENERATION = 'scheduleGeneration';
 
 /**
  * `createJob`: the id is free, or its job has ended (a `unique` job may run again once the previous one ended); with
@@ -53,6 +55,34 @@ export function claimUpdate(claim: { nowMs: number; leaseUntilMs: number }): Att
     set: { state: 'running', startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs },
     increment: { attempt: 1 },
   };
+}
+
+/**
+ * `createClaimedJob`: a new job as the claim would leave it (the same fields as `claimUpdate`), so creating and
+ * claiming it is one write.
+ *
+ * @example
+ * ```ts
+ * await store.createClaimedJob(claimedRecord(occurrence, { nowMs, leaseUntilMs: nowMs + 60_000 }));
+ * ```
+ */
+export function claimedRecord(job: JobRecord, claim: { nowMs: number; leaseUntilMs: number }): JobRecord {
+  return { ...job, state: 'running', attempt: job.attempt + 1, startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs };
+}
+
+/**
+ * `createClaimedJob`: the id is free, or (with the occurrence's schedule `generation`) holds an occurrence cancelled
+ * for another generation: a tombstone of an older rule firing at the same instant must not block the current rule,
+ * while a tombstone of this very generation (a pause or replace that raced the consumer) does.
+ *
+ * @example
+ * ```ts
+ * createClaimedCondition('1795420800000.3'); // attribute_not_exists(pk) OR (state = cancelled AND (…generation differs))
+ * ```
+ */
+export function createClaimedCondition(generation?: string): Condition {
+  if (generation === undefined) return notExists(PK);
+  return or(notExists(PK), and(eq('state', 'cancelled'), or(notExists(GENERATION), ne(GENERATION, generation))));
 }
 
 /**
@@ -250,7 +280,7 @@ export function pauseScheduleUpdate(nowMs: number): AttributeUpdate {
 
 /**
  * `setSchedulePaused(…, false)`: back into the lane at `nextRunAtMs` (given, or the stored one: then the item must
- * have one, see `resumeScheduleCondition`).
+ * have one, see `resumeScheduleCondition`), as a new version (a new generation of its occurrences).
  *
  * @example
  * ```ts
@@ -259,9 +289,11 @@ export function pauseScheduleUpdate(nowMs: number): AttributeUpdate {
  */
 export function resumeScheduleUpdate(id: string, nowMs: number, nextRunAtMs: number | undefined, shards: number): AttributeUpdate {
   const lane = lanePartitionKey(shardOf(id, shards));
+  // A new generation: occurrences sent before the pause (which cancelled them) must not run as this one's.
+  const increment = { version: 1 };
   return nextRunAtMs === undefined
-    ? { set: { paused: false, updatedAtMs: nowMs, [DUE_PK]: lane }, copy: { [DUE_SK]: 'nextRunAtMs' } }
-    : { set: { paused: false, updatedAtMs: nowMs, nextRunAtMs, [DUE_PK]: lane, [DUE_SK]: nextRunAtMs } };
+    ? { set: { paused: false, updatedAtMs: nowMs, [DUE_PK]: lane }, copy: { [DUE_SK]: 'nextRunAtMs' }, increment }
+    : { set: { paused: false, updatedAtMs: nowMs, nextRunAtMs, [DUE_PK]: lane, [DUE_SK]: nextRunAtMs }, increment };
 }
 
 /**
@@ -301,27 +333,27 @@ export function resumeEndedScheduleCondition(): Condition {
 }
 
 /**
- * `spawnOccurrence`: the schedule is the version the sweeper read, still due at the slot it spawns, and active.
+ * `advanceSchedule`: the schedule is the version the spawner read, still due at the slot it spawned from, and active.
  *
  * @example
  * ```ts
- * spawnCondition({ version: 3, expectedNextRunAtMs });
+ * advanceCondition({ version: 3, expectedNextRunAtMs });
  * ```
  */
-export function spawnCondition(schedule: { version: number; expectedNextRunAtMs: number }): Condition {
+export function advanceCondition(schedule: { version: number; expectedNextRunAtMs: number }): Condition {
   return and(eq('version', schedule.version), eq('nextRunAtMs', schedule.expectedNextRunAtMs), eq('paused', false));
 }
 
 /**
- * `spawnOccurrence`: advances the schedule; its lane entry follows `nextRunAtMs`, or goes when the schedule ended.
- * `lastRunAtMs` / `lastJobId` left undefined keep their stored values (a skipped occurrence).
+ * `advanceSchedule`: advances the schedule; its lane entry follows `nextRunAtMs`, or goes when the schedule ended.
+ * `lastRunAtMs` / `lastJobId` left undefined keep their stored values (nothing was sent).
  *
  * @example
  * ```ts
- * spawnUpdate({ nextRunAtMs, runs: 4, lastRunAtMs, lastJobId, updatedAtMs: nowMs });
+ * advanceUpdate({ nextRunAtMs, runs: 4, lastRunAtMs, lastJobId, updatedAtMs: nowMs });
  * ```
  */
-export function spawnUpdate(advance: ScheduleAdvance): AttributeUpdate {
+export function advanceUpdate(advance: ScheduleAdvance): AttributeUpdate {
   return {
     set: {
       runs: advance.runs,
@@ -337,17 +369,37 @@ export function spawnUpdate(advance: ScheduleAdvance): AttributeUpdate {
 }
 
 /**
- * `spawnOccurrence`: the occurrence job's id (`<scheduleId>#<fireAtMs>`) is new, or holds an occurrence that a replace
- * of the schedule cancelled (the new rule may fire at the same instant; without this the schedule would stall on it).
- * Two sweepers still cannot both spawn it: the schedule's own condition on `nextRunAtMs` guards that.
+ * `cancelOccurrence`: the occurrence has no record yet, or still waits, or is a tombstone of another generation.
  *
  * @example
  * ```ts
- * occurrenceJobCondition(); // attribute_not_exists(pk) OR state = cancelled
+ * cancelOccurrenceCondition('1795420800000.3');
  * ```
  */
-export function occurrenceJobCondition(): Condition {
-  return or(notExists(PK), eq('state', 'cancelled'));
+export function cancelOccurrenceCondition(generation: string): Condition {
+  return or(
+    notExists(PK),
+    isIn('state', WAITING_STATES),
+    and(eq('state', 'cancelled'), or(notExists(GENERATION), ne(GENERATION, generation))),
+  );
+}
+
+/**
+ * `cancelOccurrence`: the occurrence's job as it would have been created, `cancelled`, out of the index. A job that
+ * exists keeps its own fields (attempts, error, due time); only the state and the generation change.
+ *
+ * @example
+ * ```ts
+ * cancelOccurrenceUpdate(occurrence, nowMs, expiresAtEpochSec);
+ * ```
+ */
+export function cancelOccurrenceUpdate(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): AttributeUpdate {
+  const { id: _id, state: _state, placement: _placement, scheduleGeneration, updatedAtMs: _updated, sentAtMs: _sent, ...fields } = occurrence;
+  return {
+    ...cancelUpdate(nowMs, expiresAtEpochSec),
+    set: { ...cancelUpdate(nowMs, expiresAtEpochSec).set, scheduleGeneration },
+    setIfAbsent: fields,
+  };
 }
 
 /**

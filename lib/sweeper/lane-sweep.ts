@@ -9,7 +9,7 @@ import type { DuePosition } from '../store/types.ts';
 import { spawnDueOccurrences } from '../schedules/occurrences.ts';
 import { recordFailure, type SweepContext } from './context.ts';
 
-/** Schedules of one lane page handled at once; each costs a read and a transaction. */
+/** Schedules of one lane page handled at once; each costs a read, one send and one advance. */
 const SCHEDULES_IN_FLIGHT = 8;
 
 /**

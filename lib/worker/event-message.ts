@@ -14,6 +14,7 @@ import type { WorkerDeps, InvocationLimits } from './deps.ts';
 import { MAX_EARLY_WAIT_MS } from './deps.ts';
 import type { MessageReceipt } from '../queue/types.ts';
 import { handleJobMessage, type MessageOutcome } from './handle-job-message.ts';
+import { claimedRecord } from '../store/write-rules.ts';
 
 /** The `sundial` field of an event message: its format and version. */
 export const EVENT_MESSAGE_FORMAT = 'eventbridge/1';
@@ -77,8 +78,9 @@ export function eventJobKey(message: Pick<EventMessage, 'source' | 'task' | 'eve
 }
 
 /**
- * Creates the event's job and, when it is due now, runs it in this invocation (the event's message is its message).
- * A job due later is sent or put in its bucket like any enqueued job and this message acknowledged.
+ * Runs the event's job in this invocation when it is due now (the event's message is its message): the first claim
+ * creates the job already claimed, one write (`createClaimedJob`, on condition that no job ever had its id). A job due
+ * later is sent or put in its bucket like any enqueued job and this message acknowledged.
  *
  * @example
  * ```ts
@@ -94,20 +96,28 @@ export async function handleEventMessage(
 ): Promise<MessageOutcome> {
   const scheduler = new Scheduler({ store: deps.store, queue: deps.queue, clock: deps.clock, random: deps.random });
   const dueAtMs = Date.parse(message.time) + (message.options.inSec ?? 0) * 1000;
-  const held = dueAtMs <= deps.clock.nowMs() + MAX_EARLY_WAIT_MS;
-  const { job, created } = await scheduler.recordEventJob(
-    message.task,
-    message.payload,
-    {
-      unique: eventJobKey(message),
-      ...(held ? {} : { at: new Date(dueAtMs) }),
-      ...(message.options.queue === undefined ? {} : { queue: message.options.queue }),
-      ...(message.options.maxAttempts === undefined ? {} : { maxAttempts: message.options.maxAttempts }),
+  const options = {
+    unique: eventJobKey(message),
+    ...(message.options.queue === undefined ? {} : { queue: message.options.queue }),
+    ...(message.options.maxAttempts === undefined ? {} : { maxAttempts: message.options.maxAttempts }),
+  };
+  if (dueAtMs > deps.clock.nowMs() + MAX_EARLY_WAIT_MS) {
+    const { job, created } = await scheduler.recordEventJob(message.task, message.payload, { ...options, at: new Date(dueAtMs) });
+    if (!created) deps.logger.info('Event delivered again: its job exists', { jobId: job.id, eventId: message.eventId });
+    return 'acknowledged';
+  }
+  // Due at the event's own due time, so every delivery of the event carries the same one and the claim rules hold.
+  const record = { ...scheduler.eventJobRecord(message.task, message.payload, options), dueAtMs };
+  const sentAtMs = deps.clock.nowMs();
+  return handleJobMessage(
+    { v: 1, id: record.id, dueAtMs, sentAtMs },
+    deps,
+    limits,
+    receipt,
+    async (lease) => {
+      const claim = await deps.store.createClaimedJob(claimedRecord({ ...record, sentAtMs }, lease));
+      if (!claim.claimed && claim.current) deps.logger.info('Event delivered again: its job exists', { jobId: record.id, eventId: message.eventId });
+      return claim;
     },
-    { held },
   );
-  if (!created) deps.logger.info('Event delivered again: its job exists', { jobId: job.id, eventId: message.eventId });
-  if (!held) return 'acknowledged';
-  // A job created here (or by an earlier delivery) is claimed like any job: a duplicate loses the claim.
-  return handleJobMessage({ v: 1, id: job.id, dueAtMs: job.dueAtMs, sentAtMs: job.sentAtMs ?? job.createdAtMs }, deps, limits, receipt);
 }

@@ -6,6 +6,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { sendJobMessages } from '../queue/send-job-messages.ts';
 import type { JobMessage, MessageReceipt } from '../queue/types.ts';
+import { claimOccurrence, type FirstClaimResult } from '../schedules/occurrence-claim.ts';
 import type { JobRecord } from '../store/types.ts';
 import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskContext } from '../tasks/registry.ts';
 import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
@@ -34,11 +35,19 @@ export type MessageOutcome =
   /** an orphan message past its grace */
   | 'dropped';
 
+/**
+ * The first claim of a message whose job may have no record yet: it creates the job already claimed (one write), or
+ * returns the existing item for the normal claim rules. A schedule's occurrence gets one by itself (its message says
+ * so); an EventBridge event passes its own.
+ */
+export type FirstClaim = (lease: { nowMs: number; leaseUntilMs: number }) => Promise<FirstClaimResult>;
+
 /** The least time a task may get; with less left in the invocation, the message waits for a fresh one. */
 export const MIN_TASK_TIME_MS = 1_000;
 
 /**
- * Handles one job message. Resolves when the message may be deleted (the attempt's outcome is written, or the
+ * Handles one job message. A schedule's occurrence (`message.occurrence`), or a message given a `firstClaim`, creates its
+ * job in the first claim (`FirstClaim`). Resolves when the message may be deleted (the attempt's outcome is written, or the
  * message is a duplicate); rejects (typically `MessageDeferredError`) when SQS should deliver it again.
  *
  * @example
@@ -51,6 +60,7 @@ export async function handleJobMessage(
   deps: WorkerDeps,
   limits: InvocationLimits,
   receipt: MessageReceipt = {},
+  firstClaim?: FirstClaim,
 ): Promise<MessageOutcome> {
   const log = deps.logger.createChild({ persistentKeys: { jobId: message.id, dueAt: new Date(message.dueAtMs).toISOString() } });
   const earlyMs = message.dueAtMs - deps.clock.nowMs();
@@ -73,6 +83,8 @@ export async function handleJobMessage(
   }
 
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
+  const occurrence = message.occurrence;
+  let create: FirstClaim | undefined = firstClaim ?? (occurrence && ((lease) => claimOccurrence(deps.store, message, occurrence, lease)));
   for (let tries = 0; ; tries++) {
     const nowMs = deps.clock.nowMs();
     const taskBudgetMs = limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - nowMs;
@@ -84,14 +96,20 @@ export async function handleJobMessage(
     // The job's own timeout is unknown before the claim returns the item; a lease up to the invocation's end (less the
     // safety margin, which covers the lease margin) is never shorter than the attempt and never outlives the
     // invocation, so a crashed consumer's message, visible again only after the function timeout, finds it expired.
-    const claim = await deps.store.claimJob(message.id, {
-      dueAtMs: message.dueAtMs,
-      nowMs,
-      leaseUntilMs: nowMs + taskBudgetMs + LEASE_MARGIN_MS,
-    });
+    const lease = { nowMs, leaseUntilMs: nowMs + taskBudgetMs + LEASE_MARGIN_MS };
+    const created = create;
+    create = undefined;
+    const claim = created ? await created(lease) : await deps.store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
     if (claim.claimed) return runAttempt(claim.job, deps, log, limits);
+    if ('gone' in claim) {
+      log.info(`Message acknowledged without running: ${claim.gone}`);
+      return 'acknowledged';
+    }
 
     const decision = decideLostClaim(message, claim.current, nowMs, orphanGraceMs, receipt);
+    // The job existed when the first claim tried to create it: a duplicate or ended job is settled by its item, anything
+    // else (a lease to take over, a retry waiting) goes through the normal claim.
+    if (created && decision.action !== 'acknowledge') continue;
     switch (decision.action) {
       case 'acknowledge':
         log.info(`Message acknowledged without running: ${decision.reason}`);

@@ -2,10 +2,11 @@
  * Reading the body of a sundial SQS message.
  */
 import { ValidationError } from '../core/errors.ts';
-import type { JobMessage } from '../queue/types.ts';
+import type { JobMessage, OccurrenceRef } from '../queue/types.ts';
 
 /**
- * Parses and checks a message body (`{"v":1,"id":"…","dueAtMs":…,"sentAtMs":…}`); reports every problem at once.
+ * Parses and checks a message body (`{"v":1,"id":"…","dueAtMs":…,"sentAtMs":…}`, plus `"occurrence":{…}` for a
+ * schedule's occurrence); reports every problem at once.
  */
 export function parseJobMessage(body: string): JobMessage {
   const expected = 'expected a sundial job message {"v":1,"id":"…","dueAtMs":<epoch ms>,"sentAtMs":<epoch ms>}';
@@ -27,10 +28,35 @@ export function parseJobMessage(body: string): JobMessage {
   for (const key of ['dueAtMs', 'sentAtMs'] as const) {
     if (!Number.isSafeInteger(fields[key])) problems.push(`\`${key}\`: received ${JSON.stringify(fields[key])}; expected epoch milliseconds`);
   }
+  const occurrence = fields['occurrence'];
+  if (occurrence !== undefined) problems.push(...occurrenceProblems(occurrence));
   if (problems.length > 0) {
     throw new ValidationError(problems.map((p) => `message ${quote(body)}: ${p}`));
   }
-  return { v: 1, id: fields['id'] as string, dueAtMs: fields['dueAtMs'] as number, sentAtMs: fields['sentAtMs'] as number };
+  return {
+    v: 1,
+    id: fields['id'] as string,
+    dueAtMs: fields['dueAtMs'] as number,
+    sentAtMs: fields['sentAtMs'] as number,
+    ...(occurrence === undefined ? {} : { occurrence: occurrenceRef(occurrence as OccurrenceRef) }),
+  };
+}
+
+/** Only the fields sundial reads, whatever else the body holds. */
+function occurrenceRef(ref: OccurrenceRef): OccurrenceRef {
+  return { scheduleId: ref.scheduleId, generation: ref.generation };
+}
+
+/** Problems with the `occurrence` field of a schedule's occurrence message. */
+function occurrenceProblems(occurrence: unknown): string[] {
+  const expected = 'expected {"scheduleId":"…","generation":"…"} (a schedule\'s occurrence)';
+  if (typeof occurrence !== 'object' || occurrence === null || Array.isArray(occurrence)) {
+    return [`\`occurrence\`: received ${JSON.stringify(occurrence)}; ${expected}`];
+  }
+  const ref = occurrence as Record<string, unknown>;
+  return (['scheduleId', 'generation'] as const)
+    .filter((key) => typeof ref[key] !== 'string' || ref[key] === '')
+    .map((key) => `\`occurrence.${key}\`: received ${JSON.stringify(ref[key])}; ${expected}`);
 }
 
 function quote(body: string): string {

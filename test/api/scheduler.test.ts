@@ -4,6 +4,8 @@ import {
 } from '../../lib/index.ts';
 import { occurrenceJobId } from '../../lib/core/ids.ts';
 import { withTaskDefaults } from '../../lib/tasks/registry.ts';
+import type { RecordedMessage } from '../../lib/queue/memory-queue.ts';
+import { claimOccurrence } from '../../lib/schedules/occurrence-claim.ts';
 
 const T0 = Date.parse('2026-11-23T09:00:00.250Z');
 
@@ -215,13 +217,15 @@ describe('Scheduler schedules', () => {
   it('spawns the occurrences due before the next sweep itself, so the first run is on time', async () => {
     const { scheduler, queue } = setup();
     const s = await scheduler.schedule('soon', 't', {}, { every: 30 });
-    // Lookahead 90 s: slots at +30, +60 and +90 s are already in SQS with their delays; the sweeper takes over after.
+    // Lookahead 90 s: slots at +30, +60 and +90 s, and a fourth (a spawn covers at least four when they fit in
+    // 14 minutes, to share its schedule write), are already in SQS with their delays; the sweeper takes over after.
     expect(queue.take().map((m) => [m.message.id, m.delaySec])).toEqual([
       [occurrenceJobId('soon', T0 + 30_000), 30],
       [occurrenceJobId('soon', T0 + 60_000), 60],
       [occurrenceJobId('soon', T0 + 90_000), 90],
+      [occurrenceJobId('soon', T0 + 120_000), 120],
     ]);
-    expect(s).toMatchObject({ runs: 3, nextRunAt: new Date(T0 + 120_000) });
+    expect(s).toMatchObject({ runs: 4, nextRunAt: new Date(T0 + 150_000) });
     // A schedule whose first run is far away waits for the sweeper.
     await scheduler.schedule('later', 't', {}, { cron: '0 12 * * *' });
     expect(queue.take()).toEqual([]);
@@ -237,37 +241,85 @@ describe('Scheduler schedules', () => {
   });
 
   it('replacing a schedule cancels the old rule\'s queued occurrences', async () => {
-    const { scheduler, store } = setup();
-    const first = await scheduler.schedule('tick', 't', {}, { every: 30 });
-    const firstRun = first.nextRunAt!.getTime();
-    // A sweep spawned the first occurrence (its message is in SQS) and advanced the schedule.
-    const record = (await store.getSchedule('tick'))!;
-    const occurrenceId = occurrenceJobId('tick', firstRun);
-    const spawned = await store.spawnOccurrence(
-      { id: 'tick', version: record.version, expectedNextRunAtMs: firstRun },
-      { ...baseJob(occurrenceId, firstRun), scheduleId: 'tick' },
-      { nextRunAtMs: firstRun + 30_000, runs: 1, lastRunAtMs: firstRun, lastJobId: occurrenceId, updatedAtMs: T0 },
-    );
-    expect(spawned).toBe(true);
+    const { scheduler, queue, store } = setup();
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    // Its first four occurrences are in SQS; none has a job record until a consumer claims it.
+    const old = queue.take();
+    expect(old.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000]);
+    await expect(scheduler.get(old[0]!.message.id)).rejects.toBeInstanceOf(NotFoundError);
     const replaced = await scheduler.schedule('tick', 't', {}, { cron: '0 * * * *' });
-    expect((await scheduler.get(occurrenceId)).state).toBe('cancelled');
     expect(replaced.nextRunAt).toEqual(new Date('2026-11-23T10:00:00Z'));
     expect(replaced.every).toBeUndefined();
+    // Each old occurrence is cancelled: visible as such, and its message is turned away by the consumer.
+    expect((await scheduler.get(old[0]!.message.id)).state).toBe('cancelled');
+    expect(await claimAll(store, old)).toEqual([false, false, false, false]);
   });
 
-  it('pause cancels occurrences already queued', async () => {
-    const { scheduler, store } = setup();
+  it('a replace whose new rule fires at an old slot runs that slot once, as the new rule\'s', async () => {
+    const { scheduler, queue, store } = setup();
+    await scheduler.schedule('tick', 't', { rule: 'old' }, { every: 30 });
+    await scheduler.schedule('tick', 't', { rule: 'new' }, { every: 60 });
+    const messages = queue.take();
+    // Old: +30, +60, +90, +120 s; new: +60, +120, +180, +240 s. The slots +60 and +120 s are both.
+    const seconds = messages.map((m) => (m.message.dueAtMs - T0) / 1000);
+    expect(seconds).toEqual([30, 60, 90, 120, 60, 120, 180, 240]);
+    expect(await claimAll(store, messages)).toEqual([false, false, false, false, true, true, true, true]);
+    expect(await scheduler.get(occurrenceJobId('tick', T0 + 60_000))).toMatchObject({ state: 'running', payload: { rule: 'new' } });
+    // The old rule's message for that slot, delivered again late, finds the new rule's job and is a duplicate.
+    expect(await claimAll(store, [messages[1]!])).toEqual([false]);
+  });
+
+  it('pause cancels occurrences already queued, and resume sends its own', async () => {
+    const { scheduler, queue, store, clock } = setup();
     const s = await scheduler.schedule('tick', 't', {}, { every: 30 });
-    const slot = s.nextRunAt!.getTime();
-    const record = (await store.getSchedule('tick'))!;
-    const id = occurrenceJobId('tick', slot);
-    await store.spawnOccurrence({ id: 'tick', version: record.version, expectedNextRunAtMs: slot }, { ...baseJob(id, slot), scheduleId: 'tick' }, { nextRunAtMs: slot + 30_000, runs: 1, updatedAtMs: T0 });
+    const id = occurrenceJobId('tick', s.nextRunAt!.getTime() - 90_000 + 30_000);
+    const queued = queue.take();
     await scheduler.pause('tick');
-    expect((await scheduler.get(id)).state).toBe('cancelled');
+    expect((await scheduler.get(queued[0]!.message.id)).state).toBe('cancelled');
+    expect(await claimAll(store, queued)).toEqual([false, false, false, false]);
+    // Resumed 10 s later: slots +30 s … +120 s fire again, under the new generation, once each.
+    clock.t = T0 + 10_000;
+    await scheduler.resume('tick');
+    const resumed = queue.take();
+    expect(resumed.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000]);
+    expect(await claimAll(store, [...queued, ...resumed])).toEqual([false, false, false, false, true, true, true, true]);
+    expect((await scheduler.get(id)).state).toBe('running');
+  });
+
+  it('cancel deletes a schedule and cancels its queued occurrences; recreated, it runs again', async () => {
+    const { scheduler, queue, store, clock } = setup();
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    const queued = queue.take();
+    await scheduler.cancel('tick');
+    await expect(scheduler.getSchedule('tick')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await claimAll(store, queued)).toEqual([false, false, false, false]);
+    // Recreated right after with the same rule: the same slots, a new generation (its own creation time), not blocked
+    // by the cancelled ones.
+    clock.t += 1;
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    expect(await claimAll(store, queue.take())).toEqual([true, true, true, true]);
+  });
+
+  it('cancel(occurrence id) cancels one pending occurrence (no job record yet); the schedule goes on', async () => {
+    const { scheduler, queue, store } = setup();
+    await scheduler.schedule('tick', 't', {}, { every: 30 });
+    const queued = queue.take();
+    const second = queued[1]!.message.id;
+    await expect(scheduler.get(second)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await scheduler.cancel(second)).toMatchObject({ id: second, state: 'cancelled', scheduleId: 'tick' });
+    expect(await claimAll(store, queued)).toEqual([true, false, true, true]);
+    expect((await scheduler.getSchedule('tick')).paused).toBe(false);
+    // A later slot of the rule not sent yet is turned away when it is; an instant that is no slot is no occurrence.
+    const later = occurrenceJobId('tick', T0 + 150_000);
+    expect(await scheduler.cancel(later)).toMatchObject({ state: 'cancelled' });
+    await expect(scheduler.cancel(occurrenceJobId('tick', T0 + 151_000))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(scheduler.cancel(occurrenceJobId('ghost', T0 + 30_000))).rejects.toBeInstanceOf(NotFoundError);
+    // A started occurrence is not cancelled.
+    await expect(scheduler.cancel(queued[0]!.message.id)).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('pauses and resumes from the next slot after now, and cancel deletes it', async () => {
-    const { scheduler, clock } = setup();
+    const { scheduler, clock, queue, store } = setup();
     await scheduler.schedule('hourly', 't', {}, { cron: '0 * * * *' });
     expect((await scheduler.pause('hourly')).paused).toBe(true);
     clock.t = Date.parse('2026-11-23T12:30:00Z');
@@ -278,12 +330,27 @@ describe('Scheduler schedules', () => {
     await scheduler.pause('hourly');
     const resumedSoon = await scheduler.resume('hourly'); // 14:00 is 30 s away: spawned by resume itself
     expect(resumedSoon.nextRunAt).toEqual(new Date('2026-11-23T15:00:00Z'));
-    expect((await scheduler.get(occurrenceJobId('hourly', Date.parse('2026-11-23T14:00:00Z')))).state).toBe('scheduled');
+    const [soon] = queue.take();
+    expect(soon).toMatchObject({ delaySec: 30, message: { id: occurrenceJobId('hourly', Date.parse('2026-11-23T14:00:00Z')) } });
+    expect(await claimAll(store, [soon!])).toEqual([true]);
     await scheduler.cancel('hourly');
     await expect(scheduler.getSchedule('hourly')).rejects.toBeInstanceOf(NotFoundError);
     await expect(scheduler.pause('hourly')).rejects.toBeInstanceOf(NotFoundError);
   });
 });
+
+/** Claims each message at its due time as the consumer would (an occurrence's claim creates its job): claimed or not. */
+async function claimAll(store: MemoryJobStore, messages: readonly RecordedMessage[]): Promise<boolean[]> {
+  const claimed: boolean[] = [];
+  for (const { message } of messages) {
+    const lease = { nowMs: message.dueAtMs, leaseUntilMs: message.dueAtMs + 60_000 };
+    const claim = message.occurrence
+      ? await claimOccurrence(store, message, message.occurrence, lease)
+      : await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
+    claimed.push(claim.claimed);
+  }
+  return claimed;
+}
 
 describe('defineTask', () => {
   it('enqueues with a typed payload and the task\'s defaults', async () => {

@@ -7,7 +7,7 @@ import {
   DEFAULT_BACKOFF, DEFAULT_MAX_ATTEMPTS, backoffDelayMs, backoffProblems, maxAttemptsProblems, validateBackoff, validateMaxAttempts,
 } from '../../lib/core/backoff.ts';
 import { bucketOf, bucketStartMs, bucketsThrough, duePartitionKey, lanePartitionKey, nextBucket, shardOf } from '../../lib/core/buckets.ts';
-import { couldBeJobId, newJobId, occurrenceJobId, uniqueJobId, uniqueKeyProblems } from '../../lib/core/ids.ts';
+import { couldBeJobId, newJobId, occurrenceJobId, parseOccurrenceJobId, uniqueJobId, uniqueKeyProblems } from '../../lib/core/ids.ts';
 import { assertValid, describeValue, nameProblems } from '../../lib/core/validation.ts';
 
 const NOW = Date.parse('2026-11-23T09:00:00Z');
@@ -212,6 +212,14 @@ describe('ids', () => {
   it('unique and occurrence ids', () => {
     expect(uniqueJobId('send-invoice', 'invoice-42')).toBe('u:send-invoice/invoice-42');
     expect(occurrenceJobId('daily', 1795424400000)).toBe('daily#1795424400000');
+  });
+  it('parses an occurrence id back, and nothing else', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), fc.integer({ min: 0, max: 2 ** 48 }), (scheduleId, t) => {
+      expect(parseOccurrenceJobId(occurrenceJobId(scheduleId, t))).toEqual({ scheduleId, fireAtMs: t });
+    }));
+    for (const id of ['u:send/invoice-42', '01KAR8T3ZK5N7Q2W4E6R8T0Y2A', '#1795424400000', 'daily#', 'daily#12a', 'daily#-5', `daily#${'9'.repeat(17)}`]) {
+      expect(parseOccurrenceJobId(id)).toBeUndefined();
+    }
   });
   it.each([
     ['', /empty string/], ['x'.repeat(513), /513 characters.*shorten or hash it/], ['é'.repeat(501), /501 characters/],

@@ -5,6 +5,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ACTION_HEADER, dashboardApi, type ActionRecord, type DashboardRequest } from '../../dashboard/server/api.ts';
 import { describeRuns } from '../../dashboard/server/run-times.ts';
+import { scheduleView } from '../../dashboard/server/schedule-view.ts';
+import { claimOccurrence } from '../../lib/schedules/occurrence-claim.ts';
 import { MemoryJobQueue, MemoryJobStore, Scheduler } from '../../lib/index.ts';
 import type { JobState } from '../../lib/store/types.ts';
 
@@ -140,5 +142,22 @@ describe('describeRuns', () => {
     expect(runs.map((r) => r.local)).toEqual(['2026-03-28 01:30:00', '2026-03-29 01:30:00', '2026-03-30 01:30:00']);
     expect(runs.map((r) => r.utc)).toEqual(['2026-03-28T00:30:00.000Z', '2026-03-29T00:30:00.000Z', '2026-03-29T23:30:00.000Z']);
     expect(runs.map((r) => r.dstChange)).toEqual([undefined, undefined, 'UTC+01:00 → UTC+02:00']);
+  });
+});
+
+describe('schedule view: last runs of occurrences created by their claim', () => {
+  it('shows a run sent but not started as pending, a claimed one by its state, one missing for long as gone', async () => {
+    const queue = new MemoryJobQueue(['default']);
+    const scheduler = new Scheduler({ store, queue, clock: { nowMs: () => now } });
+    const schedule = await scheduler.schedule('tick', 'mail', {}, { every: 30 });
+    // Four occurrences were sent (30 … 120 s); none has a job record yet.
+    const view = (atMs: number) => scheduleView(scheduler, schedule, 2, atMs);
+    expect((await view(now)).lastRuns.map((r) => r.outcome)).toEqual(['pending', 'pending']);
+    const [, , third] = queue.take();
+    const lease = { nowMs: third!.message.dueAtMs, leaseUntilMs: third!.message.dueAtMs + 60_000 };
+    expect((await claimOccurrence(store, third!.message, third!.message.occurrence!, lease)).claimed).toBe(true);
+    expect((await view(now + 100_000)).lastRuns.map((r) => r.outcome)).toEqual(['pending', 'running']);
+    // Ten minutes on, the slot still without a record was dropped or cancelled: gone.
+    expect((await view(now + 600_000)).lastRuns.map((r) => r.outcome)).toEqual(['gone', 'running']);
   });
 });

@@ -62,6 +62,7 @@ describe('the functions call exactly what the construct grants them', () => {
     expect(report.sent).toBeGreaterThan(0);
     expect(report.spawned).toBeGreaterThan(0);
     expect(recorder.take()).toEqual(allowed(TABLE_ACCESS.sweeper));
+    const occurrence = queue.sent.find((m) => m.message.occurrence !== undefined)!.message;
 
     const deps = {
       store,
@@ -83,6 +84,9 @@ describe('the functions call exactly what the construct grants them', () => {
     time.now = retry.dueAtMs;
     expect(await handleJobMessage(retry, deps, limits())).toBe('completed');
     await handleJobMessage({ v: 1, id: 'never-written', dueAtMs: time.now, sentAtMs: time.now }, deps, limits()).catch(() => undefined);
+    // An occurrence: its first claim reads the schedule and puts the job already claimed.
+    time.now = occurrence.dueAtMs;
+    expect(await handleJobMessage(occurrence, deps, limits())).toBe('completed');
     expect(recorder.take()).toEqual(allowed(TABLE_ACCESS.consumer));
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { meterDynamoDb } from '../../bench/metering.ts';
 import { Meter, diff } from '../../bench/meter.ts';
 import { createSundialTable, localDynamoDbClient } from '../../infra/local/sundial-table.ts';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
-import { CONTRACT_SHARDS, describeJobStoreContract, jobRecord, T0 } from './store-contract.ts';
+import { CONTRACT_SHARDS, describeJobStoreContract, jobRecord, scheduleRecord, T0 } from './store-contract.ts';
 import { sharedStackEnv } from '../integration/support.ts';
 
 let client: DynamoDBClient;
@@ -67,6 +67,41 @@ describe('DynamoDbJobStore write units (docs/architecture.md, "Write units per j
       { operation: 'createJob', table: 1, index: 1 },
       { operation: 'claimJob', table: 1, index: 0 },
       { operation: 'finishAttempt', table: 1, index: 0 },
+    ]);
+    metered.destroy();
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  });
+});
+
+describe('DynamoDbJobStore write units of a recurring occurrence', () => {
+  it('create-as-claimed 1, outcome 1, no index; the schedule advance 3 (its lane key moves), shared by the occurrences it covers', async () => {
+    const tableName = await createTable();
+    const metered = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
+    const meter = new Meter();
+    meterDynamoDb(metered, meter);
+    const store = new DynamoDbJobStore({ tableName, client: metered, shards: CONTRACT_SHARDS });
+    const units: Array<{ operation: string; table: number; index: number }> = [];
+    const step = async (operation: string, call: () => Promise<unknown>) => {
+      const before = meter.snapshot();
+      await call();
+      const delta = diff(meter.snapshot(), before).capacityByTarget;
+      units.push({ operation, table: delta[tableName] ?? 0, index: delta[`${tableName}/due`] ?? 0 });
+    };
+    const slot = T0 + 300_000;
+    await step('putSchedule', () => store.putSchedule(scheduleRecord({ id: 'every-5m', nextRunAtMs: slot })));
+    await step('advanceSchedule', () => store.advanceSchedule({ id: 'every-5m', version: 1, expectedNextRunAtMs: slot }, { runs: 1, lastRunAtMs: slot, lastJobId: `every-5m#${slot}`, nextRunAtMs: slot + 300_000, updatedAtMs: T0 }));
+    const job = jobRecord({ id: `every-5m#${slot}`, scheduleId: 'every-5m', dueAtMs: slot, placement: 'none', state: 'running', attempt: 1, startedAtMs: slot, leaseUntilMs: slot + 60_000 });
+    await step('createClaimedJob', () => store.createClaimedJob(job, { generation: `${T0}.1` }));
+    await step('finishAttempt', () => store.finishAttempt(job.id, 1, { state: 'completed', nowMs: slot + 1000, expiresAtEpochSec: 1 }));
+    const { nextRunAtMs: _next, ...ending } = { runs: 2, lastRunAtMs: slot + 300_000, lastJobId: 'x', nextRunAtMs: 0, updatedAtMs: T0 };
+    await step('advanceSchedule (ends it)', () => store.advanceSchedule({ id: 'every-5m', version: 1, expectedNextRunAtMs: slot + 300_000 }, { ...ending, expiresAtEpochSec: 1 }));
+    expect(units).toEqual([
+      { operation: 'putSchedule', table: 1, index: 1 },
+      // The lane key (dueSk) moves: 2 index writes (a delete and a put), as AWS bills a key change; Local reports the same.
+      { operation: 'advanceSchedule', table: 1, index: 2 },
+      { operation: 'createClaimedJob', table: 1, index: 0 },
+      { operation: 'finishAttempt', table: 1, index: 0 },
+      { operation: 'advanceSchedule (ends it)', table: 1, index: 1 },
     ]);
     metered.destroy();
     await client.send(new DeleteTableCommand({ TableName: tableName }));

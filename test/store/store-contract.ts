@@ -604,8 +604,9 @@ export function describeJobStoreContract(
       it('deletes a schedule (and its lane entry) and keeps its spawned jobs', async () => {
         const schedule = scheduleRecord({ id: 'gone' });
         await store.putSchedule(schedule);
-        const job = jobRecord({ id: `gone#${T0 + 5 * MINUTE}`, scheduleId: 'gone', placement: 'lane' });
-        await store.spawnOccurrence({ id: 'gone', version: 1, expectedNextRunAtMs: T0 + 5 * MINUTE }, job, { runs: 1, updatedAtMs: T0, nextRunAtMs: T0 + 10 * MINUTE });
+        const job = jobRecord({ id: `gone#${T0 + 5 * MINUTE}`, scheduleId: 'gone', placement: 'none' });
+        await store.createJob(job);
+        await store.advanceSchedule({ id: 'gone', version: 1, expectedNextRunAtMs: T0 + 5 * MINUTE }, { runs: 1, updatedAtMs: T0, nextRunAtMs: T0 + 10 * MINUTE });
         const deleted = await store.deleteSchedule('gone');
         expect(deleted).toMatchObject({ id: 'gone', runs: 1 });
         await expect(store.getSchedule('gone')).resolves.toBeUndefined();
@@ -632,83 +633,138 @@ export function describeJobStoreContract(
       });
     });
 
-    describe('spawnOccurrence', () => {
+    describe('advanceSchedule', () => {
       const slot = T0 + 5 * MINUTE;
-      const occurrence = (id = `occ#${slot}`) => jobRecord({ id, scheduleId: 'occ', dueAtMs: slot, placement: 'lane' });
-      const advance = { runs: 1, lastRunAtMs: slot, lastJobId: `occ#${slot}`, nextRunAtMs: slot + 5 * MINUTE, updatedAtMs: slot };
+      const advance = { runs: 3, lastRunAtMs: slot + 2 * MINUTE, lastJobId: `occ#${slot + 2 * MINUTE}`, nextRunAtMs: slot + 3 * MINUTE, updatedAtMs: slot };
 
-      it('creates the job and advances the schedule (and its lane entry) together', async () => {
-        await store.putSchedule(scheduleRecord({ id: 'occ' }));
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(true);
-        await expect(store.getJob(`occ#${slot}`)).resolves.toEqual(occurrence());
+      it('moves the schedule (and its lane entry) past every occurrence sent, writing no job', async () => {
+        await store.putSchedule(scheduleRecord({ id: 'occ', recurrence: { everySec: 60 } }));
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, advance)).toBe(true);
         expect(await store.getSchedule('occ')).toMatchObject({ ...advance, version: 1 });
         const lane = await laneIds(store, shardOf('occ', CONTRACT_SHARDS), T0 + HOUR);
-        expect(lane).toContain(`schedule:occ@${slot + 5 * MINUTE}`);
+        expect(lane).toContain(`schedule:occ@${slot + 3 * MINUTE}`);
         expect(lane).not.toContain(`schedule:occ@${slot}`);
+        for (const fireAtMs of [slot, slot + MINUTE, slot + 2 * MINUTE]) await expect(store.getJob(`occ#${fireAtMs}`)).resolves.toBeUndefined();
       });
 
-      it('lets only one of two sweepers spawn the same occurrence', async () => {
+      it('lets only one of two spawners advance from the same slot', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ' }));
         const results = await Promise.all([
-          store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance),
-          store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), { ...advance, runs: 99 }),
+          store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, advance),
+          store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, { ...advance, runs: 99 }),
         ]);
-        // At most one wins; DynamoDB may cancel both on a transaction conflict, and then the next sweep spawns it.
-        expect(results.filter(Boolean).length).toBeLessThanOrEqual(1);
-        if (!results.includes(true)) {
-          expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(true);
-        }
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(false);
-        expect((await store.getSchedule('occ'))?.runs).toBe(results[1] ? 99 : 1);
-        await expect(store.getJob(`occ#${slot}`)).resolves.toEqual(occurrence());
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, advance)).toBe(false);
+        expect((await store.getSchedule('occ'))?.runs).toBe(results[1] ? 99 : 3);
       });
 
-      it('refuses a schedule replaced since it was read (version) or paused', async () => {
+      it('refuses a schedule replaced or resumed since it was read (version), or paused', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ' }));
         await store.putSchedule(scheduleRecord({ id: 'occ' }));
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(false);
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, advance)).toBe(false);
         await store.setSchedulePaused('occ', true, T0);
-        expect(await store.spawnOccurrence({ id: 'occ', version: 2, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(false);
-        await expect(store.getJob(`occ#${slot}`)).resolves.toBeUndefined();
+        expect(await store.advanceSchedule({ id: 'occ', version: 2, expectedNextRunAtMs: slot }, advance)).toBe(false);
+        const resumed = await store.setSchedulePaused('occ', false, T0, slot);
+        expect(resumed.version).toBe(3);
+        expect(await store.advanceSchedule({ id: 'occ', version: 2, expectedNextRunAtMs: slot }, advance)).toBe(false);
         expect(await store.getSchedule('occ')).toMatchObject({ runs: 0, nextRunAtMs: slot });
+        expect(await store.advanceSchedule({ id: 'occ', version: 3, expectedNextRunAtMs: slot }, advance)).toBe(true);
       });
 
-      it('writes nothing when the occurrence job already exists', async () => {
-        await store.putSchedule(scheduleRecord({ id: 'occ' }));
-        const existing = jobRecord({ id: `occ#${slot}`, task: 'pre-existing' });
-        await store.createJob(existing);
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(false);
-        await expect(store.getJob(`occ#${slot}`)).resolves.toEqual(existing);
-        expect(await store.getSchedule('occ')).toMatchObject({ runs: 0, nextRunAtMs: slot });
-      });
-
-      it('revives an occurrence that a replace of the schedule cancelled (the new rule fires at the same instant)', async () => {
-        await store.putSchedule(scheduleRecord({ id: 'occ' }));
-        await store.createJob(jobRecord({ id: `occ#${slot}`, scheduleId: 'occ', dueAtMs: slot }));
-        await store.cancelJob(`occ#${slot}`, T0, T0 / 1000 + 86_400);
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(true);
-        expect((await store.getJob(`occ#${slot}`))?.state).toBe('scheduled');
-      });
-
-      it('advances without a job for a skipped occurrence, keeping the last run', async () => {
+      it('advances without a run, keeping the last run, when every slot was skipped', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ', lastRunAtMs: T0, lastJobId: 'occ#prev' }));
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, undefined, { runs: 0, nextRunAtMs: slot + MINUTE, updatedAtMs: slot })).toBe(true);
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, { runs: 0, nextRunAtMs: slot + MINUTE, updatedAtMs: slot })).toBe(true);
         expect(await store.getSchedule('occ')).toMatchObject({ nextRunAtMs: slot + MINUTE, lastRunAtMs: T0, lastJobId: 'occ#prev' });
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, undefined, advance)).toBe(false);
       });
 
-      it('ends the schedule (out of its lane) when there is no next run', async () => {
+      it('ends the schedule (out of its lane, with its TTL) when there is no next run', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ' }));
         const { nextRunAtMs: _next, ...last } = advance;
-        expect(await store.spawnOccurrence({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, occurrence(), last)).toBe(true);
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, { ...last, expiresAtEpochSec: 42 })).toBe(true);
         const ended = await store.getSchedule('occ');
         expect(ended?.nextRunAtMs).toBeUndefined();
+        expect(ended?.expiresAtEpochSec).toBe(42);
         expect(await laneIds(store, shardOf('occ', CONTRACT_SHARDS), T0 + 24 * HOUR)).not.toContain(`schedule:occ@${slot}`);
       });
 
       it('refuses an unknown schedule', async () => {
-        expect(await store.spawnOccurrence({ id: 'ghost', version: 1, expectedNextRunAtMs: slot }, occurrence(), advance)).toBe(false);
-        await expect(store.getJob(`occ#${slot}`)).resolves.toBeUndefined();
+        expect(await store.advanceSchedule({ id: 'ghost', version: 1, expectedNextRunAtMs: slot }, advance)).toBe(false);
+        await expect(store.getSchedule('ghost')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('createClaimedJob', () => {
+      const slot = T0 + 5 * MINUTE;
+      const lease = { nowMs: slot, leaseUntilMs: slot + MINUTE };
+      const claimed = (overrides: Partial<JobRecord> = {}) =>
+        jobRecord({ id: `occ#${slot}`, scheduleId: 'occ', scheduleGeneration: 'g2', dueAtMs: slot, placement: 'none', state: 'running', attempt: 1, startedAtMs: slot, leaseUntilMs: slot + MINUTE, ...overrides });
+
+      it('creates a job already claimed for its first attempt, in no index', async () => {
+        const job = claimed();
+        await expect(store.createClaimedJob(job, { generation: 'g2' })).resolves.toEqual({ claimed: true, job });
+        await expect(store.getJob(job.id)).resolves.toEqual(job);
+        expect(await laneIds(store, shardOf(job.id, CONTRACT_SHARDS), T0 + HOUR)).toEqual([]);
+        // Its attempt finishes like any claimed one.
+        expect(await store.finishAttempt(job.id, 1, { state: 'completed', nowMs: slot + 1, expiresAtEpochSec: 1 })).toBe(true);
+      });
+
+      it('loses to any existing job, and returns it (a duplicate message, an ended job, a live unique key)', async () => {
+        const first = claimed();
+        expect((await store.createClaimedJob(first, { generation: 'g2' })).claimed).toBe(true);
+        await expect(store.createClaimedJob(claimed({ startedAtMs: slot + 5 }), { generation: 'g2' })).resolves.toEqual({ claimed: false, current: first });
+        await store.finishAttempt(first.id, 1, { state: 'completed', nowMs: slot + 1, expiresAtEpochSec: 1 });
+        const again = await store.createClaimedJob(claimed(), { generation: 'g2' });
+        expect(again).toMatchObject({ claimed: false, current: { state: 'completed' } });
+        // Without a generation (an EventBridge event) even a cancelled job blocks the id.
+        await store.createJob(jobRecord({ id: 'event-job' }));
+        await store.cancelJob('event-job', T0, 1);
+        expect(await store.createClaimedJob(jobRecord({ id: 'event-job', state: 'running', attempt: 1 }))).toMatchObject({ claimed: false, current: { state: 'cancelled' } });
+      });
+
+      it('loses to a tombstone of its own generation, and overwrites one of another generation', async () => {
+        const tombstone = (generation: string) => jobRecord({ id: `occ#${slot}`, scheduleId: 'occ', scheduleGeneration: generation, dueAtMs: slot, placement: 'none' });
+        // A pause of generation g1 cancelled the slot: g1's message (it read the schedule before the pause) is refused…
+        expect(await store.cancelOccurrence(tombstone('g1'), T0, 1)).toBe(true);
+        expect(await store.createClaimedJob(claimed({ scheduleGeneration: 'g1' }), { generation: 'g1' })).toMatchObject({ claimed: false, current: { state: 'cancelled', scheduleGeneration: 'g1' } });
+        // …while the resumed schedule (g2) firing at the same instant creates its occurrence over the tombstone.
+        await expect(store.createClaimedJob(claimed(), { generation: 'g2' })).resolves.toEqual({ claimed: true, job: claimed() });
+      });
+
+      it('a later generation cancelling the same slot again takes the tombstone over', async () => {
+        const tombstone = (generation: string) => jobRecord({ id: `occ#${slot}`, scheduleId: 'occ', scheduleGeneration: generation, dueAtMs: slot, placement: 'none' });
+        await store.cancelOccurrence(tombstone('g1'), T0, 1);
+        expect(await store.cancelOccurrence(tombstone('g2'), T0 + 1, 2)).toBe(true);
+        expect(await store.cancelOccurrence(tombstone('g2'), T0 + 2, 3)).toBe(false);
+        expect(await store.getJob(`occ#${slot}`)).toMatchObject({ state: 'cancelled', scheduleGeneration: 'g2', finishedAtMs: T0 + 1 });
+        expect(await store.createClaimedJob(claimed(), { generation: 'g2' })).toMatchObject({ claimed: false });
+      });
+    });
+
+    describe('cancelOccurrence', () => {
+      const slot = T0 + 5 * MINUTE;
+      const occurrence = (overrides: Partial<JobRecord> = {}) =>
+        jobRecord({ id: `occ#${slot}`, scheduleId: 'occ', scheduleGeneration: 'g1', dueAtMs: slot, placement: 'none', ...overrides });
+
+      it('writes a cancelled occurrence where no job exists yet, readable like any cancelled job', async () => {
+        expect(await store.cancelOccurrence(occurrence(), T0 + 1, 99)).toBe(true);
+        const { placement: _p, ...fields } = occurrence();
+        expect(await store.getJob(`occ#${slot}`)).toMatchObject({ ...fields, state: 'cancelled', finishedAtMs: T0 + 1, updatedAtMs: T0 + 1, expiresAtEpochSec: 99 });
+        expect(await laneIds(store, shardOf(`occ#${slot}`, CONTRACT_SHARDS), T0 + HOUR)).toEqual([]);
+      });
+
+      it('cancels a waiting occurrence job, keeping its own fields', async () => {
+        await store.createJob(occurrence({ state: 'retrying', attempt: 1, dueAtMs: slot + 30_000, lastError: { name: 'Error', message: 'boom' } }));
+        expect(await store.cancelOccurrence(occurrence(), T0 + 1, 99)).toBe(true);
+        expect(await store.getJob(`occ#${slot}`)).toMatchObject({ state: 'cancelled', attempt: 1, dueAtMs: slot + 30_000, lastError: { message: 'boom' } });
+      });
+
+      it('leaves a started or ended occurrence alone', async () => {
+        await store.createClaimedJob(occurrence({ state: 'running', attempt: 1, leaseUntilMs: slot + MINUTE }), { generation: 'g1' });
+        expect(await store.cancelOccurrence(occurrence(), T0 + 1, 99)).toBe(false);
+        expect((await store.getJob(`occ#${slot}`))?.state).toBe('running');
+        await store.finishAttempt(`occ#${slot}`, 1, { state: 'completed', nowMs: slot, expiresAtEpochSec: 1 });
+        expect(await store.cancelOccurrence(occurrence(), T0 + 1, 99)).toBe(false);
+        expect((await store.getJob(`occ#${slot}`))?.state).toBe('completed');
       });
     });
 

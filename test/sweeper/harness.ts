@@ -1,7 +1,8 @@
 /**
  * A small world for logic tests of the sweeper: the memory store and queue, a fake clock, writers that follow the
  * enqueue rule of docs/architecture.md (direct path within 15 minutes of *their* clock, else a bucket), and a consumer
- * that delivers the recorded messages and claims with the store's real condition. "Ran" means "claimed": the claim is
+ * that delivers the recorded messages and claims with the store's real condition (an occurrence's first claim creates
+ * its job, as the consumer's does). "Ran" means "claimed": the claim is
  * the compare-and-set that makes a duplicate message harmless, so counting successful claims counts task starts.
  */
 import { expect } from 'vitest';
@@ -9,7 +10,8 @@ import { DEFAULT_BACKOFF } from '../../lib/core/backoff.ts';
 import type { Clock } from '../../lib/core/clock.ts';
 import { DIRECT_HORIZON_MS, sendJobMessages } from '../../lib/queue/send-job-messages.ts';
 import { MemoryJobQueue, type RecordedMessage } from '../../lib/queue/memory-queue.ts';
-import type { JobQueue, OutgoingMessage } from '../../lib/queue/types.ts';
+import type { JobMessage, JobQueue, OutgoingMessage } from '../../lib/queue/types.ts';
+import { claimOccurrence, type FirstClaimResult } from '../../lib/schedules/occurrence-claim.ts';
 import { MemoryJobStore } from '../../lib/store/memory-store.ts';
 import type { JobRecord, Placement } from '../../lib/store/types.ts';
 import { sweep } from '../../lib/sweeper/sweep.ts';
@@ -147,7 +149,7 @@ export class World {
     for (const m of messages) {
       const visibleAtMs = m.message.sentAtMs + m.delaySec * 1000;
       const atMs = Math.max(visibleAtMs, m.message.dueAtMs);
-      const claim = await this.store.claimJob(m.message.id, { dueAtMs: m.message.dueAtMs, nowMs: atMs, leaseUntilMs: atMs + MINUTE });
+      const claim = await this.claim(m.message, atMs, atMs + MINUTE);
       if (!claim.claimed) {
         this.duplicates++;
         continue;
@@ -161,6 +163,17 @@ export class World {
       expect(done).toBe(true);
     }
     return messages;
+  }
+
+  /**
+   * The consumer's claim of one message at `atMs`: a schedule's occurrence creates its job from the schedule
+   * (`claimOccurrence`, the consumer's own first claim), any other message claims its job.
+   */
+  claim(message: JobMessage, atMs: number, leaseUntilMs: number): Promise<FirstClaimResult> {
+    const lease = { nowMs: atMs, leaseUntilMs };
+    return message.occurrence
+      ? claimOccurrence(this.store, message, message.occurrence, lease)
+      : this.store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
   }
 
   /** Sweeps and delivers once a minute (plus `jitterMs`) for `minutes` minutes. */

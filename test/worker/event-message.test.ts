@@ -70,7 +70,41 @@ describe('event messages (EventBridge targets)', () => {
     expect(seen).toHaveLength(2);
   });
 
-  it('`in` counts from the event time: a later job is dispatched with its delay, and its options kept', async () => {
+  it('creates a job due now already claimed: one write before its outcome, none for a redelivery after it ended', async () => {
+    const h = createHarness();
+    const task = defineTestTask(() => undefined);
+    const writes: string[] = [];
+    for (const method of ['createJob', 'createClaimedJob', 'claimJob', 'finishAttempt'] as const) {
+      const original = h.store[method].bind(h.store) as (...args: never[]) => Promise<unknown>;
+      (h.store as unknown as Record<string, unknown>)[method] = (...args: never[]) => (writes.push(method), original(...args));
+    }
+    const message = parseEventMessage(eventBody(task))!;
+    expect(await handleEventMessage(message, h.deps, { deadlineMs: T0 + 60_000 })).toBe('completed');
+    expect(writes).toEqual(['createClaimedJob', 'finishAttempt']);
+    // Due at the event's time, whichever delivery created it; a redelivery loses the create and is acknowledged.
+    expect(await h.store.getJob(uniqueJobId(task, eventJobKey(message)))).toMatchObject({ state: 'completed', dueAtMs: T0, attempt: 1 });
+    h.time.now = T0 + 30_000;
+    expect(await handleEventMessage(message, h.deps, { deadlineMs: T0 + 90_000 })).toBe('acknowledged');
+    expect(writes).toEqual(['createClaimedJob', 'finishAttempt', 'createClaimedJob']);
+  });
+
+  it('a redelivered event whose consumer crashed mid-task takes the expired lease over', async () => {
+    const h = createHarness();
+    const attempts: number[] = [];
+    const task = defineTestTask((_payload, context) => void attempts.push(context.attempt));
+    const message = parseEventMessage(eventBody(task))!;
+    const id = uniqueJobId(task, eventJobKey(message));
+    const job = (await h.store.createClaimedJob({
+      id, task, queue: 'default', payload: '{}', state: 'running', dueAtMs: T0, attempt: 1, maxAttempts: 3, backoff: [10],
+      timeoutSec: 30, storeResult: false, placement: 'none', createdAtMs: T0, updatedAtMs: T0, startedAtMs: T0, leaseUntilMs: T0 + 10_000,
+    }));
+    expect(job.claimed).toBe(true);
+    h.time.now = T0 + 20_000;
+    expect(await handleEventMessage(message, h.deps, { deadlineMs: T0 + 90_000 })).toBe('completed');
+    expect(attempts).toEqual([2]);
+  });
+
+  it('`in` counts from the event time: a later job is sent with its delay, and its options kept', async () => {
     const h = createHarness();
     const task = defineTestTask(() => undefined);
     const message = parseEventMessage(eventBody(task, { options: { inSec: 60, queue: 'reports', maxAttempts: 2 } }))!;

@@ -52,7 +52,7 @@ export const schedulesPage: Page = async ({ config, main }) => {
         h('span', { class: 'muted' }, ` · misfire ${s.misfire} · overlap ${s.overlap} · ${s.runs} runs so far`)),
       s.nextRuns.length > 0 ? runTable('Next runs', s.nextRuns, s.zone) : h('p', { class: 'muted' }, s.state === 'paused' ? 'Paused: no next run.' : 'Ended: no next run.'),
       s.lastRuns.length > 0 && h('div', {}, h('h3', {}, open ? 'Last runs' : 'Last run'),
-        h('ul', { class: 'last-runs' }, ...s.lastRuns.map((r) => h('li', {}, timeEl(r.at), ' ', r.outcome === 'gone' ? h('span', { class: 'muted' }, 'skipped or expired') : h('a', { href: `#/jobs/${encodeURIComponent(r.jobId)}` }, badge(r.outcome)))))),
+        h('ul', { class: 'last-runs' }, ...s.lastRuns.map((r) => h('li', {}, timeEl(r.at), ' ', r.outcome === 'gone' ? h('span', { class: 'muted' }, 'skipped or expired') : r.outcome === 'pending' ? h('span', { class: 'muted' }, 'pending') : h('a', { href: `#/jobs/${encodeURIComponent(r.jobId)}` }, badge(r.outcome)))))),
       h('div', { class: 'row actions' },
         h('button', { type: 'button', class: 'secondary', 'aria-expanded': open, onclick: () => { if (open) expanded.delete(s.id); else expanded.add(s.id); void load(); } }, open ? 'Fewer details' : 'Last 5 runs'),
         !config.readOnly && (s.state === 'paused'

@@ -1,0 +1,50 @@
+/**
+ * The consumer's side of a schedule's occurrences: the first claim of an occurrence message creates its job. Spawning
+ * wrote no job (`occurrences.ts`), so on receipt the consumer reads the schedule and, when the occurrence belongs to
+ * the schedule as it stands, writes the job already claimed (`running`, attempt 1) with one conditional put: create and
+ * claim are one write, and a duplicate message (racing spawners, a re-send after a crash) loses that put.
+ */
+import { occurrenceJobId } from '../core/ids.ts';
+import type { JobMessage, OccurrenceRef } from '../queue/types.ts';
+import { claimedRecord } from '../store/write-rules.ts';
+import type { ClaimResult, JobStore } from '../store/types.ts';
+import { occurrenceJob, scheduleGeneration } from './occurrences.ts';
+
+/** A first claim's result: a claim's, or `gone` when there is nothing to run and nothing to wait for. */
+export type FirstClaimResult = ClaimResult | { readonly claimed: false; readonly gone: string };
+
+/**
+ * Claims an occurrence message's job, creating it on the first receipt.
+ *
+ * - The schedule is read (strongly consistent). When it still has the message's generation and is not paused, the
+ *   job is created as claimed, on condition that its id is free or holds only a tombstone of another generation
+ *   (`createClaimedJob`). A failed put returns the existing item: the caller applies the normal claim rules to it.
+ * - Otherwise (deleted, paused, replaced or resumed since the send) the occurrence was cancelled: only a job that
+ *   already exists may go on (a redelivery after a crashed attempt), through the normal claim. With no job, the
+ *   message is `gone`.
+ *
+ * @example
+ * ```ts
+ * const claim = await claimOccurrence(store, message, message.occurrence, { nowMs, leaseUntilMs: nowMs + 60_000 });
+ * ```
+ */
+export async function claimOccurrence(
+  store: JobStore,
+  message: JobMessage,
+  occurrence: OccurrenceRef,
+  lease: { nowMs: number; leaseUntilMs: number },
+): Promise<FirstClaimResult> {
+  const schedule = await store.getSchedule(occurrence.scheduleId);
+  const reason =
+    schedule === undefined ? `schedule "${occurrence.scheduleId}" no longer exists`
+    : schedule.paused ? `schedule "${occurrence.scheduleId}" is paused`
+    : scheduleGeneration(schedule) !== occurrence.generation ? `schedule "${occurrence.scheduleId}" was replaced or resumed since this occurrence was sent`
+    : message.id !== occurrenceJobId(occurrence.scheduleId, message.dueAtMs) ? `the message's id "${message.id}" is not the occurrence id of its schedule and due time`
+    : undefined;
+  if (schedule === undefined || reason !== undefined) {
+    const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
+    return claim.claimed || claim.current !== undefined ? claim : { claimed: false, gone: `${reason}: the occurrence was cancelled before it started` };
+  }
+  const job = claimedRecord({ ...occurrenceJob(schedule, message.dueAtMs, lease.nowMs), sentAtMs: message.sentAtMs }, lease);
+  return store.createClaimedJob(job, { generation: occurrence.generation });
+}
