@@ -18,7 +18,7 @@ const INTEGRATION = [
 
 export default defineConfig({
   test: {
-    maxWorkers: 2,
+    maxWorkers: 3,
     // Generous on a loaded 2-core machine: synthesis with real bundling (unit) and own boots (test/local) take a while.
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -7,11 +7,30 @@
 import { occurrenceJobId } from '../core/ids.ts';
 import type { JobMessage, OccurrenceRef } from '../queue/types.ts';
 import { claimedRecord } from '../store/write-rules.ts';
-import type { ClaimResult, JobStore } from '../store/types.ts';
+import type { ClaimResult, JobStore, ScheduleRecord } from '../store/types.ts';
 import { occurrenceJob, scheduleGeneration } from './occurrences.ts';
 
 /** A first claim's result: a claim's, or `gone` when there is nothing to run and nothing to wait for. */
 export type FirstClaimResult = ClaimResult | { readonly claimed: false; readonly gone: string };
+
+/** How long a claim may wait for the spawn that sent its occurrence to commit, and how it waits. */
+export interface SpawnWait {
+  readonly clock: { nowMs(): number };
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Stop waiting at this instant (the missing-job wait, within the invocation). */
+  readonly untilMs: number;
+  readonly pollMs: number;
+}
+
+/**
+ * Whether a committed spawn covers the slot: the schedule has moved past it (or ended at or after it). A slot sent by
+ * a spawner that crashed before its advance is not covered until the next spawn commits, which either sends it again
+ * or skips it (misfire policy, overlap) and writes its cancelled record; until then it must not run, or a slot the
+ * policy skips would run and the schedule's `runs` (and `maxRuns`) would not count it.
+ */
+function covers(schedule: ScheduleRecord, slotMs: number): boolean {
+  return schedule.nextRunAtMs === undefined ? slotMs <= (schedule.lastRunAtMs ?? -Infinity) : slotMs < schedule.nextRunAtMs;
+}
 
 /**
  * Claims an occurrence message's job, creating it on the first receipt.
@@ -33,8 +52,14 @@ export async function claimOccurrence(
   message: JobMessage,
   occurrence: OccurrenceRef,
   lease: { nowMs: number; leaseUntilMs: number },
+  wait?: SpawnWait,
 ): Promise<FirstClaimResult> {
-  const schedule = await store.getSchedule(occurrence.scheduleId);
+  let schedule = await store.getSchedule(occurrence.scheduleId);
+  // Within one spawn the advance follows the send by milliseconds: a message due at once can arrive first.
+  while (wait && schedule && !covers(schedule, message.dueAtMs) && wait.clock.nowMs() + wait.pollMs <= wait.untilMs) {
+    await wait.sleep(wait.pollMs);
+    schedule = await store.getSchedule(occurrence.scheduleId);
+  }
   const reason =
     schedule === undefined ? `schedule "${occurrence.scheduleId}" no longer exists`
     : schedule.paused ? `schedule "${occurrence.scheduleId}" is paused`
@@ -45,6 +70,9 @@ export async function claimOccurrence(
     const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
     return claim.claimed || claim.current !== undefined ? claim : { claimed: false, gone: `${reason}: the occurrence was cancelled before it started` };
   }
+  // Not covered yet: no record, so the caller treats it as a job whose write trails its message (waits, returns it to
+  // the queue with growing delays, drops it after the orphan grace).
+  if (!covers(schedule, message.dueAtMs)) return { claimed: false };
   const job = claimedRecord({ ...occurrenceJob(schedule, message.dueAtMs, lease.nowMs), sentAtMs: message.sentAtMs }, lease);
   return store.createClaimedJob(job, { generation: occurrence.generation });
 }

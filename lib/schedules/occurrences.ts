@@ -191,10 +191,42 @@ export async function spawnDueOccurrences(
     deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: schedule.id, fireAtMs: schedule.nextRunAtMs });
     return undefined;
   }
+  // After the advance, and only by the spawner whose advance won: a racing spawner that read the clock a moment
+  // earlier may fire a slot this one drops, and a cancelled record written before the race was decided would lose it.
+  await cancelUnfiredSlots(deps, schedule, { fired, nextRunAtMs: plan.nextRunAtMs, nowMs });
   counters.occurrencesSkipped += plan.skipped + overlapped;
   counters.spawned += fired.length;
   return advanced(schedule, advance);
 }
+
+/**
+ * Once an advance moved the schedule past slots it does not fire (the misfire policy dropped them, or overlap `skip`),
+ * writes their cancelled records: a spawner that sent them and crashed before its advance left messages that the
+ * consumer would otherwise run now that the advance covers them. Only slots whose messages may still be alive are written
+ * (a message is dropped once its job is missing for the orphan grace); a spawn that fires every slot writes nothing.
+ */
+async function cancelUnfiredSlots(
+  deps: OccurrenceDeps,
+  schedule: ScheduleRecord,
+  spawn: { fired: readonly number[]; nextRunAtMs: number | undefined; nowMs: number },
+): Promise<void> {
+  const fired = new Set(spawn.fired);
+  const endMs = spawn.nextRunAtMs ?? (spawn.fired.at(-1) ?? -Infinity) + 1;
+  const unfired: number[] = [];
+  let slot = Math.max(schedule.nextRunAtMs!, nextOccurrenceMs(schedule.recurrence, spawn.nowMs - SENT_MESSAGE_LIFETIME_MS, schedule.anchorMs));
+  for (; slot < endMs && unfired.length < MAX_PENDING_OCCURRENCES; slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs)) {
+    if (!fired.has(slot)) unfired.push(slot);
+  }
+  const expiresAtEpochSec = Math.floor(spawn.nowMs / 1000) + deps.config.retentionDays * 86_400;
+  await Promise.all(unfired.map((fireAtMs) => deps.store.cancelOccurrence(occurrenceJob(schedule, fireAtMs, spawn.nowMs), spawn.nowMs, expiresAtEpochSec)));
+}
+
+/**
+ * How long after its slot a message of an occurrence without a record can still be alive: it was sent at the latest
+ * at its slot, and the consumer drops it once SQS's `SentTimestamp` is older than the orphan grace (8 minutes); a
+ * minute more for the consumer's own waits.
+ */
+const SENT_MESSAGE_LIFETIME_MS = 9 * 60_000;
 
 /**
  * Occurrences one spawn covers at least, when they fit within `MAX_SPAWN_AHEAD_MS`: the schedule advance (3 write

@@ -84,7 +84,8 @@ export async function handleJobMessage(
 
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   const occurrence = message.occurrence;
-  let create: FirstClaim | undefined = firstClaim ?? (occurrence && ((lease) => claimOccurrence(deps.store, message, occurrence, lease)));
+  const spawnWait = { clock: deps.clock, sleep: deps.sleep, pollMs: MISSING_JOB_POLL_MS, untilMs: missingJobWaitEnd(deps, limits) };
+  let create: FirstClaim | undefined = firstClaim ?? (occurrence && ((lease) => claimOccurrence(deps.store, message, occurrence, lease, spawnWait)));
   for (let tries = 0; ; tries++) {
     const nowMs = deps.clock.nowMs();
     const taskBudgetMs = limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - nowMs;
@@ -137,12 +138,17 @@ export async function handleJobMessage(
 
 /** Polls until the job exists (true) or the wait, or the invocation, runs out (false). */
 async function waitForJob(id: string, deps: WorkerDeps, limits: InvocationLimits): Promise<boolean> {
-  const until = Math.min(deps.clock.nowMs() + MISSING_JOB_WAIT_MS, limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - MIN_TASK_TIME_MS);
+  const until = missingJobWaitEnd(deps, limits);
   while (deps.clock.nowMs() < until) {
     await deps.sleep(MISSING_JOB_POLL_MS);
     if (await deps.store.getJob(id)) return true;
   }
   return false;
+}
+
+/** The end of a wait for a missing record: `MISSING_JOB_WAIT_MS`, leaving the task its minimum time in the invocation. */
+function missingJobWaitEnd(deps: WorkerDeps, limits: InvocationLimits): number {
+  return Math.min(deps.clock.nowMs() + MISSING_JOB_WAIT_MS, limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - MIN_TASK_TIME_MS);
 }
 
 /** Runs the claimed attempt and records its outcome. */

@@ -16,10 +16,12 @@ const round = fc.record({
 });
 
 describe('occurrences: exactly once per slot (property)', () => {
+  // With a catch-up bound of 3, misfire `all` drops the older missed slots: a slot a crashed spawner sent and the next
+  // spawn drops must not run either (the schedule's `runs`, and so `maxRuns`, count exactly what ran).
   it("racing spawners and crashes between send and advance never run a slot twice nor lose one", { timeout: 180_000 }, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(5, 20, 60, 300), fc.array(round, { minLength: 1, maxLength: 12 }), async (everySec, rounds) => {
-        const world = new World();
+      fc.asyncProperty(fc.constantFrom(5, 20, 60, 300), fc.constantFrom(3, 1000), fc.array(round, { minLength: 1, maxLength: 12 }), async (everySec, maxCatchUp, rounds) => {
+        const world = new World({ config: { maxCatchUp } });
         const schedule: ScheduleRecord = {
           id: 'prop', task: 'report', queue: 'default', payload: '{}', recurrence: { everySec }, anchorMs: T0 + everySec * 1000,
           runs: 0, nextRunAtMs: T0 + everySec * 1000, paused: false, misfire: 'all', overlap: 'allow', maxAttempts: 3,
@@ -49,10 +51,12 @@ describe('occurrences: exactly once per slot (property)', () => {
         await deliverShuffled(world, []);
         world.expectNoneRanTwice();
         const after = (await world.store.getSchedule('prop'))!;
-        const expected: string[] = [];
-        for (let slot = schedule.nextRunAtMs!; slot < after.nextRunAtMs!; slot += everySec * 1000) expected.push(occurrenceJobId('prop', slot));
-        expect(world.runs.map((run) => run.id).sort()).toEqual(expected.sort());
-        expect(after.runs).toBe(expected.length);
+        const slots: string[] = [];
+        for (let slot = schedule.nextRunAtMs!; slot < after.nextRunAtMs!; slot += everySec * 1000) slots.push(occurrenceJobId('prop', slot));
+        const ran = world.runs.map((run) => run.id).sort();
+        expect(after.runs).toBe(ran.length);
+        if (maxCatchUp === 1000) expect(ran).toEqual(slots.sort());
+        else for (const id of ran) expect(slots).toContain(id);
       }),
       { numRuns: 40 },
     );
