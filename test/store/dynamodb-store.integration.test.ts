@@ -43,21 +43,31 @@ describeJobStoreContract('DynamoDbJobStore on DynamoDB Local', async () => {
   };
 });
 
+/** A store on a table of its own whose client meters capacity, and `step`, which records the units one call wrote. */
+async function meteredStore() {
+  const tableName = await createTable();
+  // A client of its own: the metering middleware stays on it.
+  const metered = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
+  const meter = new Meter();
+  meterDynamoDb(metered, meter);
+  const store = new DynamoDbJobStore({ tableName, client: metered, shards: CONTRACT_SHARDS });
+  const units: Array<{ operation: string; table: number; index: number }> = [];
+  const step = async (operation: string, call: () => Promise<unknown>) => {
+    const before = meter.snapshot();
+    await call();
+    const delta = diff(meter.snapshot(), before).capacityByTarget;
+    units.push({ operation, table: delta[tableName] ?? 0, index: delta[`${tableName}/due`] ?? 0 });
+  };
+  const close = async () => {
+    metered.destroy();
+    await client.send(new DeleteTableCommand({ TableName: tableName }));
+  };
+  return { store, units, step, close };
+}
+
 describe('DynamoDbJobStore write units (docs/architecture.md, "Write units per job")', () => {
   it('costs 4 write units for a far-future job: put 1 + index 1, claim 1, completion 1, the index untouched after the put', async () => {
-    const tableName = await createTable();
-    // A client of its own: the metering middleware stays on it.
-    const metered = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
-    const meter = new Meter();
-    meterDynamoDb(metered, meter);
-    const store = new DynamoDbJobStore({ tableName, client: metered, shards: CONTRACT_SHARDS });
-    const units: Array<{ operation: string; table: number; index: number }> = [];
-    const step = async (operation: string, call: () => Promise<unknown>) => {
-      const before = meter.snapshot();
-      await call();
-      const delta = diff(meter.snapshot(), before).capacityByTarget;
-      units.push({ operation, table: delta[tableName] ?? 0, index: delta[`${tableName}/due`] ?? 0 });
-    };
+    const { store, units, step, close } = await meteredStore();
     const job = jobRecord({ id: 'far-future', placement: 'bucket', dueAtMs: T0 + 86_400_000 });
     await step('createJob', () => store.createJob(job));
     await step('claimJob', () => store.claimJob(job.id, { dueAtMs: job.dueAtMs, nowMs: job.dueAtMs, leaseUntilMs: job.dueAtMs + 60_000 }));
@@ -68,25 +78,13 @@ describe('DynamoDbJobStore write units (docs/architecture.md, "Write units per j
       { operation: 'claimJob', table: 1, index: 0 },
       { operation: 'finishAttempt', table: 1, index: 0 },
     ]);
-    metered.destroy();
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    await close();
   });
 });
 
 describe('DynamoDbJobStore write units of a recurring occurrence', () => {
   it('create-as-claimed 1, outcome 1, no index; the schedule advance 3 (its lane key moves), shared by the occurrences it covers', async () => {
-    const tableName = await createTable();
-    const metered = localDynamoDbClient(sharedStackEnv().AWS_ENDPOINT_URL!);
-    const meter = new Meter();
-    meterDynamoDb(metered, meter);
-    const store = new DynamoDbJobStore({ tableName, client: metered, shards: CONTRACT_SHARDS });
-    const units: Array<{ operation: string; table: number; index: number }> = [];
-    const step = async (operation: string, call: () => Promise<unknown>) => {
-      const before = meter.snapshot();
-      await call();
-      const delta = diff(meter.snapshot(), before).capacityByTarget;
-      units.push({ operation, table: delta[tableName] ?? 0, index: delta[`${tableName}/due`] ?? 0 });
-    };
+    const { store, units, step, close } = await meteredStore();
     const slot = T0 + 300_000;
     await step('putSchedule', () => store.putSchedule(scheduleRecord({ id: 'every-5m', nextRunAtMs: slot })));
     await step('advanceSchedule', () => store.advanceSchedule({ id: 'every-5m', version: 1, expectedNextRunAtMs: slot }, { runs: 1, lastRunAtMs: slot, lastJobId: `every-5m#${slot}`, nextRunAtMs: slot + 300_000, updatedAtMs: T0 }));
@@ -103,8 +101,7 @@ describe('DynamoDbJobStore write units of a recurring occurrence', () => {
       { operation: 'finishAttempt', table: 1, index: 0 },
       { operation: 'advanceSchedule (ends it)', table: 1, index: 1 },
     ]);
-    metered.destroy();
-    await client.send(new DeleteTableCommand({ TableName: tableName }));
+    await close();
   });
 });
 
