@@ -18,6 +18,8 @@ const INTEGRATION = [
 
 export default defineConfig({
   test: {
+    // Three files at once on 2 cores: integration files mostly wait on real timers. Set here, not on the command line:
+    // each project inherits this value, and `--maxWorkers` does not override a project's.
     maxWorkers: 3,
     // Generous on a loaded 2-core machine: synthesis with real bundling (unit) and own boots (test/local) take a while.
     testTimeout: 60_000,
