@@ -212,13 +212,10 @@ async function cancelUnfiredSlots(
 ): Promise<void> {
   const fired = new Set(spawn.fired);
   const endMs = spawn.nextRunAtMs ?? (spawn.fired.at(-1) ?? -Infinity) + 1;
-  const unfired: number[] = [];
-  let slot = Math.max(schedule.nextRunAtMs!, nextOccurrenceMs(schedule.recurrence, spawn.nowMs - SENT_MESSAGE_LIFETIME_MS, schedule.anchorMs));
-  for (; slot < endMs && unfired.length < MAX_PENDING_OCCURRENCES; slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs)) {
-    if (!fired.has(slot)) unfired.push(slot);
-  }
+  const fromMs = Math.max(schedule.nextRunAtMs! - 1, spawn.nowMs - SENT_MESSAGE_LIFETIME_MS);
+  const unfired = slotsBetween(schedule, fromMs, endMs).filter((slot) => !fired.has(slot));
   const expiresAtEpochSec = Math.floor(spawn.nowMs / 1000) + deps.config.retentionDays * 86_400;
-  await Promise.all(unfired.map((fireAtMs) => deps.store.cancelOccurrence(occurrenceJob(schedule, fireAtMs, spawn.nowMs), spawn.nowMs, expiresAtEpochSec)));
+  await cancelSlots(deps.store, schedule, unfired, spawn.nowMs, expiresAtEpochSec);
 }
 
 /**
@@ -318,13 +315,22 @@ const MAX_PENDING_OCCURRENCES = 1000;
  */
 export async function cancelPendingOccurrences(store: JobStore, schedule: ScheduleRecord, nowMs: number, expiresAtEpochSec: number): Promise<void> {
   const until = Math.max(schedule.nextRunAtMs ?? nowMs, nowMs + 1);
+  await cancelSlots(store, schedule, slotsBetween(schedule, nowMs - PENDING_OCCURRENCE_LOOKBACK_MS, until), nowMs, expiresAtEpochSec);
+}
+
+/** The schedule's slots after `afterMs` and before `untilMs`, at most `MAX_PENDING_OCCURRENCES` of them. */
+function slotsBetween(schedule: ScheduleRecord, afterMs: number, untilMs: number): number[] {
   const slots: number[] = [];
-  let slot = nextOccurrenceMs(schedule.recurrence, nowMs - PENDING_OCCURRENCE_LOOKBACK_MS, schedule.anchorMs);
-  while (slot < until && slots.length < MAX_PENDING_OCCURRENCES) {
+  let slot = nextOccurrenceMs(schedule.recurrence, afterMs, schedule.anchorMs);
+  while (slot < untilMs && slots.length < MAX_PENDING_OCCURRENCES) {
     slots.push(slot);
     slot = nextOccurrenceMs(schedule.recurrence, slot, schedule.anchorMs);
   }
-  // A refused write means the occurrence started or ended: nothing to cancel.
+  return slots;
+}
+
+/** Writes the cancelled record of each slot; a refused write means the occurrence started or ended: nothing to cancel. */
+async function cancelSlots(store: JobStore, schedule: ScheduleRecord, slots: readonly number[], nowMs: number, expiresAtEpochSec: number): Promise<void> {
   await Promise.all(slots.map((fireAtMs) => store.cancelOccurrence(occurrenceJob(schedule, fireAtMs, nowMs), nowMs, expiresAtEpochSec)));
 }
 

@@ -84,8 +84,11 @@ export async function handleJobMessage(
 
   const orphanGraceMs = deps.orphanGraceMs ?? ORPHAN_GRACE_MS;
   const occurrence = message.occurrence;
-  const spawnWait = { clock: deps.clock, sleep: deps.sleep, pollMs: MISSING_JOB_POLL_MS, untilMs: missingJobWaitEnd(deps, limits) };
-  let create: FirstClaim | undefined = firstClaim ?? (occurrence && ((lease) => claimOccurrence(deps.store, message, occurrence, lease, spawnWait)));
+  let create: FirstClaim | undefined =
+    firstClaim ??
+    (occurrence &&
+      ((lease) =>
+        claimOccurrence(deps.store, message, occurrence, lease, { clock: deps.clock, sleep: deps.sleep, pollMs: MISSING_JOB_POLL_MS, untilMs: missingJobWaitEnd(deps, limits) })));
   for (let tries = 0; ; tries++) {
     const nowMs = deps.clock.nowMs();
     const taskBudgetMs = limits.deadlineMs - INVOCATION_SAFETY_MARGIN_MS - nowMs;
