@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 
 type Env = Record<string, string | undefined>;
@@ -52,12 +52,28 @@ export function dynamodbClient(env: Env = process.env): DynamoDBClient {
 }
 
 /**
- * An SQS client configured from `env`. The SDK normally sends each call to the host in the queue URL; emulators hand
- * out URLs whose host may not resolve, so when an endpoint is configured we send to that endpoint instead.
+ * How long one SQS request may take before the SDK abandons it (and retries it, as it does a throttle). The SDK's
+ * default is no limit: a connection that stops answering (a half-open socket) would hold its send forever, and with
+ * it one of the queue's batch slots in a long-lived process, until every `enqueue` waits behind hung requests. Sends
+ * and deletes answer in milliseconds; sundial never long-polls with this client.
  */
-export function sqsClient(env: Env = process.env): SQSClient {
+export const SQS_REQUEST_TIMEOUT_MS = 5_000;
+/** How long opening a connection to SQS may take. */
+export const SQS_CONNECT_TIMEOUT_MS = 3_000;
+
+/**
+ * An SQS client configured from `env`. The SDK normally sends each call to the host in the queue URL; emulators hand
+ * out URLs whose host may not resolve, so when an endpoint is configured we send to that endpoint instead. Requests
+ * time out after {@link SQS_REQUEST_TIMEOUT_MS}; `overrides` (e.g. `maxAttempts`) go to the client as they are.
+ */
+export function sqsClient(env: Env = process.env, overrides: Partial<SQSClientConfig> = {}): SQSClient {
   const config = clientConfigFromEnv(env, 'SQS');
-  return new SQSClient('endpoint' in config ? { ...config, useQueueUrlAsEndpoint: false } : config);
+  return new SQSClient({
+    ...config,
+    ...('endpoint' in config ? { useQueueUrlAsEndpoint: false } : {}),
+    requestHandler: { connectionTimeout: SQS_CONNECT_TIMEOUT_MS, requestTimeout: SQS_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
+    ...overrides,
+  });
 }
 
 /**
