@@ -63,6 +63,8 @@ export async function runPaths(paths: readonly SelectablePath[], options: { quic
       log(`recurring, 1-minute sweeps: ${schedules} schedules every 5 s × 36 runs, then every minute × 4 runs`);
       windows.push(await runRecurringSpawnedBySweeps(bench, 'recurring, every 5 s, 1-minute sweeps', { schedules, everySec: 5, runs: 36 }, { lookaheadSec, overlap: 'allow' }));
       windows.push(await runRecurringSpawnedBySweeps(bench, 'recurring, every minute, 1-minute sweeps', { schedules, everySec: 60, runs: 4 }, { lookaheadSec, overlap: 'allow' }));
+      log(`recurring, cron every minute, 1-minute sweeps: ${schedules} schedules \`* * * * *\` × 4 runs (slots on whole minutes)`);
+      windows.push(await runRecurringSpawnedBySweeps(bench, 'recurring, cron every minute, 1-minute sweeps', { schedules, everySec: 60, runs: 4 }, { lookaheadSec, overlap: 'allow', cron: '* * * * *' }));
     }
     if (paths.includes('eventbridge')) {
       log(`eventbridge: ${schedules * 4} events into the queue, as many through an ingest function`);

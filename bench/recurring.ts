@@ -9,6 +9,7 @@
  *   schedule costs, whose occurrences never share an advance.
  */
 import { DEFAULT_LOOKAHEAD_SEC } from '../lib/config.ts';
+import { nextRuns } from '../lib/core/recurrence.ts';
 import { benchOccurrence } from './fixtures/tasks.ts';
 import type { BenchStack } from './bench-stack.ts';
 import { runWindow, type PathName, type Window } from './windows.ts';
@@ -74,21 +75,25 @@ export async function runRecurringSpawnedBySweeps(
   bench: BenchStack,
   path: PathName,
   sizes: RecurringSizes,
-  options: { lookaheadSec: number; overlap: 'allow' | 'skip' },
+  options: { lookaheadSec: number; overlap: 'allow' | 'skip'; cron?: string },
 ): Promise<Window> {
   const tag = `${Date.now().toString(36)}-swept`;
   // Past both lookaheads: the sweeper's, and the one `schedule()` spawns within (the bench's scheduler keeps the default).
   const startAt = new Date(Date.now() + (Math.max(options.lookaheadSec, DEFAULT_LOOKAHEAD_SEC) + 15) * 1000);
+  // `every` slots keep the millisecond of `startAt` (a random phase in the second); cron slots fall on whole minutes.
+  const recurrence = options.cron === undefined ? { every: sizes.everySec } : { cron: options.cron };
+  const spec = { ...recurrence, maxRuns: sizes.runs, startAt };
   await Promise.all(
     Array.from({ length: sizes.schedules }, (_, i) =>
-      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { every: sizes.everySec, maxRuns: sizes.runs, startAt, overlap: options.overlap }),
+      bench.scheduler.schedule(`bench-${tag}-${i}`, benchOccurrence.name, {}, { ...spec, overlap: options.overlap }),
     ),
   );
+  const lastDueAtMs = nextRuns(spec, { from: startAt.getTime() - 1, count: sizes.runs }).at(-1)!.getTime();
   return await runWindow(
     bench,
     path,
     { sweeper: true },
-    async () => ({ ids: [], lastDueAtMs: startAt.getTime() + (sizes.runs - 1) * sizes.everySec * 1000, expected: sizes.schedules * sizes.runs }),
+    async () => ({ ids: [], lastDueAtMs, expected: sizes.schedules * sizes.runs }),
     () => occurrenceIds(bench, `bench-${tag}-`),
   );
 }

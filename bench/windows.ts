@@ -9,7 +9,7 @@ import { diff, type MeterSnapshot } from './meter.ts';
 import { mapLimit, sleep } from './stats.ts';
 
 /** The paths a job can take, as the cost suite names them. */
-export type PathName = 'direct' | 'direct, 50 callers' | 'swept' | 'recurring' | 'recurring, 1 per advance' | 'recurring, every 5 s, 1-minute sweeps' | 'recurring, every minute, 1-minute sweeps' | 'transactional' | 'retried' | 'eventbridge' | 'eventbridge-ingest';
+export type PathName = 'direct' | 'direct, 50 callers' | 'swept' | 'recurring' | 'recurring, 1 per advance' | 'recurring, every 5 s, 1-minute sweeps' | 'recurring, every minute, 1-minute sweeps' | 'recurring, cron every minute, 1-minute sweeps' | 'transactional' | 'retried' | 'eventbridge' | 'eventbridge-ingest';
 
 /** What one window did. */
 export interface Window {
