@@ -61,7 +61,14 @@ export function duePartitionKey(bucket: string, shard: number): string {
   return `${bucket}#${shard}`;
 }
 
+const LANE_PREFIX = 'lane#';
+
 /** Partition key of a shard's lane in the `due` index (active schedules and transactional jobs not yet sent). */
 export function lanePartitionKey(shard: number): string {
-  return `lane#${shard}`;
+  return `${LANE_PREFIX}${shard}`;
+}
+
+/** Whether a `due` index partition key is a lane's (else it is a bucket's). */
+export function isLanePartitionKey(duePk: string): boolean {
+  return duePk.startsWith(LANE_PREFIX);
 }

@@ -11,7 +11,7 @@ import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTIT
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';
-import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
+import { duePartitionKey, isLanePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import type {
   AttemptOutcome,
   ClaimResult,
@@ -292,6 +292,23 @@ export class MemoryJobStore implements JobStore {
     options: { after?: DuePosition; untilMs: number; limit: number },
   ): Promise<{ entries: DueEntry[]; done: boolean }> {
     return this.run('readLane', () => readDuePage(lanePartitionKey(shard), options, async (...args) => this.readIndex(...args)));
+  }
+
+  /**
+   * The earliest due time in the `due` index still to be read: every lane entry (handled ones leave the lane), and
+   * the bucket entries due after `bucketsSweptUntilMs` (a bucket entry stays in the index after its job is sent, and
+   * the cursors are past those due by the end of the last completed sweep's window). `undefined` when there is none.
+   * A sweep acts only on entries due within its lookahead, so the test scheduler uses this to skip sweeps that would
+   * find nothing.
+   */
+  earliestUnsweptDueAtMs(bucketsSweptUntilMs: number): number | undefined {
+    let earliest: number | undefined;
+    for (const item of this.items.values()) {
+      if (typeof item.dueSk !== 'number' || typeof item.duePk !== 'string') continue;
+      const unswept = isLanePartitionKey(item.duePk) || item.dueSk > bucketsSweptUntilMs;
+      if (unswept && (earliest === undefined || item.dueSk < earliest)) earliest = item.dueSk;
+    }
+    return earliest;
   }
 
   // ---- the table ----

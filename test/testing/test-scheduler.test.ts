@@ -73,6 +73,36 @@ describe('createTestScheduler', () => {
     expect((await t.scheduler.get(job.id)).state).toBe('completed');
   });
 
+  it('skips idle sweeps without moving any run: a week with a daily cron, a far job, an hour-long retry and a job booked mid-way', async () => {
+    let slowCalls = 0;
+    const slowRetry = defineTask('testing-slow-retry', async () => {
+      if (++slowCalls === 1) throw new Error('first attempt fails');
+    }, { maxAttempts: 2, backoff: [3_600] });
+    t = createTestScheduler({ tasks: [announce, slowRetry], now: '2026-12-06T12:00:00Z' });
+    await announce.schedule('daily', { label: 'daily' }, { cron: '0 9 * * *', timezone: 'America/New_York' });
+    await announce.enqueue({ label: 'far' }, { at: '2026-12-10T12:00:00Z' });
+    // Its retry is written into a bucket (an hour > the 15-minute SQS horizon) by a delivery inside the skipped span.
+    await slowRetry.enqueue({}, { at: '2026-12-08T03:00:00Z' });
+    await t.advanceBy({ days: 3 });
+    // Booked after three idle-heavy days, 30 minutes out: the swept path, whose minute's sweep must still come.
+    await announce.enqueue({ label: 'booked later' }, { in: '30m' });
+    await t.advanceBy({ days: 4 });
+    const runs = t.runs().map((r) => [r.task, r.dueAt.toISOString(), r.startedAt.getTime() - r.dueAt.getTime()]);
+    expect(runs).toEqual([
+      ['testing-announce', '2026-12-06T14:00:00.000Z', 0],
+      ['testing-announce', '2026-12-07T14:00:00.000Z', 0],
+      ['testing-slow-retry', '2026-12-08T03:00:00.000Z', 0],
+      ['testing-slow-retry', '2026-12-08T04:00:00.000Z', 0],
+      ['testing-announce', '2026-12-08T14:00:00.000Z', 0],
+      ['testing-announce', '2026-12-09T12:30:00.000Z', 0],
+      ['testing-announce', '2026-12-09T14:00:00.000Z', 0],
+      ['testing-announce', '2026-12-10T12:00:00.000Z', 0],
+      ['testing-announce', '2026-12-10T14:00:00.000Z', 0],
+      ['testing-announce', '2026-12-11T14:00:00.000Z', 0],
+      ['testing-announce', '2026-12-12T14:00:00.000Z', 0],
+    ]);
+  });
+
   it('refuses to move the clock backwards, and a task list without tasks', async () => {
     t = createTestScheduler({ tasks: [announce], now: '2026-12-07T10:00:00Z' });
     await expect(t.advanceTo('2026-12-07T09:00:00Z')).rejects.toThrow(ValidationError);
