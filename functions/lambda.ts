@@ -90,5 +90,6 @@ export function createSweeperHandler(options: { readonly env?: Env } = {}): (eve
     config: sweepConfigFrom(config),
     logger: new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'sundial-sweeper' }),
     metrics: new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE }),
+    sleep: timerSleep,
   });
 }

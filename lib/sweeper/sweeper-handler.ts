@@ -6,8 +6,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Clock } from '../core/clock.ts';
 import type { JobQueue } from '../queue/types.ts';
+import type { Sleep } from '../worker/deps.ts';
 import type { JobStore } from '../store/types.ts';
 import { SweepFailedError } from './errors.ts';
+import { msUntilSendPhase } from './send-phase.ts';
 import { sweep } from './sweep.ts';
 import type { SweepConfig, SweepLogger, SweepReport } from './types.ts';
 
@@ -35,6 +37,8 @@ export interface SweeperHandlerDeps {
   readonly config: SweepConfig;
   readonly logger: SweepLogger;
   readonly metrics: SweeperMetrics;
+  /** Waits for the send phase (`send-phase.ts`) before the sweep; a timer in Lambda, the test clock in tests. */
+  readonly sleep: Sleep;
 }
 
 /**
@@ -45,12 +49,14 @@ export interface SweeperHandlerDeps {
  *
  * @example
  * ```ts
- * export const handler = createSweeperHandler({ store, queue, clock: systemClock, config, logger, metrics });
+ * export const handler = createSweeperHandler({ store, queue, clock: systemClock, config, logger, metrics, sleep: timerSleep });
  * ```
  */
 export function createSweeperHandler(deps: SweeperHandlerDeps): (event: unknown, context: Context) => Promise<SweepReport> {
   return async (_event, context) => {
     let report: SweepReport;
+    // Starting at the send phase puts whole-second due times where the consumer waits least (`send-phase.ts`).
+    await deps.sleep(msUntilSendPhase(deps.clock.nowMs(), deps.queue.precision ?? 'millisecond'));
     try {
       report = await sweep({
         store: deps.store,

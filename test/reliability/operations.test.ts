@@ -74,6 +74,7 @@ describe('a sweep that cannot take the lease', () => {
       clock: { nowMs: () => T0 + 1_000 },
       config: sweepConfigFrom({ shards: 2, lookaheadSec: 90 }),
       metrics: Object.assign(metrics, { publishStoredMetrics: () => undefined }),
+      sleep: async () => {},
     } as never);
     const report = await handler({}, lambdaContext());
     expect(report.skipped).toBe(true);

@@ -87,6 +87,10 @@ export class World {
   /** Every job accepted by a writer, by id. */
   readonly accepted = new Map<string, JobRecord>();
   readonly runs: Run[] = [];
+  /** A `Sleep` that moves the fake clock instead of waiting. */
+  readonly sleep = async (ms: number): Promise<void> => {
+    this.clock.now += ms;
+  };
   /** Messages delivered whose claim failed (duplicates, stale). */
   duplicates = 0;
   private sweeps = 0;

@@ -4,6 +4,7 @@ import { SundialError } from '../../lib/core/errors.ts';
 import { SweepFailedError } from '../../lib/sweeper/errors.ts';
 import { SWEEPER_METRICS, createSweeperHandler } from '../../lib/sweeper/sweeper-handler.ts';
 import type { SweepLogger } from '../../lib/sweeper/types.ts';
+import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { MINUTE, T0, World } from './harness.ts';
 
 /** Records what the handler publishes, in place of the EMF output of Powertools Metrics. */
@@ -38,7 +39,7 @@ describe('sweeper handler', () => {
     await world.enqueue('b', T0 + 20 * MINUTE + 6_000, { writerNowMs: T0 });
     world.clock.now = T0 + 20 * MINUTE;
     const metrics = new RecordingMetrics();
-    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics, sleep: world.sleep });
     // The event's shape does not matter: EventBridge Scheduler sends the schedule's input, rules send a scheduled event.
     const report = await handler({ 'detail-type': 'Scheduled Event' }, lambdaContext('req-1'));
     expect(report.sent).toBe(2);
@@ -51,7 +52,7 @@ describe('sweeper handler', () => {
   it('a double-fired trigger while the first sweep runs is skipped, and publishes zero', async () => {
     const world = new World();
     const metrics = new RecordingMetrics();
-    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics, sleep: world.sleep });
     expect(await world.store.acquireSweep('req-running', world.clock.now, world.clock.now + 50_000)).toBeDefined();
     const report = await handler({}, lambdaContext('req-double'));
     expect(report.skipped).toBe(true);
@@ -64,7 +65,7 @@ describe('sweeper handler', () => {
     world.clock.now = T0 + 20 * MINUTE;
     world.memoryQueue.failNextSends(1);
     const metrics = new RecordingMetrics();
-    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics });
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics, sleep: world.sleep });
     const error = await handler({}, lambdaContext('req-1')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SundialError);
     expect(error).toBeInstanceOf(SweepFailedError);
@@ -73,6 +74,33 @@ describe('sweeper handler', () => {
     expect(metrics.published).toHaveLength(1);
     // The next invocation sends it.
     expect((await handler({}, lambdaContext('req-2'))).sent).toBe(1);
+  });
+});
+
+describe('the sweep starts at its send phase', () => {
+  it.each([
+    ['millisecond', T0 + 40, 750],
+    ['millisecond', T0 + 780, 780],
+    ['second', T0 + 40, 40],
+    ['second', T0 + 600, 1_000],
+  ] as const)('precision %s, triggered at %d: sweeps at millisecond %d of the second', async (precision, triggeredAtMs, sweepsAtMs) => {
+    const world = new World();
+    world.clock.now = triggeredAtMs;
+    const queue = new MemoryJobQueue(['default'], { precision });
+    const handler = createSweeperHandler({ store: world.store, queue, clock: world.clock, config: world.config, logger: silentLogger, metrics: new RecordingMetrics(), sleep: world.sleep });
+    const report = await handler({}, lambdaContext('req-1'));
+    expect(report.nowMs - T0).toBe(sweepsAtMs);
+  });
+
+  it('a whole-second job sent at the phase is visible about 250 ms before it is due, not 950 ms', async () => {
+    const world = new World();
+    const dueAtMs = T0 + 20 * MINUTE + 30_000;
+    await world.enqueue('on-the-second', dueAtMs, { writerNowMs: T0 });
+    world.clock.now = T0 + 20 * MINUTE + 50; // a trigger on the minute, 50 ms into its second
+    const handler = createSweeperHandler({ store: world.store, queue: world.queue, clock: world.clock, config: world.config, logger: silentLogger, metrics: new RecordingMetrics(), sleep: world.sleep });
+    await handler({}, lambdaContext('req-1'));
+    const [sent] = world.memoryQueue.take();
+    expect(dueAtMs - (sent!.message.sentAtMs + sent!.delaySec * 1000)).toBe(250);
   });
 });
 
