@@ -36,4 +36,6 @@ type DefaultProviderInit = Parameters<typeof fromEnv>[0] & Parameters<typeof fro
  * ```
  */
 export const defaultProvider = (init: DefaultProviderInit = {}): AwsCredentialIdentityProvider =>
-  memoize(chain(fromEnv(init), fromHttp(init)), isIdentityExpired, doesIdentityRequireRefresh);
+  // `fromHttp` throws as it is made when no endpoint is configured (the usual case: keys in the environment), so the
+  // link makes it only when the environment had none.
+  memoize(chain(fromEnv(init), async () => await fromHttp(init)()), isIdentityExpired, doesIdentityRequireRefresh);
