@@ -19,10 +19,11 @@ import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { fromHttp } from '@aws-sdk/credential-provider-http';
 import { doesIdentityRequireRefresh, isIdentityExpired } from '@smithy/core';
 import { chain, memoize } from '@smithy/core/config';
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 /** What the SDK's clients pass to their `credentialDefaultProvider` (the options the default chain reads, and more). */
 type DefaultProviderInit = Parameters<typeof fromEnv>[0] & Parameters<typeof fromHttp>[0];
+/** A credentials provider, as the SDK's clients call it. */
+type CredentialsProvider = ReturnType<typeof fromEnv>;
 
 /**
  * The `defaultProvider` SDK clients call when given no `credentials`: the environment's keys, else the container
@@ -35,7 +36,7 @@ type DefaultProviderInit = Parameters<typeof fromEnv>[0] & Parameters<typeof fro
  * const credentials = await defaultProvider({})();
  * ```
  */
-export const defaultProvider = (init: DefaultProviderInit = {}): AwsCredentialIdentityProvider =>
+export const defaultProvider = (init: DefaultProviderInit = {}): CredentialsProvider =>
   // `fromHttp` throws as it is made when no endpoint is configured (the usual case: keys in the environment), so the
   // link makes it only when the environment had none.
   memoize(chain(fromEnv(init), async () => await fromHttp(init)()), isIdentityExpired, doesIdentityRequireRefresh);
