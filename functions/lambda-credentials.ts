@@ -2,7 +2,7 @@
  * The default AWS credentials of every SDK client in sundial's Lambda bundles. `infra/handler-bundles.ts` resolves
  * `@aws-sdk/credential-provider-node` (the SDK's default chain) to this module, so the chain's other links never enter a
  * bundle: profiles and `~/.aws` files, SSO and its token providers, `credential_process`, web identity, EC2 instance
- * metadata, and the STS / SSO / SSO-OIDC / sign-in clients they bring (about 100 KB of each bundle's 450 KB).
+ * metadata, and the STS / SSO / SSO-OIDC / sign-in clients they bring (126 KB of the sweeper's 453 KB).
  *
  * A Lambda function has one identity, its execution role, and Lambda hands it over in one of two ways: as
  * `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN` in the environment (what the default chain finds
