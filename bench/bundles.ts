@@ -1,8 +1,8 @@
 /**
- * Size (minified, gzipped) and module-init time of sundial's two Lambda bundles, as shipped (AWS SDK bundled) and as they were (SDK left
- * to the runtime). Init time is measured in Node by spawning a fresh `node` per sample that imports the bundle, with
- * the environment the construct gives the function; the SDK-less bundle resolves the SDK from this repository's
- * node_modules, as the Lambda runtime resolves its own copy. `tsx bench/bundles.ts` prints the table alone.
+ * Size (minified, gzipped) and module-init time of sundial's two Lambda bundles, as shipped (AWS SDK bundled) and as
+ * they were (SDK left to the runtime). Init time is measured in Node by spawning a fresh `node` per sample that imports
+ * the bundle, with the environment the construct gives the function; the SDK-less bundle resolves the SDK from this
+ * repository's node_modules, as the Lambda runtime resolves its own copy. `tsx bench/bundles.ts` prints the table alone.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

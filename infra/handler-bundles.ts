@@ -16,7 +16,7 @@ import { PACKAGE_ROOT, RUNS_FROM_SOURCE, packageModule } from './package-root.ts
 import { DASHBOARD_PAGE_DIR, PREBUILT_HANDLERS, prebuiltHandlerDir, type PrebuiltHandler } from './prebuilt-handlers.ts';
 
 /** The package of the AWS SDK's default credential chain, which every client's runtime config imports. */
-export const SDK_DEFAULT_CREDENTIALS = '@aws-sdk/credential-provider-node';
+const SDK_DEFAULT_CREDENTIALS = '@aws-sdk/credential-provider-node';
 
 /** The handler of every bundle: `index.mjs`, export `handler`. */
 export const BUNDLE_HANDLER = 'index.handler';
