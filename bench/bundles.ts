@@ -1,13 +1,14 @@
 /**
- * Size and module-init time of sundial's two Lambda bundles, as shipped (AWS SDK bundled) and as they were (SDK left
- * to the runtime). Init time is measured in Node by spawning a fresh `node` per sample that imports the bundle, with
- * the environment the construct gives the function; the SDK-less bundle resolves the SDK from this repository's
- * node_modules, as the Lambda runtime resolves its own copy. `tsx bench/bundles.ts` prints the table alone.
+ * Size (minified, gzipped) and module-init time of sundial's two Lambda bundles, as shipped (AWS SDK bundled) and as
+ * they were (SDK left to the runtime). Init time is measured in Node by spawning a fresh `node` per sample that imports
+ * the bundle, with the environment the construct gives the function; the SDK-less bundle resolves the SDK from this
+ * repository's node_modules, as the Lambda runtime resolves its own copy. `tsx bench/bundles.ts` prints the table alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { BUNDLE_FILE, bundleHandler, consumerEntrySource, type HandlerBundleInput } from '../infra/handler-bundles.ts';
 import { DEFAULT_RUNTIME_NAME, nodeTargetOf } from '../infra/lambda-runtimes.ts';
 import { PACKAGE_ROOT } from '../infra/package-root.ts';
@@ -17,6 +18,8 @@ export interface BundleMeasurement {
   readonly bundle: 'sweeper' | 'consumer';
   readonly sdk: 'bundled' | 'runtime';
   readonly sizeKb: number;
+  /** Gzipped size (Lambda stores the code zipped). */
+  readonly gzipKb: number;
   /** Median over `samples` fresh processes of the time `import()` of the bundle took, ms. */
   readonly initMs: number;
   readonly samples: number;
@@ -38,7 +41,7 @@ const FUNCTION_ENV = {
  *
  * @example
  * ```ts
- * const rows = measureBundles({ samples: 5 }); // [{ bundle: 'sweeper', sdk: 'bundled', sizeKb: 442, initMs: 180, … }, …]
+ * const rows = measureBundles({ samples: 5 }); // [{ bundle: 'sweeper', sdk: 'bundled', sizeKb: 327, gzipKb: 105, initMs: 60, … }, …]
  * ```
  */
 export function measureBundles(options: { samples?: number } = {}): BundleMeasurement[] {
@@ -58,7 +61,8 @@ export function measureBundles(options: { samples?: number } = {}): BundleMeasur
         bundleHandler({ entry, target, ...(sdk === 'runtime' ? { external: ['@aws-sdk/*', '@smithy/*'] } : {}) }, outdir);
         const file = join(outdir, BUNDLE_FILE);
         const times = Array.from({ length: samples }, () => initTimeMs(file));
-        rows.push({ bundle, sdk, sizeKb: Math.round(statSync(file).size / 1024), initMs: Math.round(distribution(times).p50), samples });
+        const code = readFileSync(file);
+        rows.push({ bundle, sdk, sizeKb: Math.round(code.length / 1024), gzipKb: Math.round(gzipSync(code).length / 1024), initMs: Math.round(distribution(times).p50), samples });
       }
     }
     return rows;
@@ -87,8 +91,8 @@ function initTimeMs(file: string): number {
  * ```
  */
 export function renderBundles(rows: readonly BundleMeasurement[]): string {
-  const lines = ['| bundle | AWS SDK | size (KB, minified) | module init (ms, median) |', '|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.bundle} | ${r.sdk === 'bundled' ? 'bundled (shipped)' : 'runtime-provided (before)'} | ${r.sizeKb} | ${r.initMs} |`);
+  const lines = ['| bundle | AWS SDK | size (KB, minified) | gzipped (KB) | module init (ms, median) |', '|---|---|---|---|---|'];
+  for (const r of rows) lines.push(`| ${r.bundle} | ${r.sdk === 'bundled' ? 'bundled (shipped)' : 'runtime-provided (before)'} | ${r.sizeKb} | ${r.gzipKb} | ${r.initMs} |`);
   return lines.join('\n');
 }
 

@@ -15,6 +15,9 @@ import { ConfigurationError } from '../lib/core/errors.ts';
 import { PACKAGE_ROOT, RUNS_FROM_SOURCE, packageModule } from './package-root.ts';
 import { DASHBOARD_PAGE_DIR, PREBUILT_HANDLERS, prebuiltHandlerDir, type PrebuiltHandler } from './prebuilt-handlers.ts';
 
+/** The package of the AWS SDK's default credential chain, which every client's runtime config imports. */
+const SDK_DEFAULT_CREDENTIALS = '@aws-sdk/credential-provider-node';
+
 /** The handler of every bundle: `index.mjs`, export `handler`. */
 export const BUNDLE_HANDLER = 'index.handler';
 export const BUNDLE_FILE = 'index.mjs';
@@ -35,17 +38,19 @@ export interface HandlerBundleInput {
 }
 
 /**
- * Bundles a handler into `<outdir>/index.mjs` (+ source map): ESM, minified, tree-shaken, the AWS SDK included.
- * Uses the esbuild installed next to sundial or the app (`npm install --save-dev esbuild`, as `NodejsFunction` needs).
+ * Bundles a handler into `<outdir>/index.mjs` (+ source map): ESM, minified, tree-shaken, the AWS SDK included, its
+ * default credential chain cut to what Lambda uses (`functions/lambda-credentials.ts`). Returns what esbuild put in
+ * the bundle (its metafile: each input and its bytes in the output). Uses the esbuild installed next to sundial or
+ * the app (`npm install --save-dev esbuild`, as `NodejsFunction` needs).
  *
  * @example
  * ```ts
- * bundleHandler({ entry: { file: 'functions/sweeper.ts' }, target: 'node22' }, 'dist/assets/sweeper');
+ * const { outputs } = bundleHandler({ entry: { file: 'functions/sweeper.ts' }, target: 'node22' }, 'dist/assets/sweeper');
  * ```
  */
-export function bundleHandler(input: HandlerBundleInput, outdir: string): void {
+export function bundleHandler(input: HandlerBundleInput, outdir: string): Metafile {
   const entry = input.entry;
-  loadEsbuild().buildSync({
+  const { metafile } = loadEsbuild().buildSync({
     ...('file' in entry
       ? { entryPoints: [entry.file] }
       : { stdin: { contents: entry.contents, resolveDir: PACKAGE_ROOT, sourcefile: 'sundial-consumer-entry.mjs', loader: 'js' as const } }),
@@ -59,10 +64,15 @@ export function bundleHandler(input: HandlerBundleInput, outdir: string): void {
     sourcemap: true,
     // Packages that ship an ES module build (the SDK, Powertools) tree-shake better through it.
     mainFields: ['module', 'main'],
+    // Every SDK client in the bundle (the user's tasks' clients too) gets Lambda's two credential sources instead of the
+    // SDK's whole default chain (SSO, profiles, process, web identity, IMDS and their STS/SSO clients): see the module.
+    alias: { [SDK_DEFAULT_CREDENTIALS]: packageModule('functions/lambda-credentials') },
+    metafile: true,
     // Bundled CommonJS dependencies call require() for Node built-ins; ESM has no require unless we make one.
     banner: { js: "import { createRequire as __sundialCreateRequire } from 'node:module'; const require = __sundialCreateRequire(import.meta.url);" },
     logLevel: 'warning',
   });
+  return metafile;
 }
 
 /**
@@ -165,6 +175,8 @@ function buildDashboardPage(outDir: string): void {
 }
 
 type Esbuild = typeof import('esbuild');
+/** What esbuild reports about a build: each input and output, and each input's bytes in each output. */
+export type Metafile = import('esbuild').Metafile;
 
 /** esbuild from sundial's folder up (in an app: the app's own), loaded only when something is bundled. */
 function loadEsbuild(): Esbuild {
