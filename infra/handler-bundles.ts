@@ -27,7 +27,7 @@ export const BUNDLE_FILE = 'index.mjs';
 export interface HandlerBundleInput {
   /** The entry module, or the contents of an entry whose imports are absolute paths. */
   readonly entry: { readonly file: string } | { readonly contents: string };
-  /** esbuild target, e.g. `node22` (`nodeTargetOf(runtime)`). */
+  /** esbuild target, e.g. `node24` (`nodeTargetOf(runtime)`). */
   readonly target: string;
   /**
    * Packages left out of the bundle, for the Lambda runtime to provide. Only the benchmark's comparison uses it.
@@ -116,7 +116,7 @@ export function prebuiltCode(name: PrebuiltHandler, target: string): lambda.Code
  *
  * @example
  * ```ts
- * new lambda.Function(this, 'Consumer', { code: consumerCode(['src/tasks.ts'], 'node22'), handler: BUNDLE_HANDLER, runtime });
+ * new lambda.Function(this, 'Consumer', { code: consumerCode(['src/tasks.ts'], 'node24'), handler: BUNDLE_HANDLER, runtime });
  * ```
  */
 export function consumerCode(tasksEntries: readonly string[], target: string): lambda.Code {

@@ -27,18 +27,26 @@ export const NODEJS_RUNTIME_DATES: Readonly<Record<string, RuntimeDates>> = {
 };
 
 /**
- * The runtime the construct uses by default, and the Node major the handlers are bundled for. Node 22 rather than
- * 24: the local stack runs each function on the Node major its runtime names, and Node 22 is what this project's
- * `node` devDependency provides. A test fails 90 days before its deprecation date, to move on in time.
+ * The runtime the construct uses by default, and the Node major the handlers are bundled for: Node 24, the newest
+ * runtime AWS Lambda offers (supported to 2028-04-30). The local stack runs each function on the Node major its
+ * runtime names, and Node 24 is what this project's `node` devDependency provides. A test fails 90 days before its
+ * deprecation date, to move on in time.
  */
-export const DEFAULT_RUNTIME_NAME = 'nodejs22.x';
+export const DEFAULT_RUNTIME_NAME = 'nodejs24.x';
 
 /**
- * The esbuild target of a Node.js runtime (`nodejs22.x` → `node22`).
+ * The runtime sundial's pre-bundled handlers (the sweeper and the dashboard, bundled by `npm run build`) are bundled
+ * for: the oldest one AWS still lets you create functions on, so that an app that pins it (`Runtime.NODEJS_22_X`)
+ * runs them too, and so does every newer runtime. A test fails when AWS blocks it.
+ */
+export const PREBUILT_RUNTIME_NAME = 'nodejs22.x';
+
+/**
+ * The esbuild target of a Node.js runtime (`nodejs24.x` → `node24`).
  *
  * @example
  * ```ts
- * nodeTargetOf('nodejs22.x'); // 'node22'
+ * nodeTargetOf('nodejs24.x'); // 'node24'
  * ```
  */
 export function nodeTargetOf(runtimeName: string): string {
@@ -55,7 +63,7 @@ export function nodeTargetOf(runtimeName: string): string {
  *
  * @example
  * ```ts
- * assertRuntimeCreatable('nodejs20.x', new Date('2026-12-01')); // throws: blocked since 2026-08-31, use nodejs22.x
+ * assertRuntimeCreatable('nodejs20.x', new Date('2026-12-01')); // throws: blocked since 2026-08-31, use nodejs24.x
  * ```
  */
 export function assertRuntimeCreatable(runtimeName: string, today: Date): void {

@@ -84,10 +84,10 @@ export interface SundialSchedulerProps {
   readonly sweeperTimeout?: Duration;
   /**
    * Runtime of both functions. The consumer is bundled for its Node major; the pre-bundled sweeper targets Node 22, so
-   * any newer Node.js runtime runs it too. A runtime AWS no longer lets you create functions on is refused
-   * (`lambda-runtimes.ts` holds AWS's dates).
+   * `Runtime.NODEJS_22_X` and any newer Node.js runtime run it. A runtime AWS no longer lets you create functions on is
+   * refused (`lambda-runtimes.ts` holds AWS's dates). Node.js 24 runs async handlers only (sundial's are).
    *
-   * @default Runtime.NODEJS_22_X (the Node version sundial is tested on)
+   * @default Runtime.NODEJS_24_X (the Node version sundial is tested on)
    */
   readonly runtime?: lambda.Runtime;
   /**

@@ -2,14 +2,15 @@
  * `npm run build` (and `npm pack`, through `prepack`): the published package in `dist/`. tsc compiles lib, functions,
  * infra and bin to Node ESM with declarations and source maps (tsconfig.build.json); the local runtime's plain
  * JavaScript and Java files are copied next to their compiled neighbours; the sweeper, which holds no user code, is
- * pre-bundled for the default runtime. The consumer is bundled at the user's synth, with the user's tasks.
+ * pre-bundled for the oldest runtime AWS still lets you create functions on (so every runtime an app may pin runs it).
+ * The consumer is bundled at the user's synth, with the user's tasks.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE_FILE, bundlePrebuiltHandler } from '../infra/handler-bundles.ts';
 import { PREBUILT_HANDLERS, prebuiltHandlerDir, type PrebuiltHandler } from '../infra/prebuilt-handlers.ts';
-import { DEFAULT_RUNTIME_NAME, nodeTargetOf } from '../infra/lambda-runtimes.ts';
+import { nodeTargetOf, PREBUILT_RUNTIME_NAME } from '../infra/lambda-runtimes.ts';
 import { PACKAGE_ROOT } from '../infra/package-root.ts';
 
 const root = PACKAGE_ROOT;
@@ -32,11 +33,11 @@ cpSync(join(root, 'infra', 'local', 'java'), join(dist, 'infra', 'local', 'java'
 });
 chmodSync(join(dist, 'bin', 'sundial.js'), 0o755);
 
-// Handlers without user code are bundled now, for the default runtime (the dashboard's with its built page, which
+// Handlers without user code are bundled now, for PREBUILT_RUNTIME_NAME (the dashboard's with its built page, which
 // `sundial dev` and `sundial dashboard` serve from the installed package too).
 const sizes = (Object.keys(PREBUILT_HANDLERS) as PrebuiltHandler[]).map((name) => {
   const dir = join(root, prebuiltHandlerDir(name));
-  bundlePrebuiltHandler(name, nodeTargetOf(DEFAULT_RUNTIME_NAME), dir);
+  bundlePrebuiltHandler(name, nodeTargetOf(PREBUILT_RUNTIME_NAME), dir);
   return `${name} ${(statSync(join(dir, BUNDLE_FILE)).size / 1024).toFixed(0)} KB`;
 });
 console.log(`built dist/ in ${((Date.now() - startedAt) / 1000).toFixed(1)} s (bundles: ${sizes.join(', ')})`);

@@ -56,7 +56,7 @@ export interface FunctionDefinition {
   /** The export that is the handler (`handler` for `index.handler`). */
   readonly handlerExport: string;
   readonly timeoutSec: number;
-  /** The template's `Runtime` (e.g. `nodejs22.x`): the local runtime runs the function on that Node major. */
+  /** The template's `Runtime` (e.g. `nodejs24.x`): the local runtime runs the function on that Node major. */
   readonly runtime: string;
   readonly memoryMb: number;
   readonly environment: Readonly<Record<string, string>>;

@@ -9,9 +9,20 @@ import { pathToFileURL } from 'node:url';
 const file = process.env.SUNDIAL_LOCAL_HANDLER_FILE;
 const exportName = process.env.SUNDIAL_LOCAL_HANDLER_EXPORT;
 const runtimeModules = process.env.SUNDIAL_LOCAL_RUNTIME_MODULES;
+const runtime = process.env.SUNDIAL_LOCAL_RUNTIME ?? '';
 delete process.env.SUNDIAL_LOCAL_HANDLER_FILE;
 delete process.env.SUNDIAL_LOCAL_HANDLER_EXPORT;
 delete process.env.SUNDIAL_LOCAL_RUNTIME_MODULES;
+delete process.env.SUNDIAL_LOCAL_RUNTIME;
+
+// Lambda's Node.js 24 runtime and later run async handlers only: a handler that declares a third (callback) parameter
+// fails its init with this error, and the context has no callback-era members (callbackWaitsForEmptyEventLoop, done,
+// fail, succeed). Earlier runtimes keep both. (aws-lambda-nodejs-runtime-interface-client, callback-deprecation.ts.)
+const asyncHandlersOnly = Number(/^nodejs(\d+)\.x$/.exec(runtime)?.[1] ?? 0) >= 24;
+const CALLBACK_HANDLER_REMOVED =
+  'ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24. You need to ' +
+  'modify this function to use a supported handler signature to use Node.js 24 or later. For more information see ' +
+  'https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.';
 
 // What Lambda's runtime provides (AWS SDK v3) resolves for ES module bundles through these hooks; CommonJS bundles
 // find it through NODE_PATH, which the parent sets as Lambda does.
@@ -53,6 +64,9 @@ function handler() {
         name: 'Runtime.HandlerNotFound',
       });
     }
+    if (asyncHandlersOnly && fn.length >= 3) {
+      throw Object.assign(new Error(CALLBACK_HANDLER_REMOVED), { name: 'Runtime.CallbackHandlerDeprecated' });
+    }
     return fn;
   });
   return handlerPromise;
@@ -69,11 +83,10 @@ process.on('message', async (message) => {
   const maxMemoryUsedMb = () => Math.ceil(process.resourceUsage().maxRSS / 1024);
   const context = {
     ...base,
-    callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, base.deadlineMs - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    ...(asyncHandlersOnly
+      ? {}
+      : { callbackWaitsForEmptyEventLoop: true, done: () => undefined, fail: () => undefined, succeed: () => undefined }),
   };
   try {
     const fn = await handler();

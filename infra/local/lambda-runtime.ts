@@ -219,6 +219,7 @@ export class LocalFunction {
         AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs_local',
         SUNDIAL_LOCAL_HANDLER_FILE: fn.handlerFile,
         SUNDIAL_LOCAL_HANDLER_EXPORT: fn.handlerExport,
+        SUNDIAL_LOCAL_RUNTIME: fn.runtime,
       },
     });
     killWithParent(child);

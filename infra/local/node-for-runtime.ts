@@ -1,5 +1,5 @@
 /**
- * Which `node` runs a function locally: the Node major its template's `Runtime` names (`nodejs22.x` → Node 22), as
+ * Which `node` runs a function locally: the Node major its template's `Runtime` names (`nodejs24.x` → Node 24), as
  * Lambda does. Looked up, in order: the Node running the local stack, the npm `node` package (a devDependency of
  * sundial: `node_modules/.bin/node`), then each `node` on the PATH.
  */
@@ -18,7 +18,7 @@ const found = new Map<string, string>();
  *
  * @example
  * ```ts
- * fork(bootstrap, [], { execPath: nodeExecutableFor('nodejs22.x', 'Consumer') });
+ * fork(bootstrap, [], { execPath: nodeExecutableFor('nodejs24.x', 'Consumer') });
  * ```
  */
 export function nodeExecutableFor(runtime: string, functionLogicalId: string): string {

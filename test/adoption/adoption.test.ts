@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-/** Node 22, the runtime the functions name (the `node` devDependency), also for the module-listing hooks. */
+/** Node 24, the runtime the functions name (the `node` devDependency), also for the module-listing hooks. */
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const STEP_TIMEOUT_MS = 600_000;
 
@@ -103,7 +103,7 @@ describe('adoption: the packed tarball in a separate app', () => {
     timed('cdk synth', () => run('npx', ['cdk', 'synth', '--quiet', '--no-notices'], app));
     const template = JSON.parse(readFileSync(join(app, 'cdk.out', 'Orders.template.json'), 'utf8'));
     const functions = Object.values(template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(functions.map((f) => f.Properties.Runtime)).toEqual(['nodejs22.x', 'nodejs22.x', 'nodejs22.x']);
+    expect(functions.map((f) => f.Properties.Runtime)).toEqual(['nodejs24.x', 'nodejs24.x', 'nodejs24.x']);
     // Nothing was generated inside the installed package.
     expect(filesUnder(installed)).toEqual(before);
 

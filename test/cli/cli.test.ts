@@ -84,7 +84,7 @@ describe('sundial CLI', () => {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1', SUNDIAL_TABLE_NAME: 't', SUNDIAL_QUEUES: '{"default":"http://127.0.0.1:9/q"}',
       NODE_OPTIONS: '--trace-deprecation',
     };
-    // The SDK warns on Node < 22 only: run the CLI on the machine's own Node (20 here), not the Node 22 of npm scripts.
+    // The SDK warns on Node < 22 only: run the CLI on the machine's own Node (20 here), not the Node 24 of npm scripts.
     const node = machineNode();
     const run = await promisify(execFile)(node, ['--import', 'tsx', bin, 'get', 'j_1'], { env, cwd: fileURLToPath(new URL('../..', import.meta.url)) }).catch((e: { stdout: string; stderr: string; code: number }) => e);
     expect((run as { code?: number }).code).toBe(1);

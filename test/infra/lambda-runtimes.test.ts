@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { assertRuntimeCreatable, DEFAULT_RUNTIME_NAME, NODEJS_RUNTIME_DATES, nodeTargetOf } from '../../infra/lambda-runtimes.ts';
+import {
+  assertRuntimeCreatable,
+  DEFAULT_RUNTIME_NAME,
+  NODEJS_RUNTIME_DATES,
+  nodeTargetOf,
+  PREBUILT_RUNTIME_NAME,
+} from '../../infra/lambda-runtimes.ts';
 import { ValidationError } from '../../lib/core/errors.ts';
 
 const DAY_MS = 86_400_000;
@@ -16,6 +22,15 @@ describe('Lambda runtime support', () => {
     ).toBeGreaterThan(90);
   });
 
+  // Also the real date: once AWS blocks creating functions on it, no app can pin it and the bundles move on.
+  it('the runtime the pre-bundled handlers target is one AWS still lets you create functions on, no newer than the default', () => {
+    expect(
+      () => assertRuntimeCreatable(PREBUILT_RUNTIME_NAME, new Date()),
+      `move PREBUILT_RUNTIME_NAME to the oldest Node.js runtime AWS still lets you create functions on`,
+    ).not.toThrow();
+    expect(Number(nodeTargetOf(PREBUILT_RUNTIME_NAME).slice(4))).toBeLessThanOrEqual(Number(nodeTargetOf(DEFAULT_RUNTIME_NAME).slice(4)));
+  });
+
   it.each([
     ['nodejs20.x', '2026-08-31', true],
     ['nodejs20.x', '2026-08-30', false],
@@ -29,7 +44,8 @@ describe('Lambda runtime support', () => {
   });
 
   it('rejects a runtime that is not Node.js, and maps Node runtimes to esbuild targets', () => {
-    expect(() => assertRuntimeCreatable('python3.13', new Date())).toThrow(/expected a Node.js runtime such as "nodejs22.x"/);
+    expect(() => assertRuntimeCreatable('python3.13', new Date())).toThrow(/expected a Node.js runtime such as "nodejs24.x"/);
+    expect(nodeTargetOf('nodejs24.x')).toBe('node24');
     expect(nodeTargetOf('nodejs22.x')).toBe('node22');
   });
 });

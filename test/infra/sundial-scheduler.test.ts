@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { TABLE_SCHEMA } from '../../lib/store/schema.ts';
 import { ValidationError } from '../../lib/core/errors.ts';
 import { consumerEntrySource } from '../../infra/handler-bundles.ts';
+import { PREBUILT_RUNTIME_NAME } from '../../infra/lambda-runtimes.ts';
 import { SundialScheduler } from '../../infra/sundial-scheduler.ts';
 import { SundialStack } from '../../infra/sundial-stack.ts';
 import { buildStack, FIXTURE_TASKS, logicalId, newApp } from './helpers.ts';
@@ -133,13 +134,13 @@ describe('SundialScheduler queues', () => {
 });
 
 describe('SundialScheduler functions', () => {
-  it('runs both handlers on Node 22 ARM64 with the sundial environment', () => {
+  it('runs both handlers on Node 24 ARM64 with the sundial environment', () => {
     const { stack, template } = buildStack({ shards: 16, lookahead: Duration.seconds(120), retention: Duration.days(3) });
     const fns = template.findResources('AWS::Lambda::Function');
     const sweeper = fns[logicalId(stack.scheduler.sweeper)]!;
     const consumer = fns[logicalId(stack.scheduler.consumer)]!;
     for (const fn of [sweeper, consumer]) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler' });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
       const vars = fn.Properties.Environment.Variables;
       for (const name of ENV_NAMES) expect(vars, name).toHaveProperty(name);
       expect(vars).toMatchObject({
@@ -166,15 +167,15 @@ describe('SundialScheduler functions', () => {
     expect(consumer.Properties.Timeout).toBe(60);
   });
 
-  it('accepts a newer runtime', () => {
-    const { template } = buildStack({ runtime: lambda.Runtime.NODEJS_24_X });
-    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: 'nodejs24.x' });
+  it('accepts the older runtime its pre-bundled sweeper targets (Node 22 while AWS lets you create functions on it)', () => {
+    const { template } = buildStack({ runtime: new lambda.Runtime(PREBUILT_RUNTIME_NAME, lambda.RuntimeFamily.NODEJS) });
+    template.allResourcesProperties('AWS::Lambda::Function', { Runtime: PREBUILT_RUNTIME_NAME });
   });
 
   it('refuses a runtime AWS blocks for function creation, naming the one to use', () => {
     expect(() => buildStack({ runtime: lambda.Runtime.NODEJS_20_X })).toThrow(ValidationError);
     expect(() => buildStack({ runtime: lambda.Runtime.NODEJS_20_X })).toThrow(
-      /nodejs20\.x cannot be used: AWS blocks creating functions on it since 2026-08-31.*Use Runtime\.NODEJS_22_X/,
+      /nodejs20\.x cannot be used: AWS blocks creating functions on it since 2026-08-31.*Use Runtime\.NODEJS_24_X/,
     );
   });
 

@@ -40,7 +40,7 @@ describe('synthesize', () => {
   it('bundles the AWS SDK it is tested with into each function: no import is left for the runtime to provide', () => {
     const functions = Object.values(result.template.Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::Function');
     for (const fn of functions) {
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
       // The bundles are minified: the file size is the minified size (the SDK's clients included).
       const code = readFileSync(join(dir, fn.Metadata['aws:asset:path'], 'index.mjs'), 'utf8');
       expect(Buffer.byteLength(code)).toBeLessThanOrEqual(900 * 1024);

@@ -30,7 +30,7 @@ describe('LocalFunction', () => {
     const fn = new LocalFunction(
       {
         logicalId: 'Timed', functionName: 'timed', arn: 'arn:aws:lambda:us-east-1:000000000000:function:timed',
-        handlerFile, handlerExport: 'handler', timeoutSec: 30, memoryMb: 128, environment: {}, runtime: 'nodejs22.x',
+        handlerFile, handlerExport: 'handler', timeoutSec: 30, memoryMb: 128, environment: {}, runtime: 'nodejs24.x',
       },
       { baseEnv: {}, maxConcurrency: 1, onLog: () => undefined },
     );

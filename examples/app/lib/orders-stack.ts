@@ -20,7 +20,7 @@ export class OrdersStack extends Stack {
     });
     const ordersFunction = new NodejsFunction(this, 'orders', {
       entry: 'src/orders.ts',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       timeout: Duration.seconds(30),
       environment: { ORDERS_TABLE: orders.tableName },
       // The SDK this app was tested with, not the runtime's copy (updated on no fixed cadence).
