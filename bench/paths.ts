@@ -14,6 +14,7 @@ import { runEventBridgeWindows } from './eventbridge-path.ts';
 import { benchRecord } from './fixtures/tasks.ts';
 import { runRecurring, runRecurringOnePerAdvance, runRecurringSpawnedBySweeps } from './recurring.ts';
 import { BENCH_SETTINGS } from './settings.ts';
+import { distribution } from './stats.ts';
 import { idleSweeps, type Window } from './windows.ts';
 
 /** The production sweep interval (and lookahead) of `recurring-production`. */
@@ -85,13 +86,16 @@ export async function runPaths(paths: readonly SelectablePath[], options: { quic
 /** One markdown row per window: units, requests and $ per million jobs. */
 function renderCostRows(costs: readonly PathCost[], windows: readonly Window[]): string {
   const lines = [
-    '| path | jobs (unfinished) | WCU | RCU (billed) | SQS requests | Lambda invocations | $ per million | $ per million, consumer at 128 MB | requests per job |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| path | jobs (unfinished) | WCU | RCU (billed) | SQS requests | Lambda invocations | consumer billed ms per job | start − due p50 / p99 / max (ms) | $ per million | $ per million, consumer at 128 MB | requests per job |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   costs.forEach((c, i) => {
     const requests = Object.entries(c.requests).map(([key, n]) => `${key} ${n}`).join(', ');
+    // A job's `startedAt` is its claim, made once the consumer's early wait is over: lateness as the consumer saw it.
+    const lateness = distribution(windows[i]!.jobs.flatMap((job) => (job.startedAt ? [job.startedAt.getTime() - job.dueAt.getTime()] : [])));
     lines.push(
       `| ${c.path} | ${c.jobs} (${windows[i]!.unfinished}) | ${c.writeUnits} | ${c.readUnits} | ${c.sqsRequests} | ${c.lambdaInvocations} | ` +
+        `${c.billedMs.consumer} | ${lateness.p50} / ${lateness.p99} / ${lateness.max} | ` +
         `$${c.usdPerMillion.toFixed(2)} | $${c.usdPerMillionAt128Mb.toFixed(2)} | ${requests} |`,
     );
   });
