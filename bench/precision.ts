@@ -46,7 +46,7 @@ export function lateness(window: Window): PathLateness {
 }
 
 /**
- * The sweeper trigger's jitter: how long after each scheduled tick the sweep took its `now`.
+ * How long after each scheduled tick the sweep took its `now`: the trigger's jitter plus the send-phase wait.
  *
  * @example
  * ```ts

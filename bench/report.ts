@@ -150,7 +150,7 @@ export function renderTables(r: BenchResults): string {
     ['path', 'jobs', 'p50', 'p90', 'p99', 'max', 'early', 'not completed'],
     [
       ...r.precision.paths.map((p) => [p.path, p.lateness.count, p.lateness.p50, p.lateness.p90, p.lateness.p99, p.lateness.max, p.early, p.notCompleted]),
-      ['sweeper trigger jitter', r.precision.sweeperJitter.count, r.precision.sweeperJitter.p50, r.precision.sweeperJitter.p90, r.precision.sweeperJitter.p99, r.precision.sweeperJitter.max, '', ''],
+      ['sweep start after its tick (send phase + trigger jitter)', r.precision.sweeperJitter.count, r.precision.sweeperJitter.p50, r.precision.sweeperJitter.p90, r.precision.sweeperJitter.p99, r.precision.sweeperJitter.max, '', ''],
     ],
   ));
   if (r.precision.breakdown?.length) lines.push('', ...renderBreakdown(r.precision.breakdown));
