@@ -137,13 +137,6 @@ describe('retry and the sweeper', () => {
     expect(json(await runCli(['retry', id, '--max-attempts', '1', '--json'], { env }))).toMatchObject({ kind: 'job', id, maxAttempts: 3 });
   });
 
-  it('shows, pauses and resumes the sweeper', async () => {
-    expect((await runCli(['sweeper', 'status'], { env })).out).toMatch(/^The sweeper is running \(trigger default\/\S+-sweep, rate\(1 minute\)\)$/);
-    expect(json(await runCli(['sweeper', 'pause', '--json'], { env }))).toMatchObject({ state: 'paused', groupName: 'default' });
-    expect((await runCli(['sweeper', 'status'], { env })).out).toMatch(/^The sweeper is paused/);
-    expect(json(await runCli(['sweeper', 'resume', '--json'], { env }))).toMatchObject({ state: 'running' });
-    expect((await runCli(['sweeper', 'sideways'], { env })).code).toBe(2);
-  });
 });
 
 describe('--stack: the deployment from the CloudFormation stack outputs', () => {
@@ -155,7 +148,9 @@ describe('--stack: the deployment from the CloudFormation stack outputs', () => 
     expect(json(await runCli(['get', id, '--json'], { env }))).toMatchObject({ id, state: 'scheduled' });
     const listed = json(await runCli(['list', '--task', 'record', '--limit', '1000', '--json'], { env: { ...awsOnly(), SUNDIAL_STACK: 'Sundial' } }));
     expect(listed.items.map((j: { id: string }) => j.id)).toContain(id);
-    expect((await runCli(['sweeper', 'status', '--stack', 'Sundial'], { env: awsOnly() })).out).toMatch(/^The sweeper is running/);
+    // Running or paused: sweeper-trigger.integration.test.ts may be pausing the shared trigger right now; what counts
+    // here is that the trigger was found from the stack's outputs.
+    expect((await runCli(['sweeper', 'status', '--stack', 'Sundial'], { env: awsOnly() })).out).toMatch(/^The sweeper is (running|paused) \(trigger /);
   });
 
   it('reports an unknown stack in one line naming the region (exit 2)', async () => {

@@ -1,8 +1,8 @@
 /**
  * Pausing and resuming the sweeper through the EventBridge Scheduler API (issue 5, trigger control): the same calls
  * that switch the sweeper's trigger on AWS switch the local stack's trigger. Pausing switches the SHARED stack's
- * trigger, so every test that pauses lives in this one file (its tests run one after another); other files only see
- * their swept jobs a few seconds later.
+ * trigger, so every test that pauses lives in this one file (its tests run one after another), the CLI's `sweeper`
+ * command's too; other files only see their swept jobs a few seconds later.
  */
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -10,7 +10,11 @@ import { main } from '../../bin/cli.ts';
 import { dynamodbClient, schedulerClient } from '../../lib/aws-clients.ts';
 import { sweeperTriggerFromEnv, sweeperStatus, pauseSweeper, resumeSweeper } from '../../lib/sweeper/sweeper-trigger.ts';
 import { SWEEP_EVERY_SECONDS } from '../shared/stack-config.ts';
+import { json, runCli } from '../cli/support.ts';
 import { eventually, sleep, useSharedStack, type TestStack } from './support.ts';
+
+/** The longest a sweep triggered before a pause may still run: its send-phase wait (< 1 s) and the sweep itself. */
+const IN_FLIGHT_SWEEP_MS = 2_500;
 
 let t: TestStack;
 let target: ReturnType<typeof sweeperTriggerFromEnv>;
@@ -27,6 +31,8 @@ it('pauses and resumes the sweeper through the Scheduler API, from the library a
   expect((await sweeperStatus(target)).state).toBe('running');
   expect((await pauseSweeper(target)).state).toBe('paused');
   try {
+    // A sweep triggered just before the pause still runs: it waits for its send phase (under a second), then sweeps.
+    await sleep(IN_FLIGHT_SWEEP_MS);
     // A job written by a caller's own transaction waits in its lane: only a sweep sends it.
     const items = t.scheduler.transactItems('record', { log: t.log, tag: 'lane' });
     await dynamodbClient(t.env).send(new TransactWriteItemsCommand({ TransactItems: items }));
@@ -58,9 +64,22 @@ it('pauses and resumes the sweeper through the Scheduler API, from the library a
   }
 }, 60_000);
 
+it('`sundial sweeper` shows, pauses and resumes the trigger, and refuses an unknown action', async () => {
+  try {
+    expect((await runCli(['sweeper', 'status'], { env: t.env })).out).toMatch(/^The sweeper is running \(trigger default\/\S+-sweep, rate\(1 minute\)\)$/);
+    expect(json(await runCli(['sweeper', 'pause', '--json'], { env: t.env }))).toMatchObject({ state: 'paused', groupName: 'default' });
+    expect((await runCli(['sweeper', 'status'], { env: t.env })).out).toMatch(/^The sweeper is paused/);
+    expect(json(await runCli(['sweeper', 'resume', '--json'], { env: t.env }))).toMatchObject({ state: 'running' });
+    expect((await runCli(['sweeper', 'sideways'], { env: t.env })).code).toBe(2);
+  } finally {
+    await resumeSweeper(target);
+  }
+});
+
 it('a committed transaction\'s job due now runs without waiting for a sweep', async () => {
   await pauseSweeper(target); // no sweep can send it: only transact's post-commit send can
   try {
+    await sleep(IN_FLIGHT_SWEEP_MS);
     const table = t.env.SUNDIAL_TABLE_NAME!;
     const [job] = await t.scheduler.transact(
       [{ Put: { TableName: table, Item: { pk: 'test#order', sk: 'o-1', total: 42 } } }],
