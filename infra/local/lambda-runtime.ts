@@ -12,6 +12,7 @@ import { PACKAGE_ROOT } from '../package-root.ts';
 import type { FunctionDefinition } from './deploy.ts';
 import { nodeExecutableFor } from './node-for-runtime.ts';
 import { killWithParent, terminate } from './processes.ts';
+import { lambdaHeapFlags } from './lambda-heap-flags.ts';
 
 /** One line a function wrote. */
 export interface FunctionLogLine {
@@ -206,7 +207,7 @@ export class LocalFunction {
     const child = fork(BOOTSTRAP, [], {
       execPath: this.nodeExecutable ?? nodeExecutableFor(fn.runtime, fn.logicalId),
       cwd: process.cwd(),
-      execArgv: [],
+      execArgv: lambdaHeapFlags(fn.memoryMb),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: {
         PATH: process.env.PATH ?? '',
