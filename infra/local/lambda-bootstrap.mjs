@@ -72,6 +72,22 @@ function handler() {
   return handlerPromise;
 }
 
+/**
+ * REPORT's `Max Memory Used`: this environment's peak resident set so far, in MB. On Linux that is `VmHWM` of
+ * /proc/self/status: `getrusage`'s maxRSS keeps the high-water mark of the process before its `exec`, i.e. of the
+ * forked copy of the parent (the local stack's own process, hundreds of MB under load), so it overstates. Elsewhere
+ * maxRSS is the best there is.
+ */
+function maxMemoryUsedMb() {
+  try {
+    const hwmKb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (hwmKb !== undefined) return Math.ceil(Number(hwmKb) / 1024);
+  } catch {
+    // not Linux
+  }
+  return Math.ceil(process.resourceUsage().maxRSS / 1024);
+}
+
 process.on('message', async (message) => {
   if (message.type !== 'invoke') return;
   const { id, event, context: base } = message;
@@ -79,8 +95,6 @@ process.on('message', async (message) => {
   // environment so the IPC to the parent is not part of it.
   const startedAt = performance.now();
   const durationMs = () => performance.now() - startedAt;
-  // REPORT's `Max Memory Used`: the environment's peak resident set so far (maxRSS is in KiB).
-  const maxMemoryUsedMb = () => Math.ceil(process.resourceUsage().maxRSS / 1024);
   const context = {
     ...base,
     getRemainingTimeInMillis: () => Math.max(0, base.deadlineMs - Date.now()),

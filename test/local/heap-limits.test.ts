@@ -1,6 +1,7 @@
 /**
  * A local function gets the V8 heap limits Lambda's Node.js runtime gives it for its memory, so its reported memory and
- * its out-of-memory failures are Lambda's, not those of V8's default multi-gigabyte heap.
+ * its out-of-memory failures are Lambda's, not those of V8's default multi-gigabyte heap; and the memory it reports is
+ * its own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,5 +53,17 @@ describe('local functions get Lambda heap limits', () => {
 
   it('a 128 MB function that holds 300 MB fails its invocation, as it would on Lambda', async () => {
     expect((await invoke('hoarding', HOARDING_HANDLER, 128)).ok).toBe(false);
+  });
+});
+
+describe('Max Memory Used', () => {
+  it('is the environment\'s own peak, not the high-water mark of the process that forked it', async () => {
+    // The local stack's process can be hundreds of MB under load; getrusage's maxRSS of a forked and exec'd child keeps
+    // that mark, so every environment started then reported at least the parent's size.
+    const ballast = Array.from({ length: 300 }, () => Buffer.alloc(1024 * 1024, 1));
+    const result = await invoke('small', "export const handler = async () => 'ok';", 128);
+    expect(ballast).toHaveLength(300);
+    expect(result.maxMemoryUsedMb).toBeGreaterThan(20);
+    expect(result.maxMemoryUsedMb).toBeLessThan(150);
   });
 });
