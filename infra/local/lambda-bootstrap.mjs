@@ -72,6 +72,9 @@ function handler() {
   return handlerPromise;
 }
 
+const PROC_STATUS = '/proc/self/status';
+const HAS_PROC_STATUS = existsSync(PROC_STATUS);
+
 /**
  * REPORT's `Max Memory Used`: this environment's peak resident set so far, in MB. On Linux that is `VmHWM` of
  * /proc/self/status: `getrusage`'s maxRSS keeps the high-water mark of the process before its `exec`, i.e. of the
@@ -79,13 +82,8 @@ function handler() {
  * maxRSS is the best there is.
  */
 function maxMemoryUsedMb() {
-  try {
-    const hwmKb = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (hwmKb !== undefined) return Math.ceil(Number(hwmKb) / 1024);
-  } catch {
-    // not Linux
-  }
-  return Math.ceil(process.resourceUsage().maxRSS / 1024);
+  const hwmKb = HAS_PROC_STATUS ? /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(PROC_STATUS, 'utf8'))?.[1] : undefined;
+  return Math.ceil((hwmKb === undefined ? process.resourceUsage().maxRSS : Number(hwmKb)) / 1024);
 }
 
 process.on('message', async (message) => {

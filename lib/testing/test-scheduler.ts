@@ -83,6 +83,11 @@ export interface TestScheduler {
 const SWEEP_INTERVAL_MS = 60_000;
 /** Skipping fewer idle sweeps than this is not worth a cursor write. */
 const IDLE_SKIP_MIN_MS = 10 * SWEEP_INTERVAL_MS;
+
+/** The first sweep at or after `ms` (sweeps run on the minute). */
+function sweepAtOrAfter(ms: number): number {
+  return Math.ceil(ms / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS;
+}
 /** What a consumer returns a failed delivery for: SQS's visibility timeout, 6 × the default 1-minute consumer timeout. */
 const VISIBILITY_TIMEOUT_MS = 360_000;
 /** A consumer invocation's time: the longest Lambda allows, so no task is cut short by the test. */
@@ -143,7 +148,7 @@ export function createTestScheduler(options: TestSchedulerOptions): TestSchedule
   const sweepConfig = sweepConfigFrom({ shards: DEFAULT_SHARDS, lookaheadSec: DEFAULT_LOOKAHEAD_SEC });
   const pending: Delivery[] = [];
   const runs: TaskRun[] = [];
-  let nextSweepMs = Math.floor(nowMs / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS + SWEEP_INTERVAL_MS;
+  let nextSweepMs = sweepAtOrAfter(nowMs + 1);
   let sweeps = 0;
   let lastSweep: SweepReport | undefined;
 
@@ -190,14 +195,12 @@ export function createTestScheduler(options: TestSchedulerOptions): TestSchedule
    */
   const skipIdleSweeps = async (targetMs: number): Promise<void> => {
     if (lastSweep === undefined || lastSweep.failures.length > 0 || lastSweep.continued) return; // redo it a minute later
+    // The cheap bounds first: the store scan below runs only when they leave a skip worth making (not between the
+    // deliveries of a busy stretch, where this runs once per delivery).
+    const boundMs = Math.min(sweepAtOrAfter(Math.min(...pending.map((d) => d.deliverAtMs))), sweepAtOrAfter(targetMs + 1));
+    if (boundMs - nextSweepMs < IDLE_SKIP_MIN_MS) return;
     const earliestDueMs = store.earliestUnsweptDueAtMs(lastSweep.untilMs) ?? Number.POSITIVE_INFINITY;
-    const nextDeliveryMs = Math.min(...pending.map((d) => d.deliverAtMs));
-    const minuteAtOrAfter = (ms: number): number => Math.ceil(ms / SWEEP_INTERVAL_MS) * SWEEP_INTERVAL_MS;
-    const skipToMs = Math.min(
-      minuteAtOrAfter(earliestDueMs - sweepConfig.lookaheadSec * 1000),
-      minuteAtOrAfter(nextDeliveryMs),
-      minuteAtOrAfter(targetMs + 1),
-    );
+    const skipToMs = Math.min(sweepAtOrAfter(earliestDueMs - sweepConfig.lookaheadSec * 1000), boundMs);
     if (skipToMs - nextSweepMs < IDLE_SKIP_MIN_MS) return;
     const owner = 'test-scheduler-skip';
     const state = await store.acquireSweep(owner, nowMs, nowMs + SWEEP_INTERVAL_MS);
