@@ -13,6 +13,7 @@ import { startEndpointRouter } from '../infra/local/endpoint-router.ts';
 import { readConfig, type SundialConfig } from '../lib/config.ts';
 import { Scheduler } from '../lib/scheduler.ts';
 import { emfMetrics } from './emf.ts';
+import { taskBodyStarted } from './fixtures/task-body-marker.ts';
 import { Meter } from './meter.ts';
 import type { SchedulerFunctions } from './cost.ts';
 import { meterDynamoDb, meterSqs } from './metering.ts';
@@ -69,7 +70,7 @@ export interface BenchStack {
   readonly functions: SchedulerFunctions;
   /** Distinct custom metrics (namespace, name, dimension values) the functions published through EMF so far. */
   readonly customMetrics: ReadonlySet<string>;
-  /** Job id → how many times the consumer logged "Job started" for it (one per task body start). */
+  /** Job id → how many times a burst job's body started (the lines `bench-burst` prints). */
   readonly taskStarts: ReadonlyMap<string, number>;
   /** The direct horizon of the bench's schedulers: jobs due sooner take the direct path. */
   readonly directHorizonSec: number;
@@ -123,10 +124,10 @@ export async function startBenchStack(options: {
       // Every line a function prints is what CloudWatch Logs would ingest at the deployed log level; EMF lines are
       // also where the custom metrics come from.
       onLog: ({ logicalId, line }) => {
-        meter.recordLogLine(logicalId, line);
+        const started = taskBodyStarted(line);
+        if (started) taskStarts.set(started, (taskStarts.get(started) ?? 0) + 1);
+        else meter.recordLogLine(logicalId, line);
         for (const metric of emfMetrics(line)) customMetrics.add(metric);
-        const started = /"message":"Job started".*"jobId":"([^"]+)"/.exec(line) ?? /"jobId":"([^"]+)".*"message":"Job started"/.exec(line);
-        if (started) taskStarts.set(started[1]!, (taskStarts.get(started[1]!) ?? 0) + 1);
         if (!options.quiet && /"level":"(ERROR|WARN)"|Error/.test(line)) console.error(`[${logicalId}] ${line}`);
       },
     });

@@ -163,7 +163,9 @@ async function runAttempt(claimed: JobRecord, deps: WorkerDeps, log: Logger, lim
   log.appendKeys({ task: job.task, attempt: job.attempt, maxAttempts: job.maxAttempts, latenessMs });
   deps.metrics.addMetric(WORKER_METRICS.started, MetricUnit.Count, 1);
   deps.metrics.addMetric(WORKER_METRICS.latenessMs, MetricUnit.Milliseconds, latenessMs);
-  log.info('Job started');
+  // At DEBUG: the outcome line ("Job completed", or the failure's) carries the same keys, so INFO logs one line per
+  // attempt. CloudWatch Logs bills every byte ingested; this line was a third of a job's log bytes (docs/performance.md).
+  log.debug('Job started');
 
   if (!definition) {
     return recordFailure(job, new UnknownTaskError(job.task, registeredTaskNames()), deps, log, { retry: false });

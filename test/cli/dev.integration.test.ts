@@ -25,7 +25,7 @@ it('prints the environment as JSON once the stack is up, serves it until interru
   const run = await dev;
   expect(run.code).toBe(0);
   // The functions' logs come through stderr, without the SDK's Node version warning (the functions run on this Node).
-  expect(run.err).toMatch(new RegExp(`^\\[\\w+\\] .*"message":"Job started".*"jobId":"${id}"`, 'm'));
+  expect(run.err).toMatch(new RegExp(`^\\[\\w+\\] .*"message":"Job completed".*"jobId":"${id}"`, 'm'));
   expect(run.err).not.toContain('NodeVersionSupportWarning');
   await expect(fetch(env.AWS_ENDPOINT_URL!)).rejects.toThrow();
   rmSync(dirname(log), { recursive: true, force: true });

@@ -91,7 +91,7 @@ describe('createConsumerHandler', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'a' }, { itemIdentifier: 'b' }] });
   });
 
-  it('logs job id, task, attempt and lateness on every line of a job, and publishes the metrics once', async () => {
+  it('logs job id, task, attempt and lateness on every line of a job, one line of its own at INFO, and publishes the metrics once', async () => {
     const h = createHarness({ logLevel: 'INFO' });
     const task = defineTestTask((_payload, context) => context.logger.info('sending the email'));
     const job = jobRecord(task);
@@ -103,7 +103,7 @@ describe('createConsumerHandler', () => {
 
     const lines = out.lines();
     const jobLines = lines.filter((line) => line['jobId'] === job.id);
-    expect(jobLines.map((line) => line['message'])).toEqual(['Job started', 'sending the email', 'Job completed']);
+    expect(jobLines.map((line) => line['message'])).toEqual(['sending the email', 'Job completed']);
     for (const line of jobLines) expect(line).toMatchObject({ task, attempt: 1, latenessMs: 700 });
 
     const emf = lines.filter((line) => '_aws' in line);
@@ -111,5 +111,20 @@ describe('createConsumerHandler', () => {
     expect(emf[0]).toMatchObject({ JobsStarted: 1, JobsCompleted: 1, LatenessMs: 700, service: 'consumer' });
     expect(JSON.stringify(emf[0]!['_aws'])).toContain('"Namespace":"SundialTest"');
     expect(h.metrics.hasStoredMetrics()).toBe(false);
+  });
+
+  it('logs "Job started" too at DEBUG', async () => {
+    const h = createHarness({ logLevel: 'DEBUG' });
+    const task = defineTestTask(() => undefined);
+    const job = jobRecord(task);
+    await h.store.createJob(job);
+    h.time.now = T0 + 5;
+    const out = captureStdout();
+
+    await createConsumerHandler(h.deps)({ Records: [record('m1', JSON.stringify(messageFor(job)))] }, lambdaContext());
+
+    const jobLines = out.lines().filter((line) => line['jobId'] === job.id);
+    expect(jobLines.map((line) => line['message'])).toEqual(['Job started', 'Job completed']);
+    expect(jobLines[0]).toMatchObject({ level: 'DEBUG', task, attempt: 1, latenessMs: 5 });
   });
 });

@@ -90,7 +90,7 @@ export interface Harness {
   readonly deps: WorkerDeps;
 }
 
-export function createHarness(options: { logLevel?: 'SILENT' | 'INFO'; precision?: 'millisecond' | 'second' } = {}): Harness {
+export function createHarness(options: { logLevel?: 'SILENT' | 'INFO' | 'DEBUG'; precision?: 'millisecond' | 'second' } = {}): Harness {
   const time = new FakeTime();
   const store = new MemoryJobStore({ shards: 4 });
   const queue = new MemoryJobQueue(['default', 'reports'], options.precision ? { precision: options.precision } : {});
