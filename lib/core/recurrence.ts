@@ -161,20 +161,32 @@ export function nextOccurrenceMs(rule: RecurrenceRule, afterMs: number, anchorMs
 }
 
 /**
- * First slot of a new schedule created at `nowMs`: `every` → `startAt ?? nowMs + every` (also its anchor); cron → the
- * first firing ≥ `startAt`, or > `nowMs` without one. `undefined` when that is not before `endAt`.
+ * First slot of a new schedule created at `nowMs`: `every` → `startAt`, or `nowMs + every` rounded up to the whole
+ * second (also its anchor); cron → the first firing ≥ `startAt`, or > `nowMs` without one. `undefined` when that is
+ * not before `endAt`.
  */
 export function firstOccurrenceMs(rec: NormalizedRecurrence, nowMs: number): number | undefined {
   const first =
     'everySec' in rec.rule
-      ? rec.startAtMs ?? nowMs + rec.rule.everySec * 1000
+      ? rec.startAtMs ?? everyAnchorMs(rec.rule.everySec, nowMs)
       : nextOccurrenceMs(rec.rule, rec.startAtMs === undefined ? nowMs : rec.startAtMs - 1, nowMs);
   return rec.endAtMs !== undefined && first >= rec.endAtMs ? undefined : first;
 }
 
 /**
+ * Slot 0 of an `every` rule without `startAt`, counted from `fromMs`: one interval later, rounded up to the whole
+ * second. Whole seconds because SQS delays are whole seconds: such a slot's message becomes visible just before it is
+ * due (the sweeper sends at its send phase), so the consumer waits a quarter of a second for it rather than whatever
+ * fraction of a second the schedule happened to be created at; and "every 5 minutes" reads as on the second.
+ */
+function everyAnchorMs(everySec: number, fromMs: number): number {
+  return Math.ceil(fromMs / 1000) * 1000 + everySec * 1000;
+}
+
+/**
  * The next `count` occurrences of a recurring spec strictly after `from`, honouring `startAt`, `endAt` and `maxRuns`
- * (counted from `startAt` when given, else from `from`). For `every` without `startAt` the anchor is `from`.
+ * (counted from `startAt` when given, else from `from`). For `every` without `startAt` the first slot is `from + every`
+ * rounded up to the whole second, as for a schedule created at `from`.
  * Throws `ValidationError` with every problem of the spec and options.
  *
  * @example
@@ -195,7 +207,7 @@ export function nextRuns(spec: RecurringSpec, options: { from: Date | number; co
   assertValid(problems);
   const rec = parseRecurrence(spec);
   const fromMs = from instanceof Date ? from.getTime() : (from as number);
-  const anchorMs = rec.startAtMs ?? fromMs;
+  const anchorMs = rec.startAtMs ?? ('everySec' in rec.rule ? everyAnchorMs(rec.rule.everySec, fromMs) : fromMs);
   const limit = rec.maxRuns ?? Number.POSITIVE_INFINITY;
   const runs: Date[] = [];
   let index: number;

@@ -8,6 +8,8 @@ import type { RecordedMessage } from '../../lib/queue/memory-queue.ts';
 import { claimOccurrence } from '../../lib/schedules/occurrence-claim.ts';
 
 const T0 = Date.parse('2026-11-23T09:00:00.250Z');
+/** An `every` schedule created at T0 without `startAt` has its slots on whole seconds: one interval after this. */
+const SLOT0 = Math.ceil(T0 / 1000) * 1000;
 
 function setup(queues = ['default', 'reports']) {
   const clock = { t: T0, nowMs() { return this.t; } };
@@ -220,12 +222,12 @@ describe('Scheduler schedules', () => {
     // Lookahead 90 s: slots at +30, +60 and +90 s, and a fourth (a spawn covers at least four when they fit in
     // 14 minutes, to share its schedule write), are already in SQS with their delays; the sweeper takes over after.
     expect(queue.take().map((m) => [m.message.id, m.delaySec])).toEqual([
-      [occurrenceJobId('soon', T0 + 30_000), 30],
-      [occurrenceJobId('soon', T0 + 60_000), 60],
-      [occurrenceJobId('soon', T0 + 90_000), 90],
-      [occurrenceJobId('soon', T0 + 120_000), 120],
+      [occurrenceJobId('soon', SLOT0 + 30_000), 30],
+      [occurrenceJobId('soon', SLOT0 + 60_000), 60],
+      [occurrenceJobId('soon', SLOT0 + 90_000), 90],
+      [occurrenceJobId('soon', SLOT0 + 120_000), 120],
     ]);
-    expect(s).toMatchObject({ runs: 4, nextRunAt: new Date(T0 + 150_000) });
+    expect(s).toMatchObject({ runs: 4, nextRunAt: new Date(SLOT0 + 150_000) });
     // A schedule whose first run is far away waits for the sweeper.
     await scheduler.schedule('later', 't', {}, { cron: '0 12 * * *' });
     expect(queue.take()).toEqual([]);
@@ -245,7 +247,7 @@ describe('Scheduler schedules', () => {
     await scheduler.schedule('tick', 't', {}, { every: 30 });
     // Its first four occurrences are in SQS; none has a job record until a consumer claims it.
     const old = queue.take();
-    expect(old.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000]);
+    expect(old.map((m) => m.message.dueAtMs)).toEqual([SLOT0 + 30_000, SLOT0 + 60_000, SLOT0 + 90_000, SLOT0 + 120_000]);
     await expect(scheduler.get(old[0]!.message.id)).rejects.toBeInstanceOf(NotFoundError);
     const replaced = await scheduler.schedule('tick', 't', {}, { cron: '0 * * * *' });
     expect(replaced.nextRunAt).toEqual(new Date('2026-11-23T10:00:00Z'));
@@ -261,10 +263,10 @@ describe('Scheduler schedules', () => {
     await scheduler.schedule('tick', 't', { rule: 'new' }, { every: 60 });
     const messages = queue.take();
     // Old: +30, +60, +90, +120 s; new: +60, +120, +180, +240 s. The slots +60 and +120 s are both.
-    const seconds = messages.map((m) => (m.message.dueAtMs - T0) / 1000);
+    const seconds = messages.map((m) => (m.message.dueAtMs - SLOT0) / 1000);
     expect(seconds).toEqual([30, 60, 90, 120, 60, 120, 180, 240]);
     expect(await claimAll(store, messages)).toEqual([false, false, false, false, true, true, true, true]);
-    expect(await scheduler.get(occurrenceJobId('tick', T0 + 60_000))).toMatchObject({ state: 'running', payload: { rule: 'new' } });
+    expect(await scheduler.get(occurrenceJobId('tick', SLOT0 + 60_000))).toMatchObject({ state: 'running', payload: { rule: 'new' } });
     // The old rule's message for that slot, delivered again late, finds the new rule's job and is a duplicate.
     expect(await claimAll(store, [messages[1]!])).toEqual([false]);
   });
@@ -281,7 +283,7 @@ describe('Scheduler schedules', () => {
     clock.t = T0 + 10_000;
     await scheduler.resume('tick');
     const resumed = queue.take();
-    expect(resumed.map((m) => m.message.dueAtMs)).toEqual([T0 + 30_000, T0 + 60_000, T0 + 90_000, T0 + 120_000]);
+    expect(resumed.map((m) => m.message.dueAtMs)).toEqual([SLOT0 + 30_000, SLOT0 + 60_000, SLOT0 + 90_000, SLOT0 + 120_000]);
     expect(await claimAll(store, [...queued, ...resumed])).toEqual([false, false, false, false, true, true, true, true]);
     expect((await scheduler.get(id)).state).toBe('running');
   });
@@ -310,9 +312,9 @@ describe('Scheduler schedules', () => {
     expect(await claimAll(store, queued)).toEqual([true, false, true, true]);
     expect((await scheduler.getSchedule('tick')).paused).toBe(false);
     // A later slot of the rule not sent yet is turned away when it is; an instant that is no slot is no occurrence.
-    const later = occurrenceJobId('tick', T0 + 150_000);
+    const later = occurrenceJobId('tick', SLOT0 + 150_000);
     expect(await scheduler.cancel(later)).toMatchObject({ state: 'cancelled' });
-    await expect(scheduler.cancel(occurrenceJobId('tick', T0 + 151_000))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(scheduler.cancel(occurrenceJobId('tick', SLOT0 + 151_000))).rejects.toBeInstanceOf(NotFoundError);
     await expect(scheduler.cancel(occurrenceJobId('ghost', T0 + 30_000))).rejects.toBeInstanceOf(NotFoundError);
     // A started occurrence is not cancelled.
     await expect(scheduler.cancel(queued[0]!.message.id)).rejects.toBeInstanceOf(ConflictError);

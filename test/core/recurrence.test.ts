@@ -62,6 +62,7 @@ describe('occurrences', () => {
   it.each([
     [{ every: 60 }, T0 + 60_000],
     [{ every: 60, startAt: new Date(T0 - 5000) }, T0 - 5000],
+    [{ every: 60, startAt: new Date(T0 + 437) }, T0 + 437],
     [{ every: 60, endAt: new Date(T0 + 60_000) }, undefined],
     [{ cron: '0 9 * * *', timezone: 'America/New_York' }, Date.parse('2026-11-23T14:00:00Z')],
     [{ cron: '0 9 * * *', startAt: '2026-11-23T09:00:00Z' }, Date.parse('2026-11-23T09:00:00Z')],
@@ -77,6 +78,22 @@ describe('occurrences', () => {
     [{ cron: '0 * * * *', startAt: '2026-11-22T22:00:00Z', maxRuns: 2 }, T0, 5, []],
     [{ cron: '0 0 * * *', endAt: '2026-11-25T00:00:00Z' }, T0, 5, ['2026-11-24T00:00:00.000Z']],
   ])('nextRuns(%j, from %s, %d)', (spec, from, count, expected) => expect(isoList(nextRuns(spec, { from, count }))).toEqual(expected));
+
+  it('every without startAt: slots fall on whole seconds, one interval after creation rounded up', () => {
+    const createdAt = Date.parse('2026-11-23T12:00:07.400Z');
+    expect(firstOccurrenceMs(parseRecurrence({ every: '5m' }), createdAt)).toBe(Date.parse('2026-11-23T12:05:08.000Z'));
+    expect(isoList(nextRuns({ every: '5m' }, { from: createdAt, count: 2 }))).toEqual(['2026-11-23T12:05:08.000Z', '2026-11-23T12:10:08.000Z']);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 366 * 86_400 }), fc.integer({ min: 0, max: 2 ** 40 }), (everySec, nowMs) => {
+        const first = firstOccurrenceMs(parseRecurrence({ every: everySec }), nowMs)!;
+        expect(first % 1000).toBe(0);
+        expect(first - nowMs - everySec * 1000).toBeGreaterThanOrEqual(0);
+        expect(first - nowMs - everySec * 1000).toBeLessThan(1000);
+        // A preview from the same instant shows the same slots.
+        expect(nextRuns({ every: everySec }, { from: nowMs, count: 1 })[0]!.getTime()).toBe(first);
+      }),
+    );
+  });
 
   it('nextRuns reports spec and option problems together', () => {
     const error = (() => {
