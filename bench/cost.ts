@@ -4,7 +4,8 @@
  * pollers' fixed cost, not a job's, and sweeper invocations (and an idle sweep's time and logs) are the schedule's
  * fixed cost; both are reported apart (`fixedCost`), together with the custom metrics, which are billed per month.
  */
-import { PRICES } from './prices.ts';
+import { DEFAULT_TARGET_UTILIZATION_PERCENT } from '../infra/table-billing.ts';
+import { PRICES, type Price } from './prices.ts';
 import { requestsOf, type MeterSnapshot } from './meter.ts';
 import type { PathName, Window } from './windows.ts';
 
@@ -95,6 +96,24 @@ export const PLATFORM_LOG_BYTES_PER_INVOCATION = (() => {
   ];
   return lines.reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0);
 })();
+
+/**
+ * What a path's job costs, consumer at 128 MB, with the table on provisioned capacity (`tableBilling: { mode:
+ * 'provisioned' }`) kept at `utilizationPercent` by auto scaling: the same write and read units, each bought as a
+ * second of a capacity unit-hour, with `100 / utilizationPercent` of it paid for. A read unit as the cost suite counts
+ * it (4 KB strongly consistent, or two eventually consistent) is one read capacity unit for a second. It holds for a
+ * steady rate, which auto scaling follows; a burst is throttled until it catches up.
+ *
+ * @example
+ * ```ts
+ * provisionedUsdPerMillion(cost); // e.g. 2.17 where on-demand gives 3.64
+ * ```
+ */
+export function provisionedUsdPerMillion(cost: PathCost, utilizationPercent = DEFAULT_TARGET_UTILIZATION_PERCENT): number {
+  const perSecond = (hour: Price) => hour.usd / 3600 / (utilizationPercent / 100);
+  const capacity = 1e6 * (cost.writeUnits * perSecond(PRICES.dynamodbWriteCapacityHour) + cost.readUnits * perSecond(PRICES.dynamodbReadCapacityHour));
+  return round(cost.usdPerMillionAt128Mb - cost.split.dynamodb + capacity);
+}
 
 /**
  * The fixed cost of sweeping, from a window of idle sweeps, and of the custom metrics the functions published.

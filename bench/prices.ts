@@ -47,6 +47,18 @@ export const PRICES = {
     per: 'read request unit (on-demand, 4 KB strongly consistent, or 2 × 4 KB eventually consistent)',
     source: 'https://aws.amazon.com/dynamodb/pricing/on-demand/',
   },
+  dynamodbWriteCapacityHour: {
+    usd: 0.00065,
+    quotedFor: 1,
+    per: 'write capacity unit-hour (provisioned: one 1 KB write a second for an hour)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/',
+  },
+  dynamodbReadCapacityHour: {
+    usd: 0.00013,
+    quotedFor: 1,
+    per: 'read capacity unit-hour (provisioned: one 4 KB strongly consistent read, or two eventually consistent, a second for an hour)',
+    source: 'https://aws.amazon.com/dynamodb/pricing/provisioned/',
+  },
   sqsRequest: {
     usd: 0.4 / 1e6,
     quotedFor: 1e6,

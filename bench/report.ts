@@ -3,7 +3,8 @@
  */
 import { renderBundles, type BundleMeasurement } from './bundles.ts';
 import { ANCHORS, PRICES, quotedPrice } from './prices.ts';
-import type { FixedCost, PathCost } from './cost.ts';
+import { provisionedUsdPerMillion, type FixedCost, type PathCost } from './cost.ts';
+import { DEFAULT_TARGET_UTILIZATION_PERCENT } from '../infra/table-billing.ts';
 import type { PathLateness } from './precision.ts';
 import type { ScaleResult } from './scale.ts';
 import type { BurstResult } from './burst.ts';
@@ -43,6 +44,8 @@ export interface TargetResult {
 }
 
 const KB = 1024;
+/** The utilization the provisioned rows assume: the construct's default auto scaling target. */
+const PROVISIONED = `${DEFAULT_TARGET_UTILIZATION_PERCENT} %`;
 
 /**
  * Judges the issue's targets against the measurements.
@@ -68,6 +71,12 @@ export function judgeTargets(
       measured: `$${sweptAt10.usdPerMillionAt128Mb.toFixed(2)}/M (1-minute sweeps; $${sweptAt10.usdPerMillion.toFixed(2)}/M at the deployed consumer memory)`,
       met: sweptAt10.usdPerMillionAt128Mb <= 2.7,
     });
+    const provisioned = provisionedUsdPerMillion(sweptAt10);
+    targets.push({
+      target: `the same, table on provisioned capacity auto-scaled to ${PROVISIONED} (\`tableBilling\`)`,
+      measured: `$${provisioned.toFixed(2)}/M (the same ${sweptAt10.writeUnits} write units, priced per capacity-hour)`,
+      met: provisioned <= 2.7,
+    });
   }
   const recurring = costs.find((c) => c.path === 'recurring');
   if (recurring) {
@@ -75,6 +84,12 @@ export function judgeTargets(
       target: 'recurring occurrence ≤ 4 write units, ≤ $2.7 per million all-in (128 MB)',
       measured: `${recurring.writeUnits} WCU, $${recurring.usdPerMillionAt128Mb.toFixed(2)}/M`,
       met: recurring.writeUnits <= 4 && recurring.usdPerMillionAt128Mb <= 2.7,
+    });
+    const provisioned = provisionedUsdPerMillion(recurring);
+    targets.push({
+      target: `the same, table on provisioned capacity auto-scaled to ${PROVISIONED} (\`tableBilling\`)`,
+      measured: `${recurring.writeUnits} WCU, $${provisioned.toFixed(2)}/M`,
+      met: recurring.writeUnits <= 4 && provisioned <= 2.7,
     });
   }
   const directLoad = costs.find((c) => c.path === 'direct, 50 callers');
@@ -206,11 +221,12 @@ export function renderTables(r: BenchResults): string {
   if (r.density) {
     const d = r.density;
     lines.push('', `### Production density — swept path, one sweep every ${d.sweepIntervalSec} s, ${d.windowSec} s per rate`, '');
-    lines.push(table(['swept jobs / s', 'jobs', 'SQS requests per job', 'requests per job by operation', 'lateness p99 / max (ms)', '$ per million', '$ per million, consumer at 128 MB'],
+    lines.push(table(['swept jobs / s', 'jobs', 'SQS requests per job', 'requests per job by operation', 'lateness p99 / max (ms)', '$ per million', '$ per million, consumer at 128 MB', `the same, provisioned table at ${PROVISIONED}`],
       d.points.map((p) => [
         p.jobsPerSecond, p.cost.jobs, p.cost.sqsRequests,
         Object.entries(p.cost.requests).filter(([k]) => k.startsWith('sqs.')).map(([k, n]) => `${k.slice(4)} ${n}`).join(', '),
         `${p.lateness.lateness.p99} / ${p.lateness.lateness.max}`, `$${p.cost.usdPerMillion.toFixed(2)}`, `$${p.cost.usdPerMillionAt128Mb.toFixed(2)}`,
+        `$${provisionedUsdPerMillion(p.cost).toFixed(2)}`,
       ])));
   }
   lines.push('', '### Anchors ($ per million one-off jobs)', '');

@@ -80,6 +80,15 @@ if (onlyPaths !== undefined) {
   await runPaths(onlyPaths, { quick, log });
   process.exit(0);
 }
+/**
+ * `--render`: judges the targets again and rewrites the generated section of docs/performance.md from the last full
+ * run's results (bench/results/full-latest.json), measuring nothing: for a change of prices or of the report. The
+ * page's header says the tables were re-rendered, and when.
+ */
+if (process.argv.includes('--render')) {
+  rerenderLastFullRun();
+  process.exit(0);
+}
 const uniform = ([lo, hi]: readonly number[], i: number, n: number) => lo! + ((hi! - lo!) * (i + 0.5)) / n;
 /** Due times spread evenly over the range, in shuffled order, so enqueue order does not follow due order. */
 const horizonsSec = (range: readonly number[], n: number) =>
@@ -275,8 +284,28 @@ function wholeNumberArg(name: string, example: string): number | undefined {
   process.exit(2);
 }
 
+/** `--render`: the last full run's results, judged and rendered again, into its results file and the docs. */
+function rerenderLastFullRun(): void {
+  const file = fileURLToPath(new URL('./results/full-latest.json', import.meta.url));
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as BenchResults & { windows?: unknown; renderedAt?: string };
+  const { windows, renderedAt: _previous, ...measured } = stored;
+  const pollerScaling = measured.settings['pollerScaling'];
+  const targets = judgeTargets(measured.precision.paths, measured.cost.paths, measured.scale, {
+    ...(measured.burst ? { burst: measured.burst } : {}),
+    ...(measured.density ? { density: measured.density } : {}),
+    ...(typeof pollerScaling === 'boolean' ? { pollerScaling } : {}),
+  });
+  const results: BenchResults = { ...measured, targets };
+  const renderedAt = new Date().toISOString();
+  const tables = renderTables(results);
+  console.log(`\n${tables}\n`);
+  writeFileSync(file, `${JSON.stringify({ ...results, renderedAt, windows }, null, 2)}\n`);
+  log(`${file}: targets judged again`);
+  updatePerformanceDoc(tables, results, renderedAt);
+}
+
 /** Replaces the generated section of docs/performance.md (between its markers) with this run's tables. */
-function updatePerformanceDoc(tables: string, results: BenchResults): void {
+function updatePerformanceDoc(tables: string, results: BenchResults, renderedAt?: string): void {
   const path = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
   const begin = '<!-- bench:results:begin -->';
   const end = '<!-- bench:results:end -->';
@@ -289,7 +318,8 @@ function updatePerformanceDoc(tables: string, results: BenchResults): void {
   const from = doc.indexOf(begin);
   const to = doc.indexOf(end);
   if (from < 0 || to < from) return;
-  const header = `Latest full run: ${results.startedAt}, ${Math.round(results.durationMs / 1000)} s, Node ${results.machine.node}, ${results.machine.cpus} CPUs (shared).`;
+  const rendered = renderedAt === undefined ? '' : ` Tables re-rendered from its results at ${renderedAt} (\`npm run bench -- --render\`).`;
+  const header = `Latest full run: ${results.startedAt}, ${Math.round(results.durationMs / 1000)} s, Node ${results.machine.node}, ${results.machine.cpus} CPUs (shared).${rendered}`;
   writeFileSync(path, `${doc.slice(0, from + begin.length)}\n${header}\n\n${tables}\n${doc.slice(to)}`);
   log(`docs/performance.md updated`);
 }

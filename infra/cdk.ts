@@ -10,6 +10,7 @@
  */
 export { SundialScheduler, SUNDIAL_METRICS_NAMESPACE, SUNDIAL_SERVICE_NAME } from './sundial-scheduler.ts';
 export type { SundialSchedulerProps, SundialQueueOptions } from './sundial-scheduler.ts';
+export type { ProvisionedTableBilling, SundialTableBilling } from './table-billing.ts';
 export { SundialStack } from './sundial-stack.ts';
 export type { SundialStackProps } from './sundial-stack.ts';
 export { DEFAULT_RUNTIME_NAME, NODEJS_RUNTIME_DATES, RUNTIME_DATES_SOURCE } from './lambda-runtimes.ts';

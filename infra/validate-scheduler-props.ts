@@ -9,6 +9,7 @@ import { MAX_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { CONTINUATION_RESERVE_MS } from '../lib/sweeper/sweep.ts';
 import { MAX_TIMEOUT_SEC } from '../lib/options.ts';
 import { SQS_MAX_DELAY_SEC } from '../lib/queue/sqs-limits.ts';
+import { tableBillingProblems, type SundialTableBilling } from './table-billing.ts';
 
 /** Limits set by the AWS services (or by our design) that the props must respect. */
 export const SCHEDULER_LIMITS = {
@@ -49,6 +50,7 @@ export interface ResolvedSchedulerProps {
   readonly retention: Duration;
   readonly maxReceiveCount: number;
   readonly visibilityTimeout: Duration;
+  readonly tableBilling: SundialTableBilling;
 }
 
 /**
@@ -96,6 +98,7 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
   integerIn(problems, 'sweeperMemorySize', props.sweeperMemorySize, L.minMemoryMb, L.maxMemoryMb);
   integerIn(problems, 'shards', props.shards, 1, L.maxShards);
   integerIn(problems, 'maxReceiveCount', props.maxReceiveCount, 1, L.maxReceiveCount);
+  problems.push(...tableBillingProblems(props.tableBilling));
 
   const visibilitySec = seconds(props.visibilityTimeout);
   durationIn(problems, 'visibilityTimeout', props.visibilityTimeout, 0, L.maxVisibilityTimeoutSec);

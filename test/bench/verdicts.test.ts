@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../lib/model.ts';
-import { PLATFORM_LOG_BYTES_PER_INVOCATION, fixedCost, pathCost, type PathCost } from '../../bench/cost.ts';
+import { PLATFORM_LOG_BYTES_PER_INVOCATION, fixedCost, pathCost, provisionedUsdPerMillion, type PathCost } from '../../bench/cost.ts';
 import { Meter, type MeterSnapshot } from '../../bench/meter.ts';
 import { lateness, triggerJitter, type PathLateness } from '../../bench/precision.ts';
 import { judgeTargets, renderTables, type BenchResults } from '../../bench/report.ts';
@@ -120,6 +120,14 @@ describe('cost.pathCost', () => {
     expect(c.usdPerMillion - c.usdPerMillionAt128Mb).toBeCloseTo(consumerAt512 * 0.75, 2);
   });
 
+  it('prices the same units on provisioned capacity: a unit-second of each capacity-hour, over the utilization', () => {
+    // 4 write units: 4 × $0.00065 / 3,600 / 0.7 per job = $1.032 per million, in place of on-demand's $2.50.
+    const cost = sweptCost({ writeUnits: 4, readUnits: 0.5, usdPerMillionAt128Mb: 3.64 });
+    const capacity = 1e6 * (4 * 0.00065 + 0.5 * 0.00013) / 3600 / 0.7;
+    expect(provisionedUsdPerMillion(cost)).toBeCloseTo(3.64 - 2.5 + capacity, 3);
+    expect(provisionedUsdPerMillion(cost, 100)).toBeCloseTo(3.64 - 2.5 + capacity * 0.7, 3);
+  });
+
   it('a month of idle sweeps: one Lambda request plus the sweep’s units, 43,200 times, and $0.30 per custom metric', () => {
     const fixed = fixedCost(usage({ readUnits: 8, writeUnits: 4 }), 4, FUNCTIONS, 5);
     const platformLogs = PLATFORM_LOG_BYTES_PER_INVOCATION * 0.5 / 2 ** 30;
@@ -208,6 +216,16 @@ describe('report.judgeTargets', () => {
     expect(verdict(judgeTargets([], [], scale(), { density }), 'one-off swept job, all-in')).toBe(true);
     const dearer = { ...density, points: [point(10, 2.8)] };
     expect(verdict(judgeTargets([], [], scale(), { density: dearer }), 'one-off swept job, all-in')).toBe(false);
+  });
+
+  it('judges the swept and recurring rows again on provisioned capacity, from the same units', () => {
+    const point = { jobsPerSecond: 10, cost: sweptCost({ writeUnits: 4, usdPerMillionAt128Mb: 3.64 }), lateness: pathLateness('swept', 1, 1) };
+    const targets = judgeTargets([], [sweptCost({ path: 'recurring', writeUnits: 5, usdPerMillionAt128Mb: 3.2 })], scale(), {
+      density: { sweepIntervalSec: 60, windowSec: 120, points: [point] },
+    });
+    const provisioned = targets.filter((t) => t.target.startsWith('the same, table on provisioned capacity'));
+    expect(provisioned.map((t) => t.met)).toEqual([true, false]); // $2.17 met; recurring has 5 write units: not met at any price
+    expect(provisioned[0]!.measured).toBe('$2.17/M (the same 4 write units, priced per capacity-hour)');
   });
 
   it('renders every verdict in the targets table', () => {

@@ -50,6 +50,15 @@ describe('cdk-nag AwsSolutions', () => {
     expect(error).toBeUndefined();
   });
 
+  it('finds no unacknowledged error with a provisioned, auto-scaled table', () => {
+    const { error, report } = synthWithNag((app) => {
+      new SundialStack(app, 'Provisioned', { scheduler: { tasksEntry: FIXTURE_TASKS, tableBilling: { mode: 'provisioned', maxWriteCapacity: 100, maxReadCapacity: 50 } } });
+    });
+    expect(String(error ?? '')).not.toMatch(/AwsSolutions-/);
+    expect(report).not.toMatch(/AwsSolutions-/);
+    expect(error).toBeUndefined();
+  });
+
   it('does fail synthesis on a finding nobody acknowledged (the check is live)', () => {
     const { error, report } = synthWithNag((app) => {
       const stack = new SundialStack(app, 'Leaky', { scheduler: { tasksEntry: FIXTURE_TASKS } });

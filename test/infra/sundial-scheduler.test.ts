@@ -86,6 +86,28 @@ describe('SundialScheduler table', () => {
     }
   });
 
+  it('bills on provisioned capacity when asked, auto scaling the table and its index on utilization', () => {
+    const { template } = buildStack({ tableBilling: { mode: 'provisioned', maxWriteCapacity: 200, maxReadCapacity: 100, minWriteCapacity: 2 } });
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: Match.absent(),
+      ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 2 },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'due', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 2 } })],
+    });
+    const targets = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalableTarget')).map((r) => r.Properties);
+    const dimensions = targets.map((t) => [t.ScalableDimension, t.MinCapacity, t.MaxCapacity, String(JSON.stringify(t.ResourceId)).includes('/index/due')]);
+    expect(dimensions.sort()).toEqual(
+      [
+        ['dynamodb:index:ReadCapacityUnits', 1, 100, true],
+        ['dynamodb:index:WriteCapacityUnits', 2, 200, true],
+        ['dynamodb:table:ReadCapacityUnits', 1, 100, false],
+        ['dynamodb:table:WriteCapacityUnits', 2, 200, false],
+      ].sort(),
+    );
+    const policies = Object.values(template.findResources('AWS::ApplicationAutoScaling::ScalingPolicy')).map((r) => r.Properties.TargetTrackingScalingPolicyConfiguration);
+    expect(policies).toHaveLength(4);
+    for (const policy of policies) expect(policy.TargetValue).toBe(70);
+  });
+
   it('applies the removal policy to the table and the queues', () => {
     const { template } = buildStack({ removalPolicy: RemovalPolicy.DESTROY });
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
@@ -399,6 +421,9 @@ describe('SundialScheduler prop validation', () => {
     ['a direct horizon not beyond the lookahead', { directHorizon: Duration.seconds(90) }, /directHorizon.*not more than `lookahead` \(90 s\)/],
     ['a direct horizon beyond SQS\'s 900 s', { directHorizon: Duration.seconds(901) }, /directHorizon.*from 2 to 900 s/],
     ['a sweeper timeout within the sweep\'s continuation reserve', { sweeperTimeout: Duration.seconds(10) }, /sweeperTimeout.*received 10 s; expected at least 15 s/],
+    ['provisioned capacity without room', { tableBilling: { mode: 'provisioned' as const, maxWriteCapacity: 1, minWriteCapacity: 5, maxReadCapacity: 0 } }, /maxWriteCapacity.*received 1, less than `minWriteCapacity` \(5\); raise it to at least 5[\s\S]*maxReadCapacity.*received 0; expected a whole number ≥ 1/],
+    ['a target utilization outside 20–90 %', { tableBilling: { mode: 'provisioned' as const, maxWriteCapacity: 10, maxReadCapacity: 10, targetUtilizationPercent: 95 } }, /targetUtilizationPercent.*received 95; expected 20–90/],
+    ['an unknown billing mode', { tableBilling: { mode: 'reserved' } as never }, /tableBilling.mode.*received "reserved"; expected 'on-demand' or 'provisioned'/],
   ])('rejects %s', (_name, props, pattern) => {
     expect(() => buildStack(props)).toThrow(pattern);
   });
