@@ -41,43 +41,6 @@ export type SundialTableBilling = { readonly mode: 'on-demand' } | ProvisionedTa
 
 /** The target utilization auto scaling keeps when `targetUtilizationPercent` is left out (AWS's console default). */
 export const DEFAULT_TARGET_UTILIZATION_PERCENT = 70;
-/** Application Auto Scaling's range for DynamoDB target tracking (CDK's `Capacity.autoscaled` enforces the same). */
-const UTILIZATION_RANGE = { min: 20, max: 90 } as const;
-
-/**
- * Problems with a `tableBilling` prop, each saying what was received and what to give instead.
- *
- * @example
- * ```ts
- * tableBillingProblems({ mode: 'provisioned', maxWriteCapacity: 0, maxReadCapacity: 10 });
- * // ['`tableBilling.maxWriteCapacity`: received 0; expected a whole number ≥ 1 …']
- * ```
- */
-export function tableBillingProblems(billing: SundialTableBilling | undefined): string[] {
-  if (billing === undefined || billing.mode === 'on-demand') return [];
-  if (billing.mode !== 'provisioned') {
-    return [`\`tableBilling.mode\`: received ${JSON.stringify((billing as { mode: unknown }).mode)}; expected 'on-demand' or 'provisioned'.`];
-  }
-  const problems: string[] = [];
-  for (const kind of ['Write', 'Read'] as const) {
-    const min = billing[`min${kind}Capacity`] ?? 1;
-    const max = billing[`max${kind}Capacity`];
-    if (!Number.isInteger(min) || min < 1) {
-      problems.push(`\`tableBilling.min${kind}Capacity\`: received ${min}; expected a whole number ≥ 1 (or leave it out for 1).`);
-    }
-    if (!Number.isInteger(max) || max < 1) {
-      problems.push(`\`tableBilling.max${kind}Capacity\`: received ${max}; expected a whole number ≥ 1: the most ${kind.toLowerCase()} units a second your peak needs.`);
-    } else if (Number.isInteger(min) && max < min) {
-      problems.push(`\`tableBilling.max${kind}Capacity\`: received ${max}, less than \`min${kind}Capacity\` (${min}); raise it to at least ${min}.`);
-    }
-  }
-  const target = billing.targetUtilizationPercent;
-  if (target !== undefined && !(Number.isFinite(target) && target >= UTILIZATION_RANGE.min && target <= UTILIZATION_RANGE.max)) {
-    problems.push(`\`tableBilling.targetUtilizationPercent\`: received ${target}; expected ${UTILIZATION_RANGE.min}–${UTILIZATION_RANGE.max} (Application Auto Scaling's range for DynamoDB), or leave it out for ${DEFAULT_TARGET_UTILIZATION_PERCENT}.`);
-  }
-  return problems;
-}
-
 /**
  * The billing part of the table's props and of its index's: `PAY_PER_REQUEST`, or `PROVISIONED` starting at the
  * minimum capacity (auto scaling raises it from there).

@@ -9,7 +9,7 @@ import { MAX_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { CONTINUATION_RESERVE_MS } from '../lib/sweeper/sweep.ts';
 import { MAX_TIMEOUT_SEC } from '../lib/options.ts';
 import { SQS_MAX_DELAY_SEC } from '../lib/queue/sqs-limits.ts';
-import { tableBillingProblems, type SundialTableBilling } from './table-billing.ts';
+import { DEFAULT_TARGET_UTILIZATION_PERCENT, type SundialTableBilling } from './table-billing.ts';
 
 /** Limits set by the AWS services (or by our design) that the props must respect. */
 export const SCHEDULER_LIMITS = {
@@ -31,6 +31,9 @@ export const SCHEDULER_LIMITS = {
   maxLookaheadSec: MAX_LOOKAHEAD_SEC,
   /** A sweep stops once less than its continuation reserve is left: a shorter timeout would never sweep anything. */
   minSweeperTimeoutSec: CONTINUATION_RESERVE_MS / 1000 + 5,
+  /** Application Auto Scaling's range for DynamoDB target tracking (CDK's `Capacity.autoscaled` enforces the same). */
+  minTargetUtilizationPercent: 20,
+  maxTargetUtilizationPercent: 90,
   /** Queue names become construct ids, output ids and JSON keys: keep them plain. */
   queueNamePattern: /^[A-Za-z][A-Za-z0-9_-]{0,39}$/,
 } as const;
@@ -131,6 +134,35 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
   }
 
   if (problems.length > 0) throw new ValidationError(problems.map((p) => `SundialScheduler ${p}`));
+}
+
+/** Problems with `tableBilling`: a known mode; for provisioned, whole capacities ≥ 1 with max ≥ min, a valid target. */
+function tableBillingProblems(billing: SundialTableBilling): string[] {
+  if (billing.mode === 'on-demand') return [];
+  if (billing.mode !== 'provisioned') {
+    return [`\`tableBilling.mode\`: received ${JSON.stringify((billing as { mode: unknown }).mode)}; expected 'on-demand' or 'provisioned'.`];
+  }
+  const problems: string[] = [];
+  const known = (n: number | undefined): n is number => n !== undefined && !Token.isUnresolved(n);
+  for (const kind of ['Write', 'Read'] as const) {
+    const min = billing[`min${kind}Capacity`] ?? 1;
+    const max = billing[`max${kind}Capacity`];
+    if (known(min) && (!Number.isInteger(min) || min < 1)) {
+      problems.push(`\`tableBilling.min${kind}Capacity\`: received ${min}; expected a whole number ≥ 1 (or leave it out for 1).`);
+    }
+    if (!known(max)) continue;
+    if (!Number.isInteger(max) || max < 1) {
+      problems.push(`\`tableBilling.max${kind}Capacity\`: received ${max}; expected a whole number ≥ 1: the most ${kind.toLowerCase()} units a second your peak needs.`);
+    } else if (known(min) && Number.isInteger(min) && max < min) {
+      problems.push(`\`tableBilling.max${kind}Capacity\`: received ${max}, less than \`min${kind}Capacity\` (${min}); raise it to at least ${min}.`);
+    }
+  }
+  const target = billing.targetUtilizationPercent;
+  const { minTargetUtilizationPercent: lo, maxTargetUtilizationPercent: hi } = SCHEDULER_LIMITS;
+  if (known(target) && !(Number.isFinite(target) && target >= lo && target <= hi)) {
+    problems.push(`\`tableBilling.targetUtilizationPercent\`: received ${target}; expected ${lo}–${hi} (Application Auto Scaling's range for DynamoDB), or leave it out for ${DEFAULT_TARGET_UTILIZATION_PERCENT}.`);
+  }
+  return problems;
 }
 
 /** Seconds of a duration, or `undefined` when it is a deploy-time token. */
