@@ -7,7 +7,15 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { documentClient, dynamodbClient, sqsClient } from './aws-clients.ts';
 import { systemClock } from './clock.ts';
 import { DEFAULT_DIRECT_HORIZON_SEC, DEFAULT_LOOKAHEAD_SEC, readConfig } from './config.ts';
-import { cancelOccurrenceById, cancelPendingOccurrences, spawnDueOccurrences } from './schedules/occurrences.ts';
+import {
+  cancelOccurrenceById,
+  cancelPendingOccurrences,
+  createSpawned,
+  spawnDueOccurrences,
+  type OccurrenceCounters,
+  type OccurrenceDeps,
+  type OccurrenceWindow,
+} from './schedules/occurrences.ts';
 import { DEFAULT_MAX_CATCH_UP, DEFAULT_MISFIRE_GRACE_SEC } from './sweeper/sweep-config.ts';
 import type { Clock } from './core/clock.ts';
 import { DEFAULT_MAX_ATTEMPTS, maxAttemptsProblems, type RandomSource } from './core/backoff.ts';
@@ -343,6 +351,12 @@ export class Scheduler {
       createdAtMs: previous?.createdAtMs ?? nowMs,
       updatedAtMs: nowMs,
     };
+    if (previous === undefined) {
+      // A new schedule is written once, already past the occurrences it sends now (`createSpawned`).
+      const created = await createSpawned(this.occurrenceDeps(), record, this.spawnWindow(nowMs), spawnCounters());
+      if (created.replaced) await cancelPendingOccurrences(this.store, created.replaced, nowMs, this.expiresAt(nowMs));
+      return toSchedule<P>(created.schedule);
+    }
     const replaced = await this.store.putSchedule(record);
     if (replaced) await cancelPendingOccurrences(this.store, replaced, nowMs, this.expiresAt(nowMs));
     return toSchedule<P>(await this.spawnNear(record, nowMs));
@@ -667,18 +681,23 @@ export class Scheduler {
    * period later. Resolves with the schedule as stored afterwards; it is read again only when a sweep won the race.
    */
   private async spawnNear(schedule: ScheduleRecord, nowMs: number): Promise<ScheduleRecord> {
-    const after = await spawnDueOccurrences(
-      {
-        store: this.store,
-        queue: this.queue,
-        clock: this.clock,
-        config: { misfireGraceSec: DEFAULT_MISFIRE_GRACE_SEC, maxCatchUp: DEFAULT_MAX_CATCH_UP, retentionDays: this.retentionSec / 86_400 },
-      },
-      schedule,
-      { nowMs, untilMs: nowMs + this.lookaheadSec * 1000 },
-      { sent: 0, spawned: 0, occurrencesSkipped: 0 },
-    );
+    const after = await spawnDueOccurrences(this.occurrenceDeps(), schedule, this.spawnWindow(nowMs), spawnCounters());
     return after ?? (await this.requireSchedule(schedule.id));
+  }
+
+  /** What the API's spawns use: the sweeper's default misfire tuning, this scheduler's retention. */
+  private occurrenceDeps(): OccurrenceDeps {
+    return {
+      store: this.store,
+      queue: this.queue,
+      clock: this.clock,
+      config: { misfireGraceSec: DEFAULT_MISFIRE_GRACE_SEC, maxCatchUp: DEFAULT_MAX_CATCH_UP, retentionDays: this.retentionSec / 86_400 },
+    };
+  }
+
+  /** The API spawns what is due within the lookahead, as a sweep at `nowMs` would. */
+  private spawnWindow(nowMs: number): OccurrenceWindow {
+    return { nowMs, untilMs: nowMs + this.lookaheadSec * 1000 };
   }
 
   private expiresAt(nowMs: number): number {
@@ -689,6 +708,11 @@ export class Scheduler {
   private expired(record: JobRecord): boolean {
     return record.expiresAtEpochSec !== undefined && record.expiresAtEpochSec * 1000 <= this.clock.nowMs();
   }
+}
+
+/** Counters for an API spawn, which reports none. */
+function spawnCounters(): OccurrenceCounters {
+  return { sent: 0, spawned: 0, occurrencesSkipped: 0 };
 }
 
 /**

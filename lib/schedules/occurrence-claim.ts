@@ -38,9 +38,12 @@ function covers(schedule: ScheduleRecord, slotMs: number): boolean {
  * - The schedule is read (strongly consistent). When it still has the message's generation and is not paused, the
  *   job is created as claimed, on condition that its id is free or holds only a tombstone of another generation
  *   (`createClaimedJob`). A failed put returns the existing item: the caller applies the normal claim rules to it.
- * - Otherwise (deleted, paused, replaced or resumed since the send) the occurrence was cancelled: only a job that
- *   already exists may go on (a redelivery after a crashed attempt), through the normal claim. With no job, the
- *   message is `gone`.
+ * - Otherwise (paused, replaced or resumed since the send) the occurrence was cancelled: only a job that already
+ *   exists may go on (a redelivery after a crashed attempt), through the normal claim. With no job, the message is
+ *   `gone`.
+ * - With no schedule and no job, the schedule's write trails the message (a new schedule is put after its first
+ *   occurrences are sent), as an enqueue's job write can: the result is a claim that found nothing, which the caller
+ *   waits on and drops once the orphan grace has passed.
  *
  * @example
  * ```ts
@@ -55,18 +58,27 @@ export async function claimOccurrence(
   wait?: SpawnWait,
 ): Promise<FirstClaimResult> {
   let schedule = await store.getSchedule(occurrence.scheduleId);
-  // Within one spawn the advance follows the send by milliseconds: a message due at once can arrive first.
-  while (wait && schedule && !covers(schedule, message.dueAtMs) && wait.clock.nowMs() + wait.pollMs <= wait.untilMs) {
+  if (schedule === undefined) {
+    // Deleted: its pending occurrences have their cancelled records (or a job that started), settled at once.
+    const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
+    if (claim.claimed || claim.current !== undefined) return claim;
+  }
+  // Within one spawn the write follows the send by milliseconds (the advance; a new schedule's first put): a message
+  // due at once can arrive first.
+  while (wait && !(schedule && covers(schedule, message.dueAtMs)) && wait.clock.nowMs() + wait.pollMs <= wait.untilMs) {
     await wait.sleep(wait.pollMs);
     schedule = await store.getSchedule(occurrence.scheduleId);
   }
+  // No schedule and no record: not written yet, or deleted with this occurrence neither started nor cancelled. Either
+  // way a record that trails its message: the caller waits, returns it to the queue with growing delays, and drops it
+  // after the orphan grace.
+  if (schedule === undefined) return { claimed: false };
   const reason =
-    schedule === undefined ? `schedule "${occurrence.scheduleId}" no longer exists`
-    : schedule.paused ? `schedule "${occurrence.scheduleId}" is paused`
+    schedule.paused ? `schedule "${occurrence.scheduleId}" is paused`
     : scheduleGeneration(schedule) !== occurrence.generation ? `schedule "${occurrence.scheduleId}" was replaced or resumed since this occurrence was sent`
     : message.id !== occurrenceJobId(occurrence.scheduleId, message.dueAtMs) ? `the message's id "${message.id}" is not the occurrence id of its schedule and due time`
     : undefined;
-  if (schedule === undefined || reason !== undefined) {
+  if (reason !== undefined) {
     const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
     return claim.claimed || claim.current !== undefined ? claim : { claimed: false, gone: `${reason}: the occurrence was cancelled before it started` };
   }

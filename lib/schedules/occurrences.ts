@@ -150,10 +150,70 @@ export async function spawnDueOccurrences(
   window: OccurrenceWindow,
   counters: OccurrenceCounters,
 ): Promise<ScheduleRecord | undefined> {
+  const spawn = await sendDueOccurrences(deps, schedule, window, counters);
+  if (spawn === undefined) return schedule;
+  const target = { id: schedule.id, version: schedule.version, expectedNextRunAtMs: schedule.nextRunAtMs! };
+  if (!(await deps.store.advanceSchedule(target, spawn.advance))) {
+    deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: schedule.id, fireAtMs: schedule.nextRunAtMs });
+    return undefined;
+  }
+  // After the advance, and only by the spawner whose advance won: a racing spawner that read the clock a moment
+  // earlier may fire a slot this one drops, and a cancelled record written before the race was decided would lose it.
+  await cancelUnfiredSlots(deps, schedule, { fired: spawn.fired, nextRunAtMs: spawn.advance.nextRunAtMs, nowMs: window.nowMs });
+  countSpawn(counters, spawn);
+  return advanced(schedule, spawn.advance);
+}
+
+/**
+ * Writes a schedule that has no item yet, with the occurrences due within the window already spawned: sends them,
+ * then puts the schedule moved past them. One write instead of two (a put, then an advance moving its lane entry):
+ * 2 write units instead of 5 for a schedule that goes on, 1 instead of 4 for one that ends within the window.
+ *
+ * Send-then-put, as for a spawn: a crash in between leaves messages of a schedule that does not exist, which the
+ * consumer treats as a job whose write trails its message, and drops after the orphan grace. A schedule created by a
+ * racing call in between is replaced (this call's put wins, as any later `schedule` would), and it is returned as
+ * `replaced`, whose pending occurrences the caller cancels.
+ *
+ * @example
+ * ```ts
+ * const { schedule, replaced } = await createSpawned(deps, record, { nowMs, untilMs: nowMs + 90_000 }, counters);
+ * ```
+ */
+export async function createSpawned(
+  deps: OccurrenceDeps,
+  record: ScheduleRecord,
+  window: OccurrenceWindow,
+  counters: OccurrenceCounters,
+): Promise<{ schedule: ScheduleRecord; replaced: ScheduleRecord | undefined }> {
+  const spawn = await sendDueOccurrences(deps, record, window, counters);
+  // A new generation has sent nothing before this spawn: no unfired slot of it can be in flight to cancel.
+  const schedule = spawn === undefined ? record : advanced(record, spawn.advance);
+  const replaced = await deps.store.putSchedule(schedule);
+  if (spawn !== undefined) countSpawn(counters, spawn);
+  return { schedule, replaced };
+}
+
+/** A spawn whose messages are sent: the slots it fired, how many it skipped, and the advance that commits it. */
+interface SentSpawn {
+  readonly fired: readonly number[];
+  readonly skipped: number;
+  readonly advance: ScheduleAdvance;
+}
+
+/**
+ * Plans the due slots with the misfire and overlap policies and sends one message per fired slot (one `queue.send`,
+ * counted as sent whether or not the spawn is committed). Resolves with what the caller must commit, or `undefined`
+ * when the schedule has nothing due in the window.
+ */
+async function sendDueOccurrences(
+  deps: OccurrenceDeps,
+  schedule: ScheduleRecord,
+  window: OccurrenceWindow,
+  counters: OccurrenceCounters,
+): Promise<SentSpawn | undefined> {
   const { store, queue, clock, config } = deps;
   const { nowMs } = window;
-  if (schedule.paused || schedule.nextRunAtMs === undefined || schedule.nextRunAtMs > window.untilMs) return schedule;
-  const windowEndMs = spawnWindowEnd(schedule, window);
+  if (schedule.paused || schedule.nextRunAtMs === undefined || schedule.nextRunAtMs > window.untilMs) return undefined;
   const plan = planOccurrences({
     rule: schedule.recurrence,
     anchorMs: schedule.anchorMs,
@@ -163,12 +223,11 @@ export async function spawnDueOccurrences(
     ...(schedule.endAtMs === undefined ? {} : { endAtMs: schedule.endAtMs }),
     misfire: schedule.misfire,
     nowMs,
-    windowEndMs,
+    windowEndMs: spawnWindowEnd(schedule, window),
     misfireGraceMs: config.misfireGraceSec * 1000,
     maxCatchUp: config.maxCatchUp,
   });
   const fired = schedule.overlap === 'skip' ? await slotsFreeOfOverlap(store, schedule, plan.fireAtMs, nowMs) : plan.fireAtMs;
-  const overlapped = plan.fireAtMs.length - fired.length;
   const sentAtMs = clock.nowMs();
   const messages = fired.map((fireAtMs) => occurrenceMessage(schedule, fireAtMs, sentAtMs, queue));
   if (messages.length > 0) {
@@ -176,27 +235,26 @@ export async function spawnDueOccurrences(
     counters.sent += messages.length;
   }
   const last = fired.at(-1);
-  // An occurrence skipped for overlap still uses up its slot (and counts against maxRuns, as planned). `undefined`
-  // fields are left out when stored: `nextRunAtMs: undefined` ends the schedule.
-  const advance: ScheduleAdvance = {
-    nextRunAtMs: plan.nextRunAtMs,
-    runs: plan.runs,
-    lastRunAtMs: last ?? schedule.lastRunAtMs,
-    lastJobId: last === undefined ? schedule.lastJobId : occurrenceJobId(schedule.id, last),
-    updatedAtMs: nowMs,
-    ...endedExpiry(plan.nextRunAtMs, nowMs, config.retentionDays),
+  return {
+    fired,
+    skipped: plan.skipped + plan.fireAtMs.length - fired.length,
+    // An occurrence skipped for overlap still uses up its slot (and counts against maxRuns, as planned). `undefined`
+    // fields are left out when stored: `nextRunAtMs: undefined` ends the schedule.
+    advance: {
+      nextRunAtMs: plan.nextRunAtMs,
+      runs: plan.runs,
+      lastRunAtMs: last ?? schedule.lastRunAtMs,
+      lastJobId: last === undefined ? schedule.lastJobId : occurrenceJobId(schedule.id, last),
+      updatedAtMs: nowMs,
+      ...endedExpiry(plan.nextRunAtMs, nowMs, config.retentionDays),
+    },
   };
-  const target = { id: schedule.id, version: schedule.version, expectedNextRunAtMs: schedule.nextRunAtMs };
-  if (!(await store.advanceSchedule(target, advance))) {
-    deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: schedule.id, fireAtMs: schedule.nextRunAtMs });
-    return undefined;
-  }
-  // After the advance, and only by the spawner whose advance won: a racing spawner that read the clock a moment
-  // earlier may fire a slot this one drops, and a cancelled record written before the race was decided would lose it.
-  await cancelUnfiredSlots(deps, schedule, { fired, nextRunAtMs: plan.nextRunAtMs, nowMs });
-  counters.occurrencesSkipped += plan.skipped + overlapped;
-  counters.spawned += fired.length;
-  return advanced(schedule, advance);
+}
+
+/** Adds a committed spawn to the caller's counters. */
+function countSpawn(counters: OccurrenceCounters, spawn: SentSpawn): void {
+  counters.spawned += spawn.fired.length;
+  counters.occurrencesSkipped += spawn.skipped;
 }
 
 /**
@@ -293,6 +351,7 @@ function advanced(schedule: ScheduleRecord, advance: ScheduleAdvance): ScheduleR
     ...(advance.nextRunAtMs === undefined ? {} : { nextRunAtMs: advance.nextRunAtMs }),
     ...(advance.lastRunAtMs === undefined ? {} : { lastRunAtMs: advance.lastRunAtMs }),
     ...(advance.lastJobId === undefined ? {} : { lastJobId: advance.lastJobId }),
+    ...(advance.expiresAtEpochSec === undefined ? {} : { expiresAtEpochSec: advance.expiresAtEpochSec }),
   };
 }
 

@@ -2,6 +2,7 @@
  * What `schedule()`, `resume()` and `cancel(scheduleId)` cost on DynamoDB Local, counted from `ConsumedCapacity` by the
  * benchmark's own metering middleware (bench/metering.ts), with AWS's minimum per read. Each call reads the schedule
  * at most once: the schedule it just wrote is what spawning starts from, and the spawn's own result is what it returns.
+ * A new schedule is written once, with its first occurrences already spawned.
  *
  * Print the table: `npx vitest run test/api/round-trips.integration.test.ts`
  */
@@ -71,6 +72,9 @@ describe('billed round trips of the schedule API (DynamoDB Local)', () => {
     );
     // One strongly consistent read of the schedule (1 unit): the version and creation time of a replaced schedule.
     expect(created).toMatchObject({ reads: 1, readUnits: 1 });
+    // A new schedule is written once, already past the four occurrences it sent: the item and its lane entry (a put,
+    // then an advance moving the lane entry, was 2 + 3).
+    expect(created.writeUnits).toBe(2);
     expect(replaced).toMatchObject({ reads: 1, readUnits: 1 });
     // One read: the rule, to find the first slot after now.
     expect(resumed).toMatchObject({ reads: 1, readUnits: 1 });

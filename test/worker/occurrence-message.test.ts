@@ -4,6 +4,8 @@ import { occurrenceJobId } from '../../lib/core/ids.ts';
 import type { JobMessage } from '../../lib/queue/types.ts';
 import { cancelPendingOccurrences, scheduleGeneration } from '../../lib/schedules/occurrences.ts';
 import type { JobStore, ScheduleRecord } from '../../lib/store/types.ts';
+import { ORPHAN_GRACE_MS } from '../../lib/worker/deps.ts';
+import { MessageDeferredError } from '../../lib/worker/errors.ts';
 import { handleJobMessage } from '../../lib/worker/handle-job-message.ts';
 import { parseJobMessage } from '../../lib/worker/message.ts';
 import { T0, createHarness, defineTestTask, type Harness } from './harness.ts';
@@ -98,7 +100,6 @@ describe('occurrence messages: the claim creates the job', () => {
   });
 
   it.each([
-    ['the schedule was deleted', async (h: Harness) => void (await h.store.deleteSchedule('minutely'))],
     ['the schedule is paused', async (h: Harness) => void (await h.store.setSchedulePaused('minutely', true, T0 - 1))],
     ['the schedule was replaced', async (h: Harness, s: ScheduleRecord) => void (await h.store.putSchedule(s))],
     ['the schedule was paused and resumed', async (h: Harness) => {
@@ -114,6 +115,46 @@ describe('occurrence messages: the claim creates the job', () => {
     expect(await handleJobMessage(message, h.deps, limits)).toBe('acknowledged');
     expect(runs).toBe(0);
     expect(await h.store.getJob(message.id)).toBeUndefined();
+  });
+
+  it('a message that arrives before its new schedule is written waits for the put, then runs once', async () => {
+    const h = createHarness();
+    let runs = 0;
+    // `schedule()` sends a new schedule's first occurrences, then puts it already past them (`createSpawned`).
+    const schedule = scheduleOf(defineTestTask(() => void runs++));
+    h.time.onSleep = async () => {
+      if (!(await h.store.getSchedule(schedule.id))) await h.store.putSchedule(schedule);
+    };
+    expect(await handleJobMessage(occurrenceMessage(schedule), h.deps, limits)).toBe('completed');
+    expect(runs).toBe(1);
+    expect(h.time.sleeps.length).toBeGreaterThan(0);
+  });
+
+  it('with no schedule and no record, the message is a trailing write: returned while young, dropped after the orphan grace', async () => {
+    const h = createHarness();
+    let runs = 0;
+    const schedule = await stored(h, scheduleOf(defineTestTask(() => void runs++)));
+    const message = occurrenceMessage(schedule);
+    // Deleted, and this slot's cancelled record not written (it had left the pending window): nothing says cancelled.
+    await h.store.deleteSchedule('minutely');
+    await expect(handleJobMessage(message, h.deps, limits)).rejects.toBeInstanceOf(MessageDeferredError);
+    h.time.now = message.sentAtMs + ORPHAN_GRACE_MS + 1;
+    expect(await handleJobMessage(message, h.deps, limits)).toBe('dropped');
+    expect(runs).toBe(0);
+    expect(await h.store.getJob(message.id)).toBeUndefined();
+  });
+
+  it('a deleted schedule\'s pending occurrence is settled by its cancelled record, without waiting', async () => {
+    const h = createHarness();
+    let runs = 0;
+    const schedule = await stored(h, scheduleOf(defineTestTask(() => void runs++)));
+    const message = occurrenceMessage(schedule);
+    const deleted = await h.store.deleteSchedule('minutely');
+    await cancelPendingOccurrences(h.store, deleted, T0, T0 / 1000 + 86_400);
+    expect(await handleJobMessage(message, h.deps, limits)).toBe('acknowledged');
+    expect(runs).toBe(0);
+    expect(h.time.sleeps).toEqual([]);
+    expect(await h.store.getJob(message.id)).toMatchObject({ state: 'cancelled' });
   });
 
   it('a pause that raced the consumer: the cancelled occurrence of its generation is never overwritten', async () => {
