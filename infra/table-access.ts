@@ -26,7 +26,8 @@ export interface TableAccess {
  *   `cancel` (update a job, delete a schedule), `retry`; reads by key only. Writes only job and schedule items, never
  *   the sweeper's lease and cursors.
  * - `read`: `get`, `getSchedule` (get), `list`, `listSchedules` (query the table's own partitions, not the index).
- * - `sweeper`: lease and cursors (update), schedule advances (update), lanes (update), index queries, schedules (get).
+ * - `sweeper`: lease and cursors (update), schedule advances (update), lanes (update), index queries, schedules (get),
+ *   ticks (put; query of their partitions, and of the schedules when ticks may have expired).
  * - `consumer`: the first claim of an occurrence or an EventBridge event (a conditional put of the claimed job, after a
  *   get of the schedule), claim and outcome (update), the missing-job wait (get).
  */
@@ -38,7 +39,7 @@ export const TABLE_ACCESS = {
     leadingKeys: [`${JOB_PARTITION_PREFIX}*`, SCHEDULE_PARTITION],
   },
   read: { reads: ['dynamodb:GetItem', 'dynamodb:Query'], writes: [], dueIndex: false },
-  sweeper: { reads: ['dynamodb:GetItem'], writes: ['dynamodb:UpdateItem'], dueIndex: true },
+  sweeper: { reads: ['dynamodb:GetItem', 'dynamodb:Query'], writes: ['dynamodb:UpdateItem', 'dynamodb:PutItem'], dueIndex: true },
   consumer: { reads: ['dynamodb:GetItem'], writes: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], dueIndex: false },
 } as const satisfies Record<string, TableAccess>;
 

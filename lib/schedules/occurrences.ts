@@ -19,6 +19,7 @@ import { DIRECT_HORIZON_MS, delaySecFor } from '../queue/send-job-messages.ts';
 import type { JobQueue, OutgoingMessage } from '../queue/types.ts';
 import type { JobRecord, JobStore, ScheduleAdvance, ScheduleRecord } from '../store/types.ts';
 import type { SweepConfig, SweepLogger } from '../sweeper/types.ts';
+import { tickExpiry } from './ticks.ts';
 
 /** What spawning needs: the store and queue, a clock for message delays, the misfire tuning. */
 export interface OccurrenceDeps {
@@ -33,6 +34,12 @@ export interface OccurrenceDeps {
 export interface OccurrenceWindow {
   readonly nowMs: number;
   readonly untilMs: number;
+  /**
+   * Set by a sweep, to the end of its window: no tick cursor is past it while the sweep holds the lease, so a next run
+   * after it may wait on a tick (`putScheduleTick`). Without it (the API, whose clock the sweeper does not share) a schedule
+   * waits in its lane.
+   */
+  readonly ticksAfterMs?: number;
 }
 
 /** What spawning did, added to the caller's counters (a sweep's report). */
@@ -153,6 +160,10 @@ export async function spawnDueOccurrences(
   const spawn = await sendDueOccurrences(deps, schedule, window, counters);
   if (spawn === undefined) return schedule;
   const target = { id: schedule.id, version: schedule.version, expectedNextRunAtMs: schedule.nextRunAtMs! };
+  // The tick before the advance that relies on it: a crash in between leaves a tick the schedule does not wait on,
+  // which wakes nothing when read (the schedule is not due then), where the other order could leave a schedule
+  // waiting on no tick at all.
+  if (spawn.advance.onTick) await deps.store.putScheduleTick({ scheduleId: schedule.id, atMs: spawn.advance.nextRunAtMs! }, tickExpiry(spawn.advance.nextRunAtMs!));
   if (!(await deps.store.advanceSchedule(target, spawn.advance))) {
     deps.logger?.info('schedule changed or spawned by another sweep; left to the next sweep', { scheduleId: schedule.id, fireAtMs: schedule.nextRunAtMs });
     return undefined;
@@ -235,6 +246,7 @@ async function sendDueOccurrences(
     counters.sent += messages.length;
   }
   const last = fired.at(-1);
+  const onTick = window.ticksAfterMs !== undefined && plan.nextRunAtMs !== undefined && plan.nextRunAtMs > window.ticksAfterMs;
   return {
     fired,
     skipped: plan.skipped + plan.fireAtMs.length - fired.length,
@@ -247,6 +259,7 @@ async function sendDueOccurrences(
       lastJobId: last === undefined ? schedule.lastJobId : occurrenceJobId(schedule.id, last),
       updatedAtMs: nowMs,
       ...endedExpiry(plan.nextRunAtMs, nowMs, config.retentionDays),
+      ...(onTick ? { onTick } : {}),
     },
   };
 }

@@ -20,7 +20,7 @@ import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
 import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
-import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, toJobItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
+import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { TABLE_SCHEMA } from './schema.ts';
@@ -39,7 +39,9 @@ import type {
   Page,
   ScheduleAdvance,
   ScheduleRecord,
+  ScheduleTick,
   SweepState,
+  TickEntry,
 } from './types.ts';
 
 /** Most puts DynamoDB's BatchWriteItem takes in one request. */
@@ -302,7 +304,7 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
-    return (await this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(advance))).ok;
+    return (await this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards))).ok;
   }
 
   /** @inheritdoc */
@@ -322,7 +324,7 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean> {
-    return (await this.update(sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state.cursors, release))).ok;
+    return (await this.update(sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state, release))).ok;
   }
 
   /** @inheritdoc */
@@ -340,6 +342,34 @@ export class DynamoDbJobStore implements JobStore {
     options: { after?: DuePosition; untilMs: number; limit: number },
   ): Promise<{ entries: DueEntry[]; done: boolean }> {
     return readDuePage(lanePartitionKey(shard), options, (...args) => this.queryDueIndex(...args));
+  }
+
+  /** @inheritdoc */
+  async putScheduleTick(tick: ScheduleTick, expiresAtEpochSec: number): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: toTickItem(tick, this.shards, expiresAtEpochSec) }));
+  }
+
+  /** @inheritdoc */
+  async readTicks(
+    shard: number,
+    options: { fromMs: number; untilMs: number; after?: string; limit: number },
+  ): Promise<{ ticks: TickEntry[]; done: boolean }> {
+    const pk = tickPartitionKey(shard);
+    const { from, through } = tickRange(options.fromMs, options.untilMs);
+    const builder = new ExpressionBuilder();
+    const KeyConditionExpression =
+      `${builder.name(TABLE_SCHEMA.partitionKey)} = ${builder.value(pk)} AND ` +
+      `${builder.name(TABLE_SCHEMA.sortKey)} BETWEEN ${builder.value(from)} AND ${builder.value(through)}`;
+    const response = await this.doc.send(new QueryCommand({
+      TableName: this.tableName,
+      KeyConditionExpression,
+      ...builder.attributes(),
+      ...(options.after === undefined ? {} : { ExclusiveStartKey: { pk, sk: options.after } }),
+      Limit: options.limit,
+      ConsistentRead: true,
+    }));
+    const ticks = (response.Items ?? []).map((item) => ({ scheduleId: item.scheduleId as string, atMs: item.atMs as number, position: item.sk as string }));
+    return { ticks, done: response.LastEvaluatedKey === undefined };
   }
 
   // ---- requests ----

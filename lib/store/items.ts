@@ -4,7 +4,7 @@
  */
 import { bucketOf, duePartitionKey, lanePartitionKey, shardOf } from '../core/buckets.ts';
 import { TABLE_SCHEMA } from './schema.ts';
-import type { JobRecord, JobState, ScheduleRecord, ShardCursor, SweepState } from './types.ts';
+import type { JobRecord, JobState, ScheduleRecord, ScheduleTick, ShardCursor, SweepState } from './types.ts';
 
 /** Attribute names of the keys, the `due` index and the TTL (the schema's, shared by every write rule). */
 export const PK = TABLE_SCHEMA.partitionKey;
@@ -45,6 +45,67 @@ export interface SweeperItem extends ItemKey {
   readonly leaseUntilMs?: number;
   /** Cursor per shard; DynamoDB map keys are strings, so shard numbers are stored as `"0"`, `"1"`, … */
   readonly cursors?: Readonly<Record<string, ShardCursor>>;
+  /** Tick cursor per shard (epoch ms), keyed like `cursors`. */
+  readonly tickCursors?: Readonly<Record<string, number>>;
+}
+
+/** A schedule's tick as stored: in its shard's tick partition, sorted by time; never in the `due` index. */
+export interface TickItem extends ItemKey {
+  readonly scheduleId: string;
+  readonly atMs: number;
+  readonly expiresAtEpochSec: number;
+}
+
+/** Prefix of tick partitions: `tick#<shard>`. */
+export const TICK_PARTITION_PREFIX = 'tick#';
+/** Digits of a tick's time in its sort key: epoch ms zero-padded, so the strings sort as the times do. */
+const TICK_TIME_DIGITS = 15;
+
+/**
+ * Partition key of one shard's ticks.
+ *
+ * @example
+ * ```ts
+ * tickPartitionKey(3); // 'tick#3'
+ * ```
+ */
+export function tickPartitionKey(shard: number): string {
+  return `${TICK_PARTITION_PREFIX}${shard}`;
+}
+
+function tickTime(atMs: number): string {
+  return String(atMs).padStart(TICK_TIME_DIGITS, '0');
+}
+
+/**
+ * Maps a tick to its item: `{ pk: 'tick#<shard>', sk: '<atMs, 15 digits>#<scheduleId>' }`.
+ *
+ * @example
+ * ```ts
+ * toTickItem({ scheduleId: 'nightly', atMs: 1795424400000 }, 8, 1798016400).sk; // '001795424400000#nightly'
+ * ```
+ */
+export function toTickItem(tick: ScheduleTick, shards: number, expiresAtEpochSec: number): TickItem {
+  return {
+    pk: tickPartitionKey(shardOf(tick.scheduleId, shards)),
+    sk: `${tickTime(tick.atMs)}#${tick.scheduleId}`,
+    scheduleId: tick.scheduleId,
+    atMs: tick.atMs,
+    expiresAtEpochSec,
+  };
+}
+
+/**
+ * The sort keys bounding the ticks due from `fromMs` through `untilMs`, both inclusive: `'$'` sorts right after the
+ * `'#'` that ends a tick's time, so `through` is past every tick at `untilMs` and before any later one.
+ *
+ * @example
+ * ```ts
+ * tickRange(1000, 2000); // { from: '000000000001000', through: '000000000002000$' }
+ * ```
+ */
+export function tickRange(fromMs: number, untilMs: number): { from: string; through: string } {
+  return { from: tickTime(Math.max(0, fromMs)), through: `${tickTime(untilMs)}$` };
 }
 
 /**
@@ -193,7 +254,7 @@ export function fromScheduleItem(item: ScheduleItem): ScheduleRecord {
  *
  * @example
  * ```ts
- * sweepStateOf(response.Attributes as SweeperItem); // { cursors: { 0: { bucket: '2026-11-23T14:05Z' } } }
+ * sweepStateOf(response.Attributes as SweeperItem); // { cursors: { 0: { bucket: '2026-11-23T14:05Z' } }, tickCursors: { 0: 1795… } }
  * ```
  */
 export function sweepStateOf(item: SweeperItem | undefined): SweepState {
@@ -201,5 +262,7 @@ export function sweepStateOf(item: SweeperItem | undefined): SweepState {
   for (const [shard, cursor] of Object.entries(item?.cursors ?? {})) {
     cursors[Number(shard)] = cursor.after === undefined ? { bucket: cursor.bucket } : { bucket: cursor.bucket, after: cursor.after };
   }
-  return { cursors };
+  const tickCursors: Record<number, number> = {};
+  for (const [shard, fromMs] of Object.entries(item?.tickCursors ?? {})) tickCursors[Number(shard)] = fromMs;
+  return { cursors, tickCursors };
 }

@@ -7,7 +7,7 @@ import { ConfigurationError, ConflictError, ItemTooLargeError, NotFoundError, Va
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
 import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
-import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, toJobItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
+import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, TICK_PARTITION_PREFIX, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
 import { cancelConflict, duplicateInBatch, requeueConflict } from './store-errors.ts';
@@ -25,7 +25,9 @@ import type {
   Page,
   ScheduleAdvance,
   ScheduleRecord,
+  ScheduleTick,
   SweepState,
+  TickEntry,
 } from './types.ts';
 
 /** Names of the `JobStore` methods a failure can be injected into. */
@@ -254,7 +256,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
-    return this.run('advanceSchedule', () => this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(advance)).ok);
+    return this.run('advanceSchedule', () => this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards)).ok);
   }
 
   cancelOccurrence(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): Promise<boolean> {
@@ -275,7 +277,7 @@ export class MemoryJobStore implements JobStore {
 
   saveSweep(owner: string, state: SweepState, release: boolean): Promise<boolean> {
     return this.run('saveSweep', () =>
-      this.update(sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state.cursors, release)).ok,
+      this.update(sweeperKey(), saveSweepCondition(owner), saveSweepUpdate(state, release)).ok,
     );
   }
 
@@ -294,19 +296,39 @@ export class MemoryJobStore implements JobStore {
     return this.run('readLane', () => readDuePage(lanePartitionKey(shard), options, async (...args) => this.readIndex(...args)));
   }
 
+  putScheduleTick(tick: ScheduleTick, expiresAtEpochSec: number): Promise<void> {
+    return this.run('putScheduleTick', () => void this.put(toTickItem(tick, this.shards, expiresAtEpochSec), undefined));
+  }
+
+  readTicks(
+    shard: number,
+    options: { fromMs: number; untilMs: number; after?: string; limit: number },
+  ): Promise<{ ticks: TickEntry[]; done: boolean }> {
+    return this.run('readTicks', () => {
+      const pk = tickPartitionKey(shard);
+      const { from, through } = tickRange(options.fromMs, options.untilMs);
+      const after = options.after ?? '';
+      const matching = [...this.items.values()]
+        .filter((item) => item.pk === pk && (item.sk as string) >= from && (item.sk as string) <= through && (item.sk as string) > after)
+        .sort((a, b) => ((a.sk as string) < (b.sk as string) ? -1 : 1));
+      const ticks = matching.slice(0, options.limit).map((item) => ({ scheduleId: item.scheduleId as string, atMs: item.atMs as number, position: item.sk as string }));
+      return { ticks, done: matching.length <= options.limit };
+    });
+  }
+
   /**
-   * The earliest due time in the `due` index still to be read: every lane entry (handled ones leave the lane), and
-   * the bucket entries due after `bucketsSweptUntilMs` (a bucket entry stays in the index after its job is sent, and
-   * the cursors are past those due by the end of the last completed sweep's window). `undefined` when there is none.
+   * The earliest due time still to be read by a sweep: every lane entry (handled ones leave the lane), and the bucket
+   * entries and ticks due after `bucketsSweptUntilMs` (a bucket entry stays in the index after its job is sent, a tick
+   * stays until its TTL, and the cursors are past those due by the end of the last completed sweep's window).
+   * `undefined` when there is none.
    * A sweep acts only on entries due within its lookahead, so the test scheduler uses this to skip sweeps that would
    * find nothing.
    */
   earliestUnsweptDueAtMs(bucketsSweptUntilMs: number): number | undefined {
     let earliest: number | undefined;
     for (const item of this.items.values()) {
-      if (typeof item.dueSk !== 'number' || typeof item.duePk !== 'string') continue;
-      const unswept = isLanePartitionKey(item.duePk) || item.dueSk > bucketsSweptUntilMs;
-      if (unswept && (earliest === undefined || item.dueSk < earliest)) earliest = item.dueSk;
+      const dueMs = unsweptDueAtMs(item, bucketsSweptUntilMs);
+      if (dueMs !== undefined && (earliest === undefined || dueMs < earliest)) earliest = dueMs;
     }
     return earliest;
   }
@@ -383,6 +405,15 @@ export class MemoryJobStore implements JobStore {
 function assertFits(item: Item): void {
   const size = itemSizeBytes(item);
   if (size > MAX_ITEM_BYTES) throw new ItemTooLargeError(`item "${String(item.pk)}/${String(item.sk)}"`, size);
+}
+
+/** When `item` is due for a sweep that has not read it yet: a lane entry, or a bucket entry or tick past the swept window. */
+function unsweptDueAtMs(item: Item, bucketsSweptUntilMs: number): number | undefined {
+  if (typeof item.pk === 'string' && item.pk.startsWith(TICK_PARTITION_PREFIX)) {
+    return (item.atMs as number) > bucketsSweptUntilMs ? (item.atMs as number) : undefined;
+  }
+  if (typeof item.dueSk !== 'number' || typeof item.duePk !== 'string') return undefined;
+  return isLanePartitionKey(item.duePk) || item.dueSk > bucketsSweptUntilMs ? item.dueSk : undefined;
 }
 
 function itemId(key: ItemKey): string {

@@ -193,6 +193,26 @@ export interface ScheduleAdvance {
   readonly updatedAtMs: number;
   /** With no `nextRunAtMs` (the schedule ends): when the ended schedule expires. */
   readonly expiresAtEpochSec?: number;
+  /**
+   * The schedule waits for `nextRunAtMs` on its tick (`putScheduleTick`, written before the advance) instead of in its
+   * lane, so the advance leaves the `due` index: 1 write unit where moving the lane entry costs 3.
+   */
+  readonly onTick?: boolean;
+}
+
+/**
+ * A schedule's wake-up outside the index: an item of its shard's tick partition, at the schedule's next run, that the
+ * sweeper's tick pass reads once a sweep's window reaches it. Only a sweep writes one, and only past its own window,
+ * where no tick cursor can be yet (docs/architecture.md, "Ticks").
+ */
+export interface ScheduleTick {
+  readonly scheduleId: string;
+  readonly atMs: number;
+}
+
+/** A tick as read, with its place in its partition (opaque: reading again `after` it returns only later ticks). */
+export interface TickEntry extends ScheduleTick {
+  readonly position: string;
 }
 
 /** One entry read from the `due` index: enough to send a message without reading the item. */
@@ -217,6 +237,11 @@ export interface ShardCursor {
 export interface SweepState {
   /** Cursor per shard index; a missing shard starts where the caller decides. */
   readonly cursors: Readonly<Record<number, ShardCursor>>;
+  /**
+   * Per shard index: every tick due before this instant (epoch ms) is handled. Missing: the shard starts where the
+   * caller decides; a save without it leaves the stored ones as they are.
+   */
+  readonly tickCursors?: Readonly<Record<number, number>>;
 }
 
 /**
@@ -345,4 +370,17 @@ export interface JobStore {
     shard: number,
     options: { after?: DuePosition; untilMs: number; limit: number },
   ): Promise<{ entries: DueEntry[]; done: boolean }>;
+  /**
+   * Writes a schedule's tick, in the partition of the schedule's shard; it expires (TTL) at `expiresAtEpochSec`.
+   * Unconditional: the same tick written twice is one item.
+   */
+  putScheduleTick(tick: ScheduleTick, expiresAtEpochSec: number): Promise<void>;
+  /**
+   * Reads one page of a shard's ticks due from `fromMs` through `untilMs`, after `after`, in time order (strongly
+   * consistent: a tick is read by the first sweep whose window reaches it).
+   */
+  readTicks(
+    shard: number,
+    options: { fromMs: number; untilMs: number; after?: string; limit: number },
+  ): Promise<{ ticks: TickEntry[]; done: boolean }>;
 }

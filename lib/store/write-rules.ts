@@ -6,7 +6,7 @@
 import { lanePartitionKey, shardOf } from '../core/buckets.ts';
 import { and, eq, exists, isIn, le, lt, ne, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
 import { defined, DUE_PK, DUE_SK, ENDED_STATES, jobIndexAttributes, PK, scheduleIndexAttributes, toScheduleItem, TTL } from './items.ts';
-import type { AttemptOutcome, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, ShardCursor } from './types.ts';
+import type { AttemptOutcome, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, SweepState } from './types.ts';
 
 /** States a job can be claimed or cancelled from. */
 const WAITING_STATES: readonly JobState[] = ['scheduled', 'retrying'];
@@ -345,15 +345,17 @@ export function advanceCondition(schedule: { version: number; expectedNextRunAtM
 }
 
 /**
- * `advanceSchedule`: advances the schedule; its lane entry follows `nextRunAtMs`, or goes when the schedule ended.
+ * `advanceSchedule`: advances the schedule; its lane entry follows `nextRunAtMs`, or goes when the schedule ended or
+ * waits on a tick (`onTick`).
  * `lastRunAtMs` / `lastJobId` left undefined keep their stored values (nothing was sent).
  *
  * @example
  * ```ts
- * advanceUpdate({ nextRunAtMs, runs: 4, lastRunAtMs, lastJobId, updatedAtMs: nowMs });
+ * advanceUpdate('nightly', { nextRunAtMs, runs: 4, lastRunAtMs, lastJobId, updatedAtMs: nowMs }, 8);
  * ```
  */
-export function advanceUpdate(advance: ScheduleAdvance): AttributeUpdate {
+export function advanceUpdate(id: string, advance: ScheduleAdvance, shards: number): AttributeUpdate {
+  const inLane = advance.nextRunAtMs !== undefined && !advance.onTick;
   return {
     set: {
       runs: advance.runs,
@@ -361,10 +363,12 @@ export function advanceUpdate(advance: ScheduleAdvance): AttributeUpdate {
       lastRunAtMs: advance.lastRunAtMs,
       lastJobId: advance.lastJobId,
       nextRunAtMs: advance.nextRunAtMs,
-      [DUE_SK]: advance.nextRunAtMs,
+      // The partition too: a schedule that waited on a tick comes back into its lane.
+      ...(inLane ? { [DUE_PK]: lanePartitionKey(shardOf(id, shards)), [DUE_SK]: advance.nextRunAtMs } : {}),
       ...(advance.nextRunAtMs === undefined ? { [TTL]: advance.expiresAtEpochSec } : {}),
     },
-    remove: advance.nextRunAtMs === undefined ? ['nextRunAtMs', DUE_PK, DUE_SK] : [],
+    // Removing index attributes an item does not have writes nothing to the index: a schedule already on ticks pays 1.
+    remove: [...(advance.nextRunAtMs === undefined ? ['nextRunAtMs'] : []), ...(inLane ? [] : [DUE_PK, DUE_SK])],
   };
 }
 
@@ -439,16 +443,19 @@ export function saveSweepCondition(owner: string): Condition {
 }
 
 /**
- * `saveSweep`: stores the cursors, and gives the lease up when `release`.
+ * `saveSweep`: stores the cursors (the tick cursors too, when given), and gives the lease up when `release`.
  *
  * @example
  * ```ts
- * saveSweepUpdate({ 0: { bucket: '2026-11-23T14:05Z' } }, true);
+ * saveSweepUpdate({ cursors: { 0: { bucket: '2026-11-23T14:05Z' } }, tickCursors: { 0: 1795424400000 } }, true);
  * ```
  */
-export function saveSweepUpdate(cursors: Readonly<Record<number, ShardCursor>>, release: boolean): AttributeUpdate {
+export function saveSweepUpdate(state: SweepState, release: boolean): AttributeUpdate {
   const stored = Object.fromEntries(
-    Object.entries(cursors).map(([shard, cursor]) => [shard, defined({ bucket: cursor.bucket, after: cursor.after })]),
+    Object.entries(state.cursors).map(([shard, cursor]) => [shard, defined({ bucket: cursor.bucket, after: cursor.after })]),
   );
-  return { set: { cursors: stored }, remove: release ? ['owner', 'leaseUntilMs'] : [] };
+  return {
+    set: { cursors: stored, ...(state.tickCursors === undefined ? {} : { tickCursors: { ...state.tickCursors } }) },
+    remove: release ? ['owner', 'leaseUntilMs'] : [],
+  };
 }

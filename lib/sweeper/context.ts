@@ -27,6 +27,8 @@ export interface SweepContext {
   readonly nowMs: number;
   /** `nowMs + lookahead`: nothing due later is read. */
   readonly untilMs: number;
+  /** `untilMs`: a schedule's next run after it may wait on a tick (no tick cursor is past the window of the lease holder). */
+  readonly ticksAfterMs: number;
   readonly book: CursorBook;
   readonly counters: SweepCounters;
   readonly failures: SweepFailure[];

@@ -15,6 +15,7 @@ export const CHECKPOINT_EVERY_PAGES = 8;
  */
 export class CursorBook {
   private readonly cursors: Record<number, ShardCursor>;
+  private readonly tickCursors: Record<number, number>;
   private pages = 0;
   private chain: Promise<unknown> = Promise.resolve();
   /** Set once a save finds the lease held by another sweep. */
@@ -27,6 +28,7 @@ export class CursorBook {
     private readonly onCheckpointError: (error: unknown) => void = () => {},
   ) {
     this.cursors = { ...initial.cursors };
+    this.tickCursors = { ...initial.tickCursors };
   }
 
   get(shard: number): ShardCursor | undefined {
@@ -36,6 +38,16 @@ export class CursorBook {
   /** Moves a shard's cursor; the caller has sent everything before it. */
   set(shard: number, cursor: ShardCursor): void {
     this.cursors[shard] = cursor;
+  }
+
+  /** Where a shard's tick pass starts: every tick due before it is handled. */
+  getTicks(shard: number): number | undefined {
+    return this.tickCursors[shard];
+  }
+
+  /** Moves a shard's tick cursor; every tick due before `fromMs` is handled. */
+  setTicks(shard: number, fromMs: number): void {
+    this.tickCursors[shard] = fromMs;
   }
 
   /** Counts a finished page and checkpoints every `CHECKPOINT_EVERY_PAGES` pages. A failed checkpoint is reported, not thrown: the next one (or the final save) writes the same cursors. */
@@ -53,7 +65,7 @@ export class CursorBook {
   async save(release: boolean): Promise<boolean> {
     const saved = this.chain.then(async () => {
       if (this.leaseLost) return false;
-      const ok = await this.store.saveSweep(this.owner, { cursors: { ...this.cursors } }, release);
+      const ok = await this.store.saveSweep(this.owner, { cursors: { ...this.cursors }, tickCursors: { ...this.tickCursors } }, release);
       if (!ok) this.leaseLost = true;
       return ok;
     });

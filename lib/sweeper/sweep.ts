@@ -1,5 +1,6 @@
 /**
- * One sweep: take the lease, sweep every shard's buckets and lane in parallel, save the cursors and release the lease.
+ * One sweep: take the lease, sweep every shard's buckets, lane and ticks in parallel, save the cursors and release the
+ * lease.
  * docs/sweeper.md explains why this never loses a job and never runs one twice.
  */
 import { sweepShardBuckets } from './bucket-sweep.ts';
@@ -7,6 +8,7 @@ import type { SweepContext, SweepCounters } from './context.ts';
 import { emptyCounters, recordFailure } from './context.ts';
 import { CursorBook } from './cursor-book.ts';
 import { sweepShardLane } from './lane-sweep.ts';
+import { recoverExpiredTicks, sweepShardTicks } from './tick-sweep.ts';
 import { validateSweepConfig } from './sweep-config.ts';
 import type { SweepDeps, SweepFailure, SweepReport } from './types.ts';
 
@@ -53,6 +55,7 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
     deps,
     nowMs,
     untilMs,
+    ticksAfterMs: untilMs,
     book: new CursorBook(store, owner, state, (error) => recordFailure(ctx, { scope: 'checkpoint' }, error)),
     counters,
     failures,
@@ -63,7 +66,14 @@ export async function sweep(deps: SweepDeps): Promise<SweepReport> {
   };
 
   const shards = Array.from({ length: config.shards }, (_, shard) => shard);
-  await Promise.all(shards.flatMap((shard) => [sweepShardBuckets(ctx, shard), sweepShardLane(ctx, shard)]));
+  const tickShards = new Set(await recoverExpiredTicks(ctx, shards));
+  await Promise.all(
+    shards.flatMap((shard) => [
+      sweepShardBuckets(ctx, shard),
+      sweepShardLane(ctx, shard),
+      ...(tickShards.has(shard) ? [sweepShardTicks(ctx, shard)] : []),
+    ]),
+  );
 
   if (!ctx.book.leaseLost) await ctx.book.save(true);
   const leaseLost = ctx.book.leaseLost;

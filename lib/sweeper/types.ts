@@ -46,7 +46,7 @@ export interface SweepDeps {
 
 /** Something that went wrong in one part of a sweep; the other parts went on. */
 export interface SweepFailure {
-  readonly scope: 'bucket' | 'lane' | 'schedule' | 'checkpoint';
+  readonly scope: 'bucket' | 'lane' | 'tick' | 'schedule' | 'checkpoint';
   readonly shard?: number;
   /** The job or schedule concerned, when one is. */
   readonly id?: string;
@@ -72,7 +72,7 @@ export interface SweepReport {
   readonly occurrencesSkipped: number;
   /** Bucket partitions visited (one shard's minute counts once). */
   readonly bucketsRead: number;
-  /** Index queries made (bucket and lane pages). */
+  /** Queries made (bucket, lane and tick pages, and schedule pages of a recovery). */
   readonly pagesRead: number;
   readonly failures: readonly SweepFailure[];
 }

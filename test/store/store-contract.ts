@@ -647,6 +647,20 @@ export function describeJobStoreContract(
         for (const fireAtMs of [slot, slot + MINUTE, slot + 2 * MINUTE]) await expect(store.getJob(`occ#${fireAtMs}`)).resolves.toBeUndefined();
       });
 
+      it('with onTick, takes the schedule out of its lane: it waits on its tick', async () => {
+        await store.putSchedule(scheduleRecord({ id: 'occ', recurrence: { everySec: 60 } }));
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, { ...advance, onTick: true })).toBe(true);
+        expect(await store.getSchedule('occ')).toMatchObject({ ...advance, version: 1 });
+        expect(await store.getSchedule('occ')).not.toHaveProperty('onTick');
+        expect(await laneIds(store, shardOf('occ', CONTRACT_SHARDS), T0 + HOUR)).toEqual([]);
+        // The next advance from the tick, and one back into the lane.
+        const next = { ...advance, nextRunAtMs: slot + 4 * MINUTE, runs: 4 };
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot + 3 * MINUTE }, { ...next, onTick: true })).toBe(true);
+        expect(await laneIds(store, shardOf('occ', CONTRACT_SHARDS), T0 + HOUR)).toEqual([]);
+        expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot + 4 * MINUTE }, { ...next, nextRunAtMs: slot + 5 * MINUTE })).toBe(true);
+        expect(await laneIds(store, shardOf('occ', CONTRACT_SHARDS), T0 + HOUR)).toEqual([`schedule:occ@${slot + 5 * MINUTE}`]);
+      });
+
       it('lets only one of two spawners advance from the same slot', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ' }));
         const results = await Promise.all([
@@ -770,9 +784,9 @@ export function describeJobStoreContract(
 
     describe('sweeper lease', () => {
       it('is taken when free, refused while held, taken over once expired', async () => {
-        await expect(store.acquireSweep('a', T0, T0 + MINUTE)).resolves.toEqual({ cursors: {} });
+        await expect(store.acquireSweep('a', T0, T0 + MINUTE)).resolves.toEqual({ cursors: {}, tickCursors: {} });
         await expect(store.acquireSweep('b', T0 + 30_000, T0 + 90_000)).resolves.toBeUndefined();
-        await expect(store.acquireSweep('b', T0 + MINUTE, T0 + 2 * MINUTE)).resolves.toEqual({ cursors: {} });
+        await expect(store.acquireSweep('b', T0 + MINUTE, T0 + 2 * MINUTE)).resolves.toEqual({ cursors: {}, tickCursors: {} });
         // 'a' lost it: its saves are refused.
         expect(await store.saveSweep('a', { cursors: { 0: { bucket: 'x' } } }, false)).toBe(false);
       });
@@ -783,15 +797,56 @@ export function describeJobStoreContract(
         expect(await store.saveSweep('a', { cursors }, false)).toBe(true);
         expect(await store.saveSweep('a', { cursors }, true)).toBe(true);
         // Released: another sweep starts at once, before the lease would have expired, and sees the cursors.
-        await expect(store.acquireSweep('b', T0 + 1000, T0 + MINUTE)).resolves.toEqual({ cursors });
+        await expect(store.acquireSweep('b', T0 + 1000, T0 + MINUTE)).resolves.toEqual({ cursors, tickCursors: {} });
         // The releasing owner can no longer save.
         expect(await store.saveSweep('a', { cursors: {} }, true)).toBe(false);
+      });
+
+      it('saves tick cursors with the cursors; a save without them leaves the stored ones', async () => {
+        await store.acquireSweep('a', T0, T0 + MINUTE);
+        const cursors = { 0: { bucket: '2026-11-23T14:05Z' } };
+        expect(await store.saveSweep('a', { cursors, tickCursors: { 0: T0 + 1, 2: T0 + 2 } }, false)).toBe(true);
+        expect(await store.saveSweep('a', { cursors }, true)).toBe(true);
+        await expect(store.acquireSweep('b', T0 + 1000, T0 + MINUTE)).resolves.toEqual({ cursors, tickCursors: { 0: T0 + 1, 2: T0 + 2 } });
       });
 
       it('refuses a save by an owner that never held the lease', async () => {
         expect(await store.saveSweep('nobody', { cursors: {} }, true)).toBe(false);
         await store.acquireSweep('a', T0, T0 + MINUTE);
         expect(await store.saveSweep('b', { cursors: {} }, false)).toBe(false);
+      });
+    });
+
+    describe('putScheduleTick / readTicks', () => {
+      it("reads a shard's ticks in time order within [from, until], paging after a position, each once", async () => {
+        const ids = idsInShard('tk-', 1, 5);
+        const times = [T0 + 3, T0 + 1, T0 + 1, T0 + 2, T0 + MINUTE];
+        for (const [i, id] of ids.entries()) await store.putScheduleTick({ scheduleId: id, atMs: times[i]! }, T0 / 1000 + 86_400);
+        // The same tick written again (a spawn redone after a crash) is still one.
+        await store.putScheduleTick({ scheduleId: ids[0]!, atMs: times[0]! }, T0 / 1000 + 86_400);
+        // Another shard's tick, and one before the range, are not read.
+        await store.putScheduleTick({ scheduleId: idsInShard('tx-', 2, 1)[0]!, atMs: T0 + 2 }, T0 / 1000 + 86_400);
+        const read: string[] = [];
+        let after: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const result = await store.readTicks(1, { fromMs: T0 + 1, untilMs: T0 + 3, limit: 2, ...(after === undefined ? {} : { after }) });
+          read.push(...result.ticks.map((t) => `${t.scheduleId}@${t.atMs - T0}`));
+          if (result.done) break;
+          after = result.ticks.at(-1)?.position;
+        }
+        const expected = ids.map((id, i) => ({ id, at: times[i]! - T0 })).filter((t) => t.at >= 1 && t.at <= 3);
+        expect([...read].sort()).toEqual(expected.map((t) => `${t.id}@${t.at}`).sort());
+        expect(read.map((r) => Number(r.split('@')[1]))).toEqual([1, 1, 2, 3]);
+        expect((await store.readTicks(1, { fromMs: T0 + 4, untilMs: T0 + MINUTE - 1, limit: 10 })).ticks).toEqual([]);
+      });
+
+      it('keeps ticks out of the due index, the schedules and the jobs', async () => {
+        const [id] = idsInShard('tk-', 0, 1);
+        await store.putScheduleTick({ scheduleId: id!, atMs: T0 }, T0 / 1000 + 86_400);
+        expect(await laneIds(store, 0, T0 + HOUR)).toEqual([]);
+        expect(await readAllBucket(store, 0, bucketOf(T0), T0 + HOUR, 100)).toEqual([]);
+        expect((await store.listSchedules({ limit: 100 })).items).toEqual([]);
+        expect((await store.listJobs({ limit: 100 })).items).toEqual([]);
       });
     });
 
