@@ -3,7 +3,8 @@
  * due ones, and cancelling the pending ones of a rule.
  *
  * Spawning writes no job. It plans the due slots with the schedule's misfire policy, sends one message per occurrence
- * (all in one `queue.send`), then moves the schedule past them with one conditional write. The consumer's claim creates
+ * (all in one `queue.send`), then moves the schedule past them with one conditional write; a sweep first puts the tick
+ * the schedule then waits on, out of its lane (docs/architecture.md, "Ticks"). The consumer's claim creates
  * each occurrence's job from the schedule (`occurrence-claim.ts`), with a put conditioned on the deterministic id
  * `<scheduleId>#<fireAtMs>` being free, so a slot runs once however many messages carry it.
  *
@@ -297,8 +298,8 @@ async function cancelUnfiredSlots(
 const SENT_MESSAGE_LIFETIME_MS = 9 * 60_000;
 
 /**
- * Occurrences one spawn covers at least, when they fit within `MAX_SPAWN_AHEAD_MS`: the schedule advance (3 write
- * units: its lane key moves) is shared by every occurrence of a spawn, so a schedule every few minutes, of which the
+ * Occurrences one spawn covers at least, when they fit within `MAX_SPAWN_AHEAD_MS`: the spawn's writes (a sweep's tick
+ * and advance, 2 write units; 3 when the lane key moves) are shared by every occurrence of a spawn, so a schedule every few minutes, of which the
  * sweeper's window holds one slot, sends its next few at once instead of paying an advance for each.
  */
 export const MIN_OCCURRENCES_PER_SPAWN = 4;
