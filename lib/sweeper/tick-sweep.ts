@@ -25,7 +25,12 @@ export async function sweepShardTicks(ctx: SweepContext, shard: number): Promise
   const { store, config } = ctx.deps;
   // No cursor yet (a new table, shards added, the first sweep of a version with ticks): only a sweep writes ticks, and
   // only past its window, so none can be older than the last sweeps' windows.
-  const fromMs = ctx.book.getTicks(shard) ?? ctx.nowMs - FIRST_SWEEP_LOOKBACK_MS;
+  const storedMs = ctx.book.getTicks(shard) ?? ctx.nowMs - FIRST_SWEEP_LOOKBACK_MS;
+  // This sweep writes ticks just past its own window, which may end before the stored cursor: the last sweep ran with
+  // a longer lookahead (a redeploy lowered it) or on a clock ahead of this one. The cursor comes back to the window's
+  // end, and is saved there even if the reads below fail, so no tick this sweep writes is ever behind it. The ticks
+  // read again between the two spawn nothing: their schedules have moved on.
+  const fromMs = Math.min(storedMs, ctx.untilMs + 1);
   ctx.book.setTicks(shard, fromMs);
   let after: string | undefined;
   try {
