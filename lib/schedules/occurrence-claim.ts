@@ -7,7 +7,7 @@
 import { occurrenceJobId } from '../core/ids.ts';
 import type { JobMessage, OccurrenceRef } from '../queue/types.ts';
 import { claimedRecord } from '../store/write-rules.ts';
-import type { ClaimResult, JobStore, ScheduleRecord } from '../store/types.ts';
+import type { ClaimResult, JobRecord, JobStore, ScheduleRecord } from '../store/types.ts';
 import { occurrenceJob, scheduleGeneration } from './occurrences.ts';
 
 /** A first claim's result: a claim's, or `gone` when there is nothing to run and nothing to wait for. */
@@ -32,6 +32,11 @@ function covers(schedule: ScheduleRecord, slotMs: number): boolean {
   return schedule.nextRunAtMs === undefined ? slotMs <= (schedule.lastRunAtMs ?? -Infinity) : slotMs < schedule.nextRunAtMs;
 }
 
+/** An occurrence cancelled for another generation of its schedule: what `createClaimedJob` may overwrite. */
+function isOtherGenerationTombstone(job: JobRecord, generation: string): boolean {
+  return job.state === 'cancelled' && job.scheduleGeneration !== generation;
+}
+
 /**
  * Claims an occurrence message's job, creating it on the first receipt.
  *
@@ -41,7 +46,7 @@ function covers(schedule: ScheduleRecord, slotMs: number): boolean {
  * - Otherwise (paused, replaced or resumed since the send) the occurrence was cancelled: only a job that already
  *   exists may go on (a redelivery after a crashed attempt), through the normal claim. With no job, the message is
  *   `gone`.
- * - With no schedule and no job, the schedule's write trails the message (a new schedule is put after its first
+ * - With no schedule and no job (or only a job cancelled for another generation of the id), the schedule's write trails the message (a new schedule is put after its first
  *   occurrences are sent), as an enqueue's job write can: the result is a claim that found nothing, which the caller
  *   waits on and drops once the orphan grace has passed.
  *
@@ -59,9 +64,11 @@ export async function claimOccurrence(
 ): Promise<FirstClaimResult> {
   let schedule = await store.getSchedule(occurrence.scheduleId);
   if (schedule === undefined) {
-    // Deleted: its pending occurrences have their cancelled records (or a job that started), settled at once.
+    // Deleted: its pending occurrences have their cancelled records (or a job that started), settled at once. A
+    // tombstone of another generation is not this occurrence's: it is left by an earlier schedule of the same id,
+    // deleted before this one was created, whose put may trail this message (it would overwrite that tombstone).
     const claim = await store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });
-    if (claim.claimed || claim.current !== undefined) return claim;
+    if (claim.claimed || (claim.current !== undefined && !isOtherGenerationTombstone(claim.current, occurrence.generation))) return claim;
   }
   // Within one spawn the write follows the send by milliseconds (the advance; a new schedule's first put): a message
   // due at once can arrive first.

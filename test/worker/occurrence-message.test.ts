@@ -157,6 +157,25 @@ describe('occurrence messages: the claim creates the job', () => {
     expect(await h.store.getJob(message.id)).toMatchObject({ state: 'cancelled' });
   });
 
+  it('a schedule deleted and created again: the old generation\'s cancelled record does not settle the new one\'s message whose put trails it', async () => {
+    const h = createHarness();
+    let runs = 0;
+    const task = defineTestTask(() => void runs++);
+    // The first schedule of the id is deleted: its pending slot T0 gets a cancelled record of its generation.
+    const old = await stored(h, scheduleOf(task));
+    await cancelPendingOccurrences(h.store, await h.store.deleteSchedule('minutely'), T0, T0 / 1000 + 86_400);
+    // Created again (a new generation, same slots): its first occurrences are sent before its put, which lands during
+    // the consumer's wait.
+    const renewed = scheduleOf(task, { createdAtMs: T0 - 30_000, updatedAtMs: T0 - 30_000 });
+    expect(scheduleGeneration(renewed)).not.toBe(scheduleGeneration(old));
+    h.time.onSleep = async () => {
+      if (!(await h.store.getSchedule(renewed.id))) await h.store.putSchedule(renewed);
+    };
+    expect(await handleJobMessage(occurrenceMessage(renewed), h.deps, limits)).toBe('completed');
+    expect(runs).toBe(1);
+    expect(await h.store.getJob(occurrenceJobId('minutely', T0))).toMatchObject({ state: 'completed', scheduleGeneration: scheduleGeneration(renewed) });
+  });
+
   it('a pause that raced the consumer: the cancelled occurrence of its generation is never overwritten', async () => {
     const h = createHarness();
     let runs = 0;
