@@ -326,8 +326,7 @@ export class Scheduler {
     const nowMs = this.clock.nowMs();
     const v = validateSchedule(id, task, payload, options, this.queue.queueNames);
     const first = firstOccurrenceMs(v.recurrence, nowMs);
-    const previous = await this.store.getSchedule(id);
-    const record: ScheduleRecord = {
+    const recordAfter = (previous: ScheduleRecord | undefined): ScheduleRecord => ({
       id,
       task: v.task,
       queue: v.options.queue,
@@ -350,13 +349,16 @@ export class Scheduler {
       version: (previous?.version ?? 0) + 1,
       createdAtMs: previous?.createdAtMs ?? nowMs,
       updatedAtMs: nowMs,
-    };
+    });
+    let previous = await this.store.getSchedule(id);
     if (previous === undefined) {
       // A new schedule is written once, already past the occurrences it sends now (`createSpawned`).
-      const created = await createSpawned(this.occurrenceDeps(), record, this.spawnWindow(nowMs), spawnCounters());
-      if (created.replaced) await cancelPendingOccurrences(this.store, created.replaced, nowMs, this.expiresAt(nowMs));
-      return toSchedule<P>(created.schedule);
+      const creation = await createSpawned(this.occurrenceDeps(), recordAfter(undefined), this.spawnWindow(nowMs), spawnCounters());
+      if (creation.created) return toSchedule<P>(creation.schedule);
+      // A racing call created it first: this one replaces it, as a call made a moment later would.
+      previous = creation.current;
     }
+    const record = recordAfter(previous);
     const replaced = await this.store.putSchedule(record);
     if (replaced) await cancelPendingOccurrences(this.store, replaced, nowMs, this.expiresAt(nowMs));
     return toSchedule<P>(await this.spawnNear(record, nowMs));

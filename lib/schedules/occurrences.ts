@@ -178,17 +178,20 @@ export async function spawnDueOccurrences(
 
 /**
  * Writes a schedule that has no item yet, with the occurrences due within the window already spawned: sends them,
- * then puts the schedule moved past them. One write instead of two (a put, then an advance moving its lane entry):
+ * then creates the schedule moved past them. One write instead of two (a put, then an advance moving its lane entry):
  * 2 write units instead of 5 for a schedule that goes on, 1 instead of 4 for one that ends within the window.
  *
- * Send-then-put, as for a spawn: a crash in between leaves messages of a schedule that does not exist, which the
- * consumer treats as a job whose write trails its message, and drops after the orphan grace. A schedule created by a
- * racing call in between is replaced (this call's put wins, as any later `schedule` would), and it is returned as
- * `replaced`, whose pending occurrences the caller cancels.
+ * Send-then-create, as for a spawn: a crash in between leaves messages of a schedule that does not exist, which the
+ * consumer treats as a job whose write trails its message, and drops after the orphan grace. The create is
+ * conditional, so the generation stored is the one the messages carry: when a racing call created the id first, this
+ * call writes nothing and resolves with that schedule (`created: false`), which the caller replaces; the messages sent
+ * here are then of no generation the schedule has, and the consumer drops them. An SDK retry of a create that
+ * committed finds its own generation, and counts as created.
  *
  * @example
  * ```ts
- * const { schedule, replaced } = await createSpawned(deps, record, { nowMs, untilMs: nowMs + 90_000 }, counters);
+ * const creation = await createSpawned(deps, record, { nowMs, untilMs: nowMs + 90_000 }, counters);
+ * if (!creation.created) await replace(creation.current);
  * ```
  */
 export async function createSpawned(
@@ -196,13 +199,14 @@ export async function createSpawned(
   record: ScheduleRecord,
   window: OccurrenceWindow,
   counters: OccurrenceCounters,
-): Promise<{ schedule: ScheduleRecord; replaced: ScheduleRecord | undefined }> {
+): Promise<{ created: true; schedule: ScheduleRecord } | { created: false; current: ScheduleRecord }> {
   const spawn = await sendDueOccurrences(deps, record, window, counters);
   // A new generation has sent nothing before this spawn: no unfired slot of it can be in flight to cancel.
   const schedule = spawn === undefined ? record : advanced(record, spawn.advance);
-  const replaced = await deps.store.putSchedule(schedule);
+  const write = await deps.store.createSchedule(schedule);
+  if (!write.created && scheduleGeneration(write.current) !== scheduleGeneration(schedule)) return { created: false, current: write.current };
   if (spawn !== undefined) countSpawn(counters, spawn);
-  return { schedule, replaced };
+  return { created: true, schedule };
 }
 
 /** A spawn whose messages are sent: the slots it fired, how many it skipped, and the advance that commits it. */

@@ -19,7 +19,7 @@ import { documentClient } from '../aws-clients.ts';
 import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -38,6 +38,7 @@ import type {
   ListJobsQuery,
   Page,
   ScheduleAdvance,
+  ScheduleCreation,
   ScheduleRecord,
   ScheduleTick,
   SweepState,
@@ -241,6 +242,14 @@ export class DynamoDbJobStore implements JobStore {
       ReturnValues: 'ALL_OLD',
     }));
     return response.Attributes && scheduleOf(response.Attributes);
+  }
+
+  /** @inheritdoc */
+  async createSchedule(schedule: ScheduleRecord): Promise<ScheduleCreation> {
+    const write = await this.update(scheduleKey(schedule.id), createScheduleCondition(), createScheduleUpdate(schedule, this.shards));
+    if (write.ok) return { created: true };
+    if (write.current === undefined) throw new SundialError(`creating schedule "${schedule.id}" failed its condition, yet no item was returned`);
+    return { created: false, current: scheduleOf(write.current) };
   }
 
   /** @inheritdoc */

@@ -244,6 +244,9 @@ export interface SweepState {
   readonly tickCursors?: Readonly<Record<number, number>>;
 }
 
+/** What `createSchedule` did: created the schedule, or found one the id already has. */
+export type ScheduleCreation = { readonly created: true } | { readonly created: false; readonly current: ScheduleRecord };
+
 /**
  * The storage contract. Times come in as arguments (`nowMs`); adapters never read the clock.
  *
@@ -320,6 +323,11 @@ export interface JobStore {
   // ---- schedules ----
   /** Creates or replaces a schedule; resolves with the previous version, if any. */
   putSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord | undefined>;
+  /**
+   * Creates a schedule the id does not have yet, stored with its own `version`. When the id has one (a racing creation,
+   * or this very write committed and retried by the SDK), writes nothing and resolves with it.
+   */
+  createSchedule(schedule: ScheduleRecord): Promise<ScheduleCreation>;
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;
   listSchedules(query: { limit: number; cursor?: string }): Promise<Page<ScheduleRecord>>;
   /**

@@ -267,6 +267,26 @@ export function putScheduleUpdate(record: ScheduleRecord, shards: number): Attri
 }
 
 /**
+ * `createSchedule`: the whole record with its own `version` (1), on condition that the id has no schedule
+ * (`createScheduleCondition`). Unlike `putSchedule`, it never increments: a call that races another creation, or an SDK
+ * retry of a write that committed, fails its condition instead of storing a generation its messages were not sent under.
+ *
+ * @example
+ * ```ts
+ * createScheduleUpdate(schedule, 8);
+ * ```
+ */
+export function createScheduleUpdate(record: ScheduleRecord, shards: number): AttributeUpdate {
+  const { increment: _increment, ...update } = putScheduleUpdate(record, shards);
+  return { ...update, set: { ...update.set, version: record.version } };
+}
+
+/** `createSchedule`: the id has no schedule yet. */
+export function createScheduleCondition(): Condition {
+  return notExists(PK);
+}
+
+/**
  * `setSchedulePaused(…, true)`: out of the lane.
  *
  * @example

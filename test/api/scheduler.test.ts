@@ -242,6 +242,54 @@ describe('Scheduler schedules', () => {
     expect(error.problems.length).toBeGreaterThanOrEqual(4);
   });
 
+  it('two calls creating the same new schedule at once: the later put replaces the first, and its occurrences run once each', async () => {
+    const { clock, store, queue } = setup();
+    // Both calls read "no schedule" and send their first occurrences before either writes.
+    let arrived = 0;
+    let open!: () => void;
+    const bothSent = new Promise<void>((resolve) => (open = resolve));
+    const send = queue.send.bind(queue);
+    queue.send = async (...args) => {
+      await send(...args);
+      if (++arrived === 2) open();
+      await bothSent;
+    };
+    const a = new Scheduler({ store, queue, clock });
+    const b = new Scheduler({ store, queue, clock: { nowMs: () => clock.t + 7 } }); // another process, its own generation
+    await Promise.all([a.schedule('beat', 't', { from: 'a' }, { every: 60 }), b.schedule('beat', 't', { from: 'b' }, { every: 60 })]);
+    const stored = (await store.getSchedule('beat'))!;
+    expect(JSON.parse(stored.payload)).toEqual({ from: 'b' });
+    expect(stored.version).toBe(2);
+
+    // Every slot the stored schedule is past runs exactly once, from the messages of its generation.
+    const ran = new Map<string, number>();
+    for (const m of queue.take()) {
+      const at = m.message.dueAtMs;
+      if (at >= stored.nextRunAtMs!) continue;
+      const claim = await claimOccurrence(store, m.message, m.message.occurrence!, { nowMs: at, leaseUntilMs: at + 60_000 });
+      if (claim.claimed) ran.set(m.message.id, (ran.get(m.message.id) ?? 0) + 1);
+    }
+    const slots = Math.round((stored.nextRunAtMs! - stored.anchorMs) / 60_000);
+    expect(slots).toBeGreaterThan(0);
+    expect([...ran.values()]).toEqual(Array(slots).fill(1));
+  });
+
+  it('a create the SDK retried after it committed (a lost response) keeps its generation, so its first occurrences run', async () => {
+    const { clock, store, queue, scheduler } = setup();
+    // Each schedule write commits, its response is lost, and the SDK sends the same write again.
+    const create = store.createSchedule.bind(store);
+    const put = store.putSchedule.bind(store);
+    store.createSchedule = async (schedule) => (await create(schedule), create(schedule));
+    store.putSchedule = async (schedule) => (await put(schedule), put(schedule));
+    const s = await scheduler.schedule('beat', 't', {}, { every: 60 });
+    expect((await store.getSchedule('beat'))!.version).toBe(1);
+    const [first] = queue.take();
+    clock.t = first!.message.dueAtMs;
+    const claim = await claimOccurrence(store, first!.message, first!.message.occurrence!, { nowMs: clock.t, leaseUntilMs: clock.t + 60_000 });
+    expect(claim.claimed).toBe(true);
+    expect(s.nextRunAt!.getTime()).toBeGreaterThan(first!.message.dueAtMs);
+  });
+
   it('replacing a schedule cancels the old rule\'s queued occurrences', async () => {
     const { scheduler, queue, store } = setup();
     await scheduler.schedule('tick', 't', {}, { every: 30 });

@@ -567,6 +567,16 @@ export function describeJobStoreContract(
         expect(await laneIds(store, shardOf('s', CONTRACT_SHARDS), T0 + HOUR)).toEqual([`schedule:s@${T0 + 7 * MINUTE}`]);
       });
 
+      it('creates a schedule the id does not have with its own version, and refuses an existing one, returning it', async () => {
+        const schedule = scheduleRecord({ id: 'c', nextRunAtMs: T0 + 9 * MINUTE });
+        await expect(store.createSchedule(schedule)).resolves.toEqual({ created: true });
+        await expect(store.getSchedule('c')).resolves.toEqual(schedule);
+        expect(await laneIds(store, shardOf('c', CONTRACT_SHARDS), T0 + HOUR)).toEqual([`schedule:c@${T0 + 9 * MINUTE}`]);
+        // A racing creation (or an SDK retry of this one) writes nothing: the version stays the record's.
+        await expect(store.createSchedule({ ...schedule, task: 'other', createdAtMs: T0 + 7 })).resolves.toEqual({ created: false, current: schedule });
+        await expect(store.getSchedule('c')).resolves.toEqual(schedule);
+      });
+
       it('keeps a paused or ended schedule out of its lane', async () => {
         await store.putSchedule(scheduleRecord({ id: 'p', paused: true }));
         await store.putSchedule(scheduleRecord({ id: 'e', nextRunAtMs: undefined }));
