@@ -16,6 +16,7 @@ import { fixedCost, pathCost } from './cost.ts';
 import { runEventBridgeWindows } from './eventbridge-path.ts';
 import { lateness, triggerJitter } from './precision.ts';
 import { judgeTargets, renderTables, type BenchResults } from './report.ts';
+import { costChartOf, costChartSvg } from './cost-chart.ts';
 import { runScale, type ScaleResult, type ScaleSizes } from './scale.ts';
 import { mapLimit, sleep } from './stats.ts';
 import { latenessBreakdown } from './trace.ts';
@@ -265,7 +266,10 @@ try {
   const file = `${resultsDir}${results.mode}${variant}-latest.json`;
   writeFileSync(file, `${JSON.stringify({ ...results, windows: windows.map((w) => ({ path: w.path, jobs: w.jobs.length, unfinished: w.unfinished, durationMs: w.durationMs, usage: w.usage })) }, null, 2)}\n`);
   log(`results written to ${file}`);
-  if (!quick && variant === '') updatePerformanceDoc(tables, results);
+  if (!quick && variant === '') {
+    updatePerformanceDoc(tables, results);
+    writeCostChart(results);
+  }
 } catch (error) {
   console.error(error);
   exitCode = 1;
@@ -302,6 +306,7 @@ function rerenderLastFullRun(): void {
   writeFileSync(file, `${JSON.stringify({ ...results, renderedAt, windows }, null, 2)}\n`);
   log(`${file}: targets judged again`);
   updatePerformanceDoc(tables, results, renderedAt);
+  writeCostChart(results);
 }
 
 /** Replaces the generated section of docs/performance.md (between its markers) with this run's tables. */
@@ -322,4 +327,12 @@ function updatePerformanceDoc(tables: string, results: BenchResults, renderedAt?
   const header = `Latest full run: ${results.startedAt}, ${Math.round(results.durationMs / 1000)} s, Node ${results.machine.node}, ${results.machine.cpus} CPUs (shared).${rendered}`;
   writeFileSync(path, `${doc.slice(0, from + begin.length)}\n${header}\n\n${tables}\n${doc.slice(to)}`);
   log(`docs/performance.md updated`);
+}
+
+/** The picture of docs/cost.md, from the same results as the tables. */
+function writeCostChart(results: BenchResults): void {
+  const path = fileURLToPath(new URL('../docs/images/cost-per-million.svg', import.meta.url));
+  const { bars, markers } = costChartOf(results);
+  writeFileSync(path, costChartSvg(bars, markers));
+  log('docs/images/cost-per-million.svg updated');
 }
