@@ -7,7 +7,7 @@
 import { occurrenceJobId } from '../core/ids.ts';
 import type { JobMessage, OccurrenceRef } from '../queue/types.ts';
 import { claimedRecord } from '../store/write-rules.ts';
-import type { ClaimResult, JobRecord, JobStore, ScheduleRecord } from '../store/types.ts';
+import type { ClaimLease, ClaimResult, JobRecord, JobStore, ScheduleRecord } from '../store/types.ts';
 import { occurrenceJob, scheduleGeneration } from './occurrences.ts';
 
 /** A first claim's result: a claim's, or `gone` when there is nothing to run and nothing to wait for. */
@@ -59,7 +59,7 @@ export async function claimOccurrence(
   store: JobStore,
   message: JobMessage,
   occurrence: OccurrenceRef,
-  lease: { nowMs: number; leaseUntilMs: number },
+  lease: ClaimLease,
   wait?: SpawnWait,
 ): Promise<FirstClaimResult> {
   let schedule = await store.getSchedule(occurrence.scheduleId);

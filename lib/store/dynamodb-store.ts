@@ -19,7 +19,7 @@ import { documentClient } from '../aws-clients.ts';
 import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, claimResultOf, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, isOwnOutcome, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -28,6 +28,7 @@ import { cancelConflict, duplicateInBatch, requeueConflict } from './store-error
 import { jobPutTransactItem, type DocumentTransactPut } from './transaction-items.ts';
 import type {
   AttemptOutcome,
+  ClaimLease,
   ClaimResult,
   CreateJobResult,
   DueEntry,
@@ -106,8 +107,7 @@ export class DynamoDbJobStore implements JobStore {
   /** @inheritdoc */
   async createClaimedJob(job: JobRecord, options: { readonly generation?: string } = {}): Promise<ClaimResult> {
     const write = await this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation));
-    if (write.ok) return { claimed: true, job: jobOf(write.item) };
-    return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
+    return claimResultOf(jobWrite(write), job.leaseToken);
   }
 
   /** @inheritdoc */
@@ -194,16 +194,15 @@ export class DynamoDbJobStore implements JobStore {
   }
 
   /** @inheritdoc */
-  async claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult> {
+  async claimJob(id: string, claim: ClaimLease & { readonly dueAtMs: number }): Promise<ClaimResult> {
     const write = await this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
-    if (write.ok) return { claimed: true, job: jobOf(write.item) };
-    return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
+    return claimResultOf(jobWrite(write), claim.token);
   }
 
   /** @inheritdoc */
   async finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
-    const update = finishUpdate(id, outcome, this.shards);
-    return (await this.update(jobKey(id, this.shards), finishCondition(attempt), update)).ok;
+    const write = await this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards));
+    return write.ok || (write.current !== undefined && isOwnOutcome(jobOf(write.current), attempt, outcome));
   }
 
   /** @inheritdoc */
@@ -490,6 +489,12 @@ export class DynamoDbJobStore implements JobStore {
 
 function jobOf(item: Item): JobRecord {
   return fromJobItem(item as unknown as JobItem);
+}
+
+/** A job write's outcome as records, for `claimResultOf`. */
+function jobWrite(write: Write): { ok: true; job: JobRecord } | { ok: false; current?: JobRecord } {
+  if (write.ok) return { ok: true, job: jobOf(write.item) };
+  return write.current === undefined ? { ok: false } : { ok: false, current: jobOf(write.current) };
 }
 
 function scheduleOf(item: Item): ScheduleRecord {

@@ -6,7 +6,7 @@
 import { ConfigurationError, ConflictError, ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, claimResultOf, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, isOwnOutcome, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, TICK_PARTITION_PREFIX, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -14,6 +14,7 @@ import { cancelConflict, duplicateInBatch, requeueConflict } from './store-error
 import { duePartitionKey, isLanePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import type {
   AttemptOutcome,
+  ClaimLease,
   ClaimResult,
   CreateJobResult,
   DueEntry,
@@ -99,8 +100,7 @@ export class MemoryJobStore implements JobStore {
   createClaimedJob(job: JobRecord, options: { readonly generation?: string } = {}): Promise<ClaimResult> {
     return this.run('createClaimedJob', () => {
       const write = this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation));
-      if (write.ok) return { claimed: true, job: jobOf(write.item) };
-      return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
+      return claimResultOf(jobWrite(write), job.leaseToken);
     });
   }
 
@@ -176,18 +176,15 @@ export class MemoryJobStore implements JobStore {
     });
   }
 
-  claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult> {
-    return this.run('claimJob', () => {
-      const write = this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
-      if (write.ok) return { claimed: true, job: jobOf(write.item) };
-      return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
-    });
+  claimJob(id: string, claim: ClaimLease & { readonly dueAtMs: number }): Promise<ClaimResult> {
+    return this.run('claimJob', () => claimResultOf(jobWrite(this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim))), claim.token));
   }
 
   finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
-    return this.run('finishAttempt', () =>
-      this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards)).ok,
-    );
+    return this.run('finishAttempt', () => {
+      const write = this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards));
+      return write.ok || (write.current !== undefined && isOwnOutcome(jobOf(write.current), attempt, outcome));
+    });
   }
 
   requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, inherits: readonly InheritedOption[] = []): Promise<JobRecord> {
@@ -431,6 +428,12 @@ function itemId(key: ItemKey): string {
 
 function jobOf(item: Item | undefined): JobRecord {
   return fromJobItem(item as unknown as JobItem);
+}
+
+/** A job write's outcome as records, for `claimResultOf`. */
+function jobWrite(write: Write): { ok: true; job: JobRecord } | { ok: false; current?: JobRecord } {
+  if (write.ok) return { ok: true, job: jobOf(write.item) };
+  return write.current === undefined ? { ok: false } : { ok: false, current: jobOf(write.current) };
 }
 
 function scheduleOf(item: Item | undefined): ScheduleRecord {

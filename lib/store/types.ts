@@ -61,6 +61,12 @@ export interface JobRecord {
   readonly finishedAtMs?: number;
   /** A running job's claim is valid until then; after it, a redelivered message may claim the job again. */
   readonly leaseUntilMs?: number;
+  /**
+   * The claim that holds, or last held, the job: a random token each claim writes. A conditional write the SDK sent
+   * again after its first attempt committed (its response lost) fails its condition on its own result; the token is
+   * how the store tells that from another consumer's write.
+   */
+  readonly leaseToken?: string;
   readonly lastError?: StoredError;
   /** The task's return value as a JSON string, when the job asked for `storeResult`. */
   readonly result?: string;
@@ -110,6 +116,16 @@ export interface Page<T> {
   readonly cursor?: string;
 }
 
+/**
+ * The lease a claim takes: from `nowMs` until `leaseUntilMs`, named by `token` (a new random one per claim; without
+ * one, a claim the SDK retried after it committed reads as another consumer's).
+ */
+export interface ClaimLease {
+  readonly nowMs: number;
+  readonly leaseUntilMs: number;
+  readonly token?: string;
+}
+
 export type ClaimResult =
   | { readonly claimed: true; readonly job: JobRecord }
   /** The condition failed; `current` is the item as it is now (absent when no such job exists). */
@@ -142,6 +158,8 @@ export type AttemptOutcome = (
 ) & {
   /** The job's attempt history including this attempt, stored in the same write. */
   readonly attempts?: readonly AttemptEntry[];
+  /** The attempt's claim (`JobRecord.leaseToken`): how a retried write that already committed is told for what it is. */
+  readonly leaseToken?: string;
 };
 
 
@@ -300,7 +318,7 @@ export interface JobStore {
    * `leaseUntilMs`. Leaves any index entry alone: removing a bucket entry would cost an index write, and the sweeper's
    * cursor is already past it (lane entries are removed by `markSent`).
    */
-  claimJob(id: string, claim: { dueAtMs: number; nowMs: number; leaseUntilMs: number }): Promise<ClaimResult>;
+  claimJob(id: string, claim: ClaimLease & { readonly dueAtMs: number }): Promise<ClaimResult>;
   /**
    * Writes how attempt `attempt` ended, on condition that the job is `running` with that attempt; false when this
    * attempt no longer holds the job (lease lost). `completed`/`failed` leave the index alone (1 write unit); `retrying`

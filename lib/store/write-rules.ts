@@ -6,7 +6,7 @@
 import { lanePartitionKey, shardOf } from '../core/buckets.ts';
 import { and, eq, exists, isIn, le, lt, ne, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
 import { defined, DUE_PK, DUE_SK, ENDED_STATES, jobIndexAttributes, PK, scheduleIndexAttributes, toScheduleItem, TTL } from './items.ts';
-import type { AttemptOutcome, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, SweepState } from './types.ts';
+import type { AttemptOutcome, ClaimLease, ClaimResult, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, SweepState } from './types.ts';
 
 /** States a job can be claimed or cancelled from. */
 const WAITING_STATES: readonly JobState[] = ['scheduled', 'retrying'];
@@ -50,11 +50,51 @@ export function claimCondition(claim: { dueAtMs: number; nowMs: number }): Condi
  * claimUpdate({ nowMs, leaseUntilMs: nowMs + 60_000 });
  * ```
  */
-export function claimUpdate(claim: { nowMs: number; leaseUntilMs: number }): AttributeUpdate {
+export function claimUpdate(claim: ClaimLease): AttributeUpdate {
   return {
-    set: { state: 'running', startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs },
+    set: { state: 'running', startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs, ...tokenOf(claim) },
     increment: { attempt: 1 },
   };
+}
+
+function tokenOf(claim: ClaimLease): { leaseToken?: string } {
+  return claim.token === undefined ? {} : { leaseToken: claim.token };
+}
+
+/**
+ * What a claim (or a create-and-claim) did, from its write. A failed condition whose item is this very claim's (its
+ * token, still running) is the SDK's retry of a write that committed with its response lost: claimed.
+ *
+ * @example
+ * ```ts
+ * claimResultOf(write.ok ? { ok: true, job } : { ok: false, current }, lease.token);
+ * ```
+ */
+export function claimResultOf(write: { ok: true; job: JobRecord } | { ok: false; current?: JobRecord }, token: string | undefined): ClaimResult {
+  if (write.ok) return { claimed: true, job: write.job };
+  const { current } = write;
+  if (current === undefined) return { claimed: false };
+  if (token !== undefined && current.state === 'running' && current.leaseToken === token) return { claimed: true, job: current };
+  return { claimed: false, current };
+}
+
+/**
+ * Whether `current`, the item a failed `finishAttempt` condition returned, already holds this outcome: the SDK's retry
+ * of a write that committed. Only the attempt's own claim (its token) writes its outcome.
+ *
+ * @example
+ * ```ts
+ * const written = write.ok || (write.current !== undefined && isOwnOutcome(current, attempt, outcome));
+ * ```
+ */
+export function isOwnOutcome(current: JobRecord, attempt: number, outcome: AttemptOutcome): boolean {
+  return (
+    outcome.leaseToken !== undefined &&
+    current.leaseToken === outcome.leaseToken &&
+    current.attempt === attempt &&
+    current.state === outcome.state &&
+    current.updatedAtMs === outcome.nowMs
+  );
 }
 
 /**
@@ -66,8 +106,8 @@ export function claimUpdate(claim: { nowMs: number; leaseUntilMs: number }): Att
  * await store.createClaimedJob(claimedRecord(occurrence, { nowMs, leaseUntilMs: nowMs + 60_000 }));
  * ```
  */
-export function claimedRecord(job: JobRecord, claim: { nowMs: number; leaseUntilMs: number }): JobRecord {
-  return { ...job, state: 'running', attempt: job.attempt + 1, startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs };
+export function claimedRecord(job: JobRecord, claim: ClaimLease): JobRecord {
+  return { ...job, state: 'running', attempt: job.attempt + 1, startedAtMs: claim.nowMs, leaseUntilMs: claim.leaseUntilMs, updatedAtMs: claim.nowMs, ...tokenOf(claim) };
 }
 
 /**

@@ -108,6 +108,7 @@ export async function recordSuccess(job: JobRecord, value: unknown, deps: Worker
   const completion = (result: { result?: string; problem?: string }) => ({
     state: 'completed' as const,
     nowMs,
+    ...claimOf(job),
     // The budget that applied (a job may have inherited it from its task's definition), for `get` to show.
     maxAttempts: job.maxAttempts,
     attempts,
@@ -158,7 +159,7 @@ export async function recordFailure(
     // A retry is sent by the worker itself: within SQS's delay it needs no index entry.
     const placement = placementOf(dueAtMs, nowMs, DIRECT_HORIZON_MS);
     const written = await deps.store.finishAttempt(job.id, job.attempt, {
-      state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts, attempts: withAttempt(job, 'retrying', nowMs, error),
+      state: 'retrying', nowMs, dueAtMs, lastError, placement, maxAttempts: job.maxAttempts, attempts: withAttempt(job, 'retrying', nowMs, error), ...claimOf(job),
     });
     if (!written) return leaseLost(log);
     if (placement === 'none') await sendJobMessages(deps.queue, [{ id: job.id, queue: job.queue, dueAtMs }], nowMs);
@@ -169,6 +170,7 @@ export async function recordFailure(
   const written = await deps.store.finishAttempt(job.id, job.attempt, {
     state: 'failed',
     nowMs,
+    ...claimOf(job),
     lastError,
     maxAttempts: job.maxAttempts,
     attempts: withAttempt(job, 'failed', nowMs, error),
@@ -198,4 +200,9 @@ function safeString(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** The attempt's claim, written with its outcome so that a retried outcome write that committed is known as such. */
+function claimOf(job: JobRecord): { leaseToken?: string } {
+  return job.leaseToken === undefined ? {} : { leaseToken: job.leaseToken };
 }

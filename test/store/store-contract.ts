@@ -431,9 +431,41 @@ export function describeJobStoreContract(
       it('reports a missing job without `current`', async () => {
         await expect(store.claimJob('ghost', { dueAtMs: T0, nowMs: T0, leaseUntilMs: T0 + 1 })).resolves.toEqual({ claimed: false });
       });
+
+      it('a claim sent again after it committed (the SDK retrying a lost response) is claimed by its token, not by another', async () => {
+        const job = jobRecord({ id: 'j_again' });
+        await store.createJob(job);
+        const lease = { dueAtMs: job.dueAtMs, nowMs: T0 + 1000, leaseUntilMs: T0 + 61_000, token: 'TOKEN-A' };
+        const first = await store.claimJob('j_again', lease);
+        expect(first).toMatchObject({ claimed: true, job: { state: 'running', attempt: 1, leaseToken: 'TOKEN-A' } });
+        await expect(store.claimJob('j_again', lease)).resolves.toEqual(first);
+        // Another consumer's claim under the live lease is still refused, its token or none.
+        await expect(store.claimJob('j_again', { ...lease, token: 'TOKEN-B' })).resolves.toMatchObject({ claimed: false, current: { leaseToken: 'TOKEN-A' } });
+        await expect(store.claimJob('j_again', { ...lease, token: undefined })).resolves.toMatchObject({ claimed: false });
+      });
+
+      it('a create-and-claim sent again after it committed is claimed by its token', async () => {
+        const job = { ...jobRecord({ id: 'j_created' }), state: 'running' as const, attempt: 1, startedAtMs: T0, leaseUntilMs: T0 + MINUTE, leaseToken: 'TOKEN-C' };
+        const first = await store.createClaimedJob(job);
+        expect(first).toEqual({ claimed: true, job });
+        await expect(store.createClaimedJob(job)).resolves.toEqual({ claimed: true, job });
+        await expect(store.createClaimedJob({ ...job, leaseToken: 'TOKEN-D' })).resolves.toEqual({ claimed: false, current: job });
+      });
     });
 
     describe('finishAttempt', () => {
+      it('an outcome sent again after it committed is written, by the attempt\'s token; another claim\'s is not', async () => {
+        const job = jobRecord({ id: 'j_out' });
+        await store.createJob(job);
+        await store.claimJob('j_out', { dueAtMs: job.dueAtMs, nowMs: T0, leaseUntilMs: T0 + MINUTE, token: 'TOKEN-E' });
+        const outcome = { state: 'retrying' as const, nowMs: T0 + 5000, dueAtMs: T0 + 65_000, placement: 'none' as const, lastError: { name: 'Error', message: 'transient' }, leaseToken: 'TOKEN-E' };
+        await expect(store.finishAttempt('j_out', 1, outcome)).resolves.toBe(true);
+        await expect(store.finishAttempt('j_out', 1, outcome)).resolves.toBe(true);
+        await expect(store.finishAttempt('j_out', 1, { ...outcome, leaseToken: 'TOKEN-F' })).resolves.toBe(false);
+        await expect(store.finishAttempt('j_out', 1, { ...outcome, state: 'failed', expiresAtEpochSec: 1 })).resolves.toBe(false);
+        await expect(store.getJob('j_out')).resolves.toMatchObject({ state: 'retrying', attempt: 1, dueAtMs: T0 + 65_000 });
+      });
+
       it('completes: result, end time and expiry; the lease is gone and the index untouched', async () => {
         const running = await runningJob('j_ok');
         const ok = await store.finishAttempt('j_ok', 1, { state: 'completed', nowMs: T0 + 100_000, result: '{"sent":true}', expiresAtEpochSec: 777 });
