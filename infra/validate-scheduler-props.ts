@@ -9,6 +9,7 @@ import { MAX_LOOKAHEAD_SEC } from '../lib/config.ts';
 import { CONTINUATION_RESERVE_MS } from '../lib/sweeper/sweep.ts';
 import { MAX_TIMEOUT_SEC } from '../lib/options.ts';
 import { SQS_MAX_DELAY_SEC } from '../lib/queue/sqs-limits.ts';
+import { INVOCATION_SAFETY_MARGIN_MS, MAX_EARLY_WAIT_MS, MIN_CONSUMER_TIMEOUT_SEC, MIN_TASK_TIME_MS } from '../lib/worker/deps.ts';
 import { DEFAULT_TARGET_UTILIZATION_PERCENT, type SundialTableBilling } from './table-billing.ts';
 
 /** Limits set by the AWS services (or by our design) that the props must respect. */
@@ -31,6 +32,8 @@ export const SCHEDULER_LIMITS = {
   maxLookaheadSec: MAX_LOOKAHEAD_SEC,
   /** A sweep stops once less than its continuation reserve is left: a shorter timeout would never sweep anything. */
   minSweeperTimeoutSec: CONTINUATION_RESERVE_MS / 1000 + 5,
+  /** A consumer with less time than this defers every message: see `MIN_CONSUMER_TIMEOUT_SEC`. */
+  minConsumerTimeoutSec: MIN_CONSUMER_TIMEOUT_SEC,
   /** Application Auto Scaling's range for DynamoDB target tracking (CDK's `Capacity.autoscaled` enforces the same). */
   minTargetUtilizationPercent: 20,
   maxTargetUtilizationPercent: 90,
@@ -92,6 +95,9 @@ export function validateSchedulerProps(props: ResolvedSchedulerProps): void {
 
   const consumerSec = seconds(props.consumerTimeout);
   durationIn(problems, 'consumerTimeout', props.consumerTimeout, 1, L.maxLambdaTimeoutSec);
+  if (consumerSec !== undefined && consumerSec >= 1 && consumerSec < L.minConsumerTimeoutSec) {
+    problems.push(`\`consumerTimeout\`: received ${consumerSec} s; expected at least ${L.minConsumerTimeoutSec} s: the consumer waits up to ${MAX_EARLY_WAIT_MS / 1000} s for a due time, keeps ${INVOCATION_SAFETY_MARGIN_MS / 1000} s free to record the outcome and gives a task at least ${MIN_TASK_TIME_MS / 1000} s, so a shorter timeout returns every message to the queue unrun. Raise it or omit it (default 1 minute).`);
+  }
   durationIn(problems, 'sweeperTimeout', props.sweeperTimeout, 1, L.maxLambdaTimeoutSec);
   const sweeperSec = seconds(props.sweeperTimeout);
   if (sweeperSec !== undefined && sweeperSec < L.minSweeperTimeoutSec) {

@@ -74,6 +74,13 @@ export const MISSING_JOB_RETRY_AFTER_SEC: readonly number[] = [2, 30, 120, 450];
  * seconds, rounded down); a message much earlier than that is sent again with a delay rather than held in a Lambda.
  */
 export const MAX_EARLY_WAIT_MS = 2_000;
+/** The least time a task may get; with less left in the invocation, the message waits for a fresh one. */
+export const MIN_TASK_TIME_MS = 1_000;
+/**
+ * The shortest consumer timeout under which a job can run: the longest early wait, the time the invocation keeps
+ * free at its end, and the least time a task may get. With less, every receive is returned to the queue.
+ */
+export const MIN_CONSUMER_TIMEOUT_SEC = Math.ceil((MAX_EARLY_WAIT_MS + INVOCATION_SAFETY_MARGIN_MS + MIN_TASK_TIME_MS) / 1000);
 /**
  * How long (and how often) a consumer polls for a job that does not exist yet — the direct path sends its message
  * before it writes the job — before returning the message to the queue for a second. Polls are consistent reads

@@ -13,6 +13,7 @@ import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskCont
 import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
 import {
   INVOCATION_SAFETY_MARGIN_MS,
+  MIN_TASK_TIME_MS,
   LEASE_MARGIN_MS,
   MAX_EARLY_WAIT_MS,
   MISSING_JOB_POLL_MS,
@@ -43,8 +44,6 @@ export type MessageOutcome =
  */
 export type FirstClaim = (lease: ClaimLease) => Promise<FirstClaimResult>;
 
-/** The least time a task may get; with less left in the invocation, the message waits for a fresh one. */
-export const MIN_TASK_TIME_MS = 1_000;
 
 /**
  * Handles one job message. A schedule's occurrence (`message.occurrence`), or a message given a `firstClaim`, creates its

@@ -422,6 +422,7 @@ describe('SundialScheduler prop validation', () => {
     ['a direct horizon not beyond the lookahead', { directHorizon: Duration.seconds(90) }, /directHorizon.*not more than `lookahead` \(90 s\)/],
     ['a direct horizon beyond SQS\'s 900 s', { directHorizon: Duration.seconds(901) }, /directHorizon.*from 2 to 900 s/],
     ['a sweeper timeout within the sweep\'s continuation reserve', { sweeperTimeout: Duration.seconds(10) }, /sweeperTimeout.*received 10 s; expected at least 15 s/],
+    ['a consumer timeout too short to run any job', { consumerTimeout: Duration.seconds(7) }, /consumerTimeout.*received 7 s; expected at least 8 s.*returns every message to the queue unrun/],
     ['provisioned capacity without room', { tableBilling: { mode: 'provisioned' as const, maxWriteCapacity: 1, minWriteCapacity: 5, maxReadCapacity: 0 } }, /maxWriteCapacity.*received 1, less than `minWriteCapacity` \(5\); raise it to at least 5[\s\S]*maxReadCapacity.*received 0; expected a whole number ≥ 1/],
     ['a target utilization outside 20–90 %', { tableBilling: { mode: 'provisioned' as const, maxWriteCapacity: 10, maxReadCapacity: 10, targetUtilizationPercent: 95 } }, /targetUtilizationPercent.*received 95; expected 20–90/],
     ['an unknown billing mode', { tableBilling: { mode: 'reserved' } as never }, /tableBilling.mode.*received "reserved"; expected 'on-demand' or 'provisioned'/],
