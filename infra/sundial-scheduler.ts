@@ -63,7 +63,8 @@ export interface SundialSchedulerProps {
    */
   readonly queues?: Record<string, SundialQueueOptions>;
   /**
-   * Longest a consumer invocation (one batch of jobs) may run.
+   * Longest a consumer invocation (one batch of jobs) may run. At least 8 s: the consumer may wait up to 2 s for a due
+   * time, keeps 5 s free to record an outcome and gives a task at least 1 s.
    *
    * @default Duration.minutes(1)
    */
