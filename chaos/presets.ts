@@ -28,7 +28,15 @@ const MIX = { swept: 0.15, transact: 0.08, 'transact-items': 0.07, retried: 0.1,
  * const config = chaosPreset('quick', { seed: 7 });
  * ```
  */
-export function chaosPreset(size: 'full' | 'quick' | 'small', overrides: { jobs?: number; seed?: number; log?: (line: string) => void } = {}): ChaosConfig {
+export function chaosPreset(
+  size: 'full' | 'quick' | 'small',
+  overrides: { jobs?: number; seed?: number; lostResponseRate?: number; log?: (line: string) => void } = {},
+): ChaosConfig {
+  const config = presetOf(size, overrides);
+  return overrides.lostResponseRate === undefined ? config : { ...config, faults: { ...config.faults, lostResponseRate: overrides.lostResponseRate } };
+}
+
+function presetOf(size: 'full' | 'quick' | 'small', overrides: { jobs?: number; seed?: number; log?: (line: string) => void }): ChaosConfig {
   const seed = overrides.seed ?? 1;
   const log = overrides.log ? { log: overrides.log } : {};
   if (size === 'small') {
