@@ -124,7 +124,7 @@ export function costChartOf(results: Pick<BenchResults, 'cost' | 'density'>): { 
   const scheduler = ANCHORS.find((a) => a.name.startsWith('EventBridge Scheduler'));
   const markers: CostMarker[] = scheduler ? [{ label: 'EventBridge Scheduler + Lambda', usdPerMillion: scheduler.usdPerMillion }] : [];
   const ten = results.density?.points.find((p) => p.jobsPerSecond === 10);
-  if (ten) markers.push({ label: 'one-off, 10/s, provisioned table, 128 MB', usdPerMillion: provisionedUsdPerMillion(ten.cost) });
+  if (ten) markers.push({ label: 'one-off, 10/s, provisioned table (128 MB consumer)', usdPerMillion: provisionedUsdPerMillion(ten.cost) });
   return { bars, markers };
 }
 

@@ -56,7 +56,7 @@ describe('costChartOf', () => {
     };
     const { bars, markers } = costChartOf({ cost: { paths: [cost('direct'), cost('recurring'), cost('eventbridge')], fixed: undefined as never }, density });
     expect(bars.map((b) => b.label)).toEqual(['one-off job, 1 due per second', 'one-off job, 10 due per second', 'recurring occurrence', 'EventBridge rule target']);
-    expect(markers.map((m) => m.label)).toEqual(['EventBridge Scheduler + Lambda', 'one-off, 10/s, provisioned table, 128 MB']);
+    expect(markers.map((m) => m.label)).toEqual(['EventBridge Scheduler + Lambda', 'one-off, 10/s, provisioned table (128 MB consumer)']);
     expect(markers[0]!.usdPerMillion).toBeCloseTo(1.2);
   });
 });
