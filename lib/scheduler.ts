@@ -32,6 +32,7 @@ import { SqsJobQueue } from './queue/sqs-queue.ts';
 import type { JobQueue, Precision } from './queue/types.ts';
 import { jobPutTransactItem, type DocumentTransactPut } from './store/transaction-items.ts';
 import { DynamoDbJobStore } from './store/dynamodb-store.ts';
+import { newWriteToken } from './store/write-tokens.ts';
 import { getTaskDefinition } from './tasks/registry.ts';
 import { LIVE_STATES, type JobRecord, type JobState, type JobStore, type Page, type ScheduleRecord } from './store/types.ts';
 
@@ -586,7 +587,8 @@ export class Scheduler {
     const record = this.newRecord(v, id, nowMs, 'direct');
     // Send, then record: a crash in between leaves only an orphan message, never a recorded job nobody sends.
     if (record.placement === 'none') await sendJobMessages(this.queue, [record], nowMs);
-    const created = await this.store.createJob(record);
+    // A random id is never reused: only a free one may be written (a put the SDK sent again finds its own job).
+    const created = await this.store.createJob(record, { replaceEnded: v.uniqueKey !== undefined });
     return created.created ? created.job : sameUniqueJob(created.job, v);
   }
 
@@ -642,7 +644,8 @@ export class Scheduler {
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
       ...(placement === 'none' ? { sentAtMs: nowMs } : {}),
-      ...(v.uniqueKey !== undefined ? { uniqueKey: v.uniqueKey } : {}),
+      // A unique id is reused once its job ended; the token tells this enqueue's put from the next one's.
+      ...(v.uniqueKey !== undefined ? { uniqueKey: v.uniqueKey, writeToken: newWriteToken() } : {}),
       ...(v.options.inherits.length > 0 ? { inherits: v.options.inherits } : {}),
     };
   }

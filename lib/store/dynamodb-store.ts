@@ -100,7 +100,7 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async createJob(job: JobRecord, options: { readonly replaceEnded?: boolean } = {}): Promise<CreateJobResult> {
-    const write = await this.put(toJobItem(job, this.shards), createJobCondition(options.replaceEnded));
+    const write = await this.put(toJobItem(job, this.shards), createJobCondition(job, options.replaceEnded));
     return write.ok ? { created: true, job: jobOf(write.item) } : { created: false, job: jobOf(write.current ?? {}) };
   }
 
@@ -124,10 +124,16 @@ export class DynamoDbJobStore implements JobStore {
       seen.add(job.id);
       pending.push({ index, item: toJobItem(job, this.shards) });
     });
-    const chunks: Array<typeof pending> = [];
-    for (let i = 0; i < pending.length; i += BATCH_WRITE_SIZE) chunks.push(pending.slice(i, i + BATCH_WRITE_SIZE));
+    // A job whose message is already out (the direct path sends first) gets a conditional put of its own: BatchWriteItem
+    // cannot be conditional, and the SDK's retry of a batch that committed with its response lost would put the job
+    // back as `scheduled` over a consumer that claimed it meanwhile. Later jobs wait in their buckets for a sweep at
+    // least 13.5 minutes away, out of any retry's reach, and keep the batches.
+    const [sent, waiting] = partition(pending, ({ item }) => item.placement === 'none');
+    const chunks: Array<{ entries: typeof pending; write: (chunk: typeof pending) => Promise<void> }> = [];
+    for (let i = 0; i < waiting.length; i += BATCH_WRITE_SIZE) chunks.push({ entries: waiting.slice(i, i + BATCH_WRITE_SIZE), write: (c) => this.writeChunk(c, results) });
+    for (let i = 0; i < sent.length; i += BATCH_WRITE_SIZE) chunks.push({ entries: sent.slice(i, i + BATCH_WRITE_SIZE), write: (c) => this.putSentChunk(c, results) });
     for (let i = 0; i < chunks.length; i += BATCH_CONCURRENCY) {
-      await Promise.all(chunks.slice(i, i + BATCH_CONCURRENCY).map((chunk) => this.writeChunk(chunk, results)));
+      await Promise.all(chunks.slice(i, i + BATCH_CONCURRENCY).map((chunk) => chunk.write(chunk.entries)));
     }
     return results;
   }
@@ -478,6 +484,21 @@ export class DynamoDbJobStore implements JobStore {
     }
   }
 
+  /**
+   * Puts each job of a chunk whose message is already out, on condition that its id is free. Its id is a fresh random
+   * one, so a failed condition means this very put committed before (the SDK's retry after a lost response), and the
+   * item may already be a consumer's: written.
+   */
+  private async putSentChunk(chunk: ReadonlyArray<{ index: number; item: JobItem }>, results: Array<Error | undefined>): Promise<void> {
+    await Promise.all(chunk.map(async ({ index, item }) => {
+      try {
+        await this.put(item, createJobCondition(item, false));
+      } catch (error) {
+        results[index] = error as Error;
+      }
+    }));
+  }
+
   private async putOne(entry: { index: number; item: JobItem }, results: Array<Error | undefined>): Promise<void> {
     try {
       await this.doc.send(new PutCommand({ TableName: this.tableName, Item: entry.item }));
@@ -517,6 +538,14 @@ function conditionFailure(error: unknown): Item | undefined {
   if (!isConditionFailure(error)) return undefined;
   const item = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
   return item === undefined ? undefined : unmarshall(item);
+}
+
+/** `items` split by `test`: those that pass, then the others, each in order. */
+function partition<T>(items: readonly T[], test: (item: T) => boolean): [T[], T[]] {
+  const pass: T[] = [];
+  const fail: T[] = [];
+  for (const item of items) (test(item) ? pass : fail).push(item);
+  return [pass, fail];
 }
 
 function sleep(ms: number): Promise<void> {

@@ -90,7 +90,7 @@ export class MemoryJobStore implements JobStore {
 
   createJob(job: JobRecord, options: { readonly replaceEnded?: boolean } = {}): Promise<CreateJobResult> {
     return this.run('createJob', () => {
-      const write = this.put(toJobItem(job, this.shards), createJobCondition(options.replaceEnded));
+      const write = this.put(toJobItem(job, this.shards), createJobCondition(job, options.replaceEnded));
       return write.ok
         ? { created: true, job: jobOf(write.item) }
         : { created: false, job: jobOf(write.current) };
@@ -110,7 +110,8 @@ export class MemoryJobStore implements JobStore {
       return jobs.map((job, index) => {
         if (seen.has(job.id)) return duplicateInBatch(job.id, index);
         seen.add(job.id);
-        this.put(toJobItem(job, this.shards), undefined);
+        // As DynamoDbJobStore: a job whose message is out is put only onto a free id (a retry never undoes a claim).
+        this.put(toJobItem(job, this.shards), job.placement === 'none' ? createJobCondition(job, false) : undefined);
         return undefined;
       });
     });
@@ -136,7 +137,7 @@ export class MemoryJobStore implements JobStore {
         seen.add(job.id);
         const item = toJobItem(job, this.shards);
         const current = this.items.get(itemId(item));
-        if (!evaluateCondition(createJobCondition(), current)) {
+        if (!evaluateCondition(createJobCondition(job), current)) {
           const existing = jobOf(structuredClone(current));
           throw new ConflictError(
             `Job "${job.id}" already exists and is ${existing.state} (a \`unique\` key in use): the transaction was cancelled ` +

@@ -45,7 +45,7 @@ export function jobPutTransactItem(
   format: 'client' | 'document',
 ): TransactWriteItem | DocumentTransactPut {
   const builder = new ExpressionBuilder();
-  const ConditionExpression = builder.condition(createJobCondition());
+  const ConditionExpression = builder.condition(createJobCondition(record));
   const { ExpressionAttributeNames, ExpressionAttributeValues } = builder.attributes();
   const Item = toJobItem(record, shards) as unknown as Record<string, unknown>;
   if (format === 'document') {

@@ -67,6 +67,11 @@ export interface JobRecord {
    * how the store tells that from another consumer's write.
    */
   readonly leaseToken?: string;
+  /**
+   * A `unique` job's enqueue: a random token its put writes, so that the put, sent again by the SDK after it committed,
+   * does not replace the job it wrote (ended by then) as it would replace a previous job of the same key.
+   */
+  readonly writeToken?: string;
   readonly lastError?: StoredError;
   /** The task's return value as a JSON string, when the job asked for `storeResult`. */
   readonly result?: string;
@@ -289,6 +294,8 @@ export interface JobStore {
   createJob(job: JobRecord, options?: { readonly replaceEnded?: boolean }): Promise<CreateJobResult>;
   /**
    * Writes many new jobs with batched writes (retrying unprocessed items). No uniqueness check: ids must be fresh.
+   * A job whose message is already out (`placement: 'none'`) is put on condition that its id is free, and an id that
+   * is not (this write, sent again) counts as written: a retry never overwrites what a consumer did meanwhile.
    * Resolves with one result per input, in order: `undefined` when written, else the error that stopped it.
    */
   createJobs(jobs: readonly JobRecord[]): Promise<Array<Error | undefined>>;

@@ -12,18 +12,26 @@ import type { AttemptOutcome, ClaimLease, ClaimResult, InheritedOption, JobRecor
 const WAITING_STATES: readonly JobState[] = ['scheduled', 'retrying'];
 /** The attribute holding a job's schedule generation (`JobRecord.scheduleGeneration`). */
 const GENERATION = 'scheduleGeneration';
+/** The attribute holding a unique job's enqueue token (`JobRecord.writeToken`). */
+const WRITE_TOKEN = 'writeToken';
 
 /**
  * `createJob`: the id is free, or its job has ended (a `unique` job may run again once the previous one ended); with
- * `replaceEnded: false`, only a free id (a job keyed by an EventBridge event must never run again).
+ * `replaceEnded: false`, only a free id (a job keyed by an EventBridge event must never run again). An ended job is
+ * replaced only by another enqueue than the one that wrote it (its `writeToken` differs): the direct path sends before
+ * it puts, so a fast consumer may have run the job before the SDK sends a put that committed again, and that retry
+ * must not bring the ended job back as `scheduled`.
  *
  * @example
  * ```ts
- * new ExpressionBuilder().condition(createJobCondition()); // (attribute_not_exists(#n0)) OR (#n1 IN (:v0, :v1, :v2))
+ * createJobCondition(job); // attribute_not_exists(pk) OR (state IN (…) AND (attribute_not_exists(writeToken) OR writeToken <> :t))
  * ```
  */
-export function createJobCondition(replaceEnded = true): Condition {
-  return replaceEnded ? or(notExists(PK), isIn('state', ENDED_STATES)) : notExists(PK);
+export function createJobCondition(job: Pick<JobRecord, 'writeToken'>, replaceEnded = true): Condition {
+  if (!replaceEnded) return notExists(PK);
+  const ended = isIn('state', ENDED_STATES);
+  const another = job.writeToken === undefined ? ended : and(ended, or(notExists(WRITE_TOKEN), ne(WRITE_TOKEN, job.writeToken)));
+  return or(notExists(PK), another);
 }
 
 /**

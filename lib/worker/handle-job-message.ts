@@ -2,13 +2,13 @@
  * The per-message logic of the consumer: wait for the due time, claim, run, record. It turns SQS's at-least-once
  * delivery into "effectively once per attempt": every duplicate loses the claim's conditional write.
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { sendJobMessages } from '../queue/send-job-messages.ts';
 import type { JobMessage, MessageReceipt } from '../queue/types.ts';
 import { claimOccurrence, type FirstClaimResult } from '../schedules/occurrence-claim.ts';
 import type { ClaimLease, JobRecord } from '../store/types.ts';
+import { newWriteToken } from '../store/write-tokens.ts';
 import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskContext } from '../tasks/registry.ts';
 import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
 import {
@@ -100,9 +100,7 @@ export async function handleJobMessage(
     // The job's own timeout is unknown before the claim returns the item; a lease up to the invocation's end (less the
     // safety margin, which covers the lease margin) is never shorter than the attempt and never outlives the
     // invocation, so a crashed consumer's message, visible again only after the function timeout, finds it expired.
-    // The token names this claim alone: drawn from the system's randomness, never from `deps.random`, which tests fix
-    // and two duplicate deliveries would then share (each would take the other's claim for its own).
-    const lease = { nowMs, leaseUntilMs: nowMs + taskBudgetMs + LEASE_MARGIN_MS, token: randomBytes(12).toString('base64url') };
+    const lease = { nowMs, leaseUntilMs: nowMs + taskBudgetMs + LEASE_MARGIN_MS, token: newWriteToken() };
     const created = create;
     create = undefined;
     const claim = created ? await created(lease) : await deps.store.claimJob(message.id, { dueAtMs: message.dueAtMs, ...lease });

@@ -207,6 +207,16 @@ export function describeJobStoreContract(
         await expect(store.createJob(fresh, { replaceEnded: false })).resolves.toEqual({ created: true, job: fresh });
       });
 
+      it('a unique put sent again after it committed leaves the job it wrote, even ended; a put of another enqueue replaces it', async () => {
+        const first = jobRecord({ id: 'u:t/k', uniqueKey: 'k', writeToken: 'W1' });
+        await store.createJob(first);
+        await store.cancelJob('u:t/k', T0, 99);
+        const cancelled = await store.getJob('u:t/k');
+        await expect(store.createJob(first)).resolves.toEqual({ created: false, job: cancelled });
+        const next = jobRecord({ id: 'u:t/k', uniqueKey: 'k', writeToken: 'W2', dueAtMs: T0 + 2 * HOUR });
+        await expect(store.createJob(next)).resolves.toEqual({ created: true, job: next });
+      });
+
       it('replaces a cancelled job with the same id', async () => {
         await store.createJob(jobRecord({ id: 'j_c' }));
         await store.cancelJob('j_c', T0, 99);
@@ -231,6 +241,16 @@ export function describeJobStoreContract(
     });
 
     describe('createJobs', () => {
+      it('a job whose message is out, written again (a batch the SDK sent again), keeps what a consumer did meanwhile', async () => {
+        const direct = jobRecord({ id: 'bulk-direct', placement: 'none' });
+        const later = jobRecord({ id: 'bulk-later', dueAtMs: T0 + HOUR, placement: 'bucket' });
+        await expect(store.createJobs([direct, later])).resolves.toEqual([undefined, undefined]);
+        const claim = await store.claimJob('bulk-direct', { dueAtMs: direct.dueAtMs, nowMs: T0, leaseUntilMs: T0 + MINUTE });
+        await expect(store.createJobs([direct, later])).resolves.toEqual([undefined, undefined]);
+        await expect(store.getJob('bulk-direct')).resolves.toEqual(claim.claimed ? claim.job : undefined);
+        await expect(store.getJob('bulk-later')).resolves.toEqual(later);
+      });
+
       it('writes 60 jobs (three batches) and reports one result per job', async () => {
         const jobs = Array.from({ length: 60 }, (_, i) => jobRecord({ id: `bulk-${String(i).padStart(2, '0')}`, dueAtMs: T0 + HOUR + i }));
         const results = await store.createJobs(jobs);

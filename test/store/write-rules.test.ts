@@ -55,11 +55,16 @@ describe('expressions', () => {
 
   it('compiles the createJob condition', () => {
     const builder = new ExpressionBuilder();
-    expect(builder.condition(createJobCondition())).toBe('(attribute_not_exists(#n0)) OR (#n1 IN (:v0, :v1, :v2))');
+    expect(builder.condition(createJobCondition({}))).toBe('(attribute_not_exists(#n0)) OR (#n1 IN (:v0, :v1, :v2))');
     expect(builder.attributes()).toEqual({
       ExpressionAttributeNames: { '#n0': 'pk', '#n1': 'state' },
       ExpressionAttributeValues: { ':v0': 'completed', ':v1': 'failed', ':v2': 'cancelled' },
     });
+    const unique = new ExpressionBuilder();
+    expect(unique.condition(createJobCondition({ writeToken: 't1' }))).toBe(
+      '(attribute_not_exists(#n0)) OR ((#n1 IN (:v0, :v1, :v2)) AND ((attribute_not_exists(#n2)) OR (#n2 <> :v3)))',
+    );
+    expect(unique.attributes().ExpressionAttributeValues).toMatchObject({ ':v3': 't1' });
   });
 
   it.each([
