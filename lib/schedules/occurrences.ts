@@ -19,6 +19,7 @@ import { nextOccurrenceMs } from '../core/recurrence.ts';
 import { DIRECT_HORIZON_MS, delaySecFor } from '../queue/send-job-messages.ts';
 import type { JobQueue, OutgoingMessage } from '../queue/types.ts';
 import type { JobRecord, JobStore, ScheduleAdvance, ScheduleRecord } from '../store/types.ts';
+import { newWriteToken } from '../store/write-tokens.ts';
 import type { SweepConfig, SweepLogger } from '../sweeper/types.ts';
 import { tickExpiry } from './ticks.ts';
 
@@ -158,8 +159,10 @@ export async function spawnDueOccurrences(
   window: OccurrenceWindow,
   counters: OccurrenceCounters,
 ): Promise<ScheduleRecord | undefined> {
-  const spawn = await sendDueOccurrences(deps, schedule, window, counters);
-  if (spawn === undefined) return schedule;
+  const sent = await sendDueOccurrences(deps, schedule, window, counters);
+  if (sent === undefined) return schedule;
+  // The token lets this spawner know its own advance if the SDK sends it again (`isOwnAdvance`).
+  const spawn = { ...sent, advance: { ...sent.advance, token: newWriteToken() } };
   const target = { id: schedule.id, version: schedule.version, expectedNextRunAtMs: schedule.nextRunAtMs! };
   // The tick before the advance that relies on it: a crash in between leaves a tick the schedule does not wait on,
   // which wakes nothing when read (the schedule is not due then), where the other order could leave a schedule
@@ -370,6 +373,7 @@ function advanced(schedule: ScheduleRecord, advance: ScheduleAdvance): ScheduleR
     ...(advance.lastRunAtMs === undefined ? {} : { lastRunAtMs: advance.lastRunAtMs }),
     ...(advance.lastJobId === undefined ? {} : { lastJobId: advance.lastJobId }),
     ...(advance.expiresAtEpochSec === undefined ? {} : { expiresAtEpochSec: advance.expiresAtEpochSec }),
+    ...(advance.token === undefined ? {} : { advanceToken: advance.token }),
   };
 }
 

@@ -6,7 +6,7 @@
 import { ConfigurationError, ConflictError, ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, claimResultOf, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, isOwnOutcome, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, claimResultOf, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, holdsOwnLease, isOwnAdvance, isOwnOutcome, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, TICK_PARTITION_PREFIX, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -262,7 +262,10 @@ export class MemoryJobStore implements JobStore {
   }
 
   advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
-    return this.run('advanceSchedule', () => this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards)).ok);
+    return this.run('advanceSchedule', () => {
+      const write = this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards));
+      return write.ok || (write.current !== undefined && isOwnAdvance(scheduleOf(write.current), schedule, advance));
+    });
   }
 
   cancelOccurrence(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): Promise<boolean> {
@@ -277,7 +280,8 @@ export class MemoryJobStore implements JobStore {
   acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined> {
     return this.run('acquireSweep', () => {
       const write = this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
-      return write.ok ? sweepStateOf(write.item as unknown as SweeperItem) : undefined;
+      if (write.ok) return sweepStateOf(write.item as unknown as SweeperItem);
+      return write.current && holdsOwnLease(write.current, owner, leaseUntilMs) ? sweepStateOf(write.current as unknown as SweeperItem) : undefined;
     });
   }
 

@@ -192,6 +192,8 @@ export interface ScheduleRecord {
   readonly overlap: OverlapPolicy;
   readonly lastRunAtMs?: number;
   readonly lastJobId?: string;
+  /** The token of the advance that last moved the schedule (`ScheduleAdvance.token`). */
+  readonly advanceToken?: string;
   /** Options copied onto every occurrence job. */
   readonly maxAttempts: number;
   readonly backoff: BackoffSpec;
@@ -221,6 +223,8 @@ export interface ScheduleAdvance {
    * lane, so the advance leaves the `due` index: 1 write unit where moving the lane entry costs 3.
    */
   readonly onTick?: boolean;
+  /** Names this advance (`ScheduleRecord.advanceToken`), so the store knows its own write when the SDK sends it again. */
+  readonly token?: string;
 }
 
 /**

@@ -289,7 +289,7 @@ export function markSentUpdate(nowMs: number): AttributeUpdate {
   return { set: { placement: 'none', sentAtMs: nowMs, updatedAtMs: nowMs }, remove: [DUE_PK, DUE_SK] };
 }
 
-const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId', 'inherits', 'expiresAtEpochSec'] as const;
+const OPTIONAL_SCHEDULE_ATTRIBUTES = ['startAtMs', 'endAtMs', 'maxRuns', 'nextRunAtMs', 'lastRunAtMs', 'lastJobId', 'advanceToken', 'inherits', 'expiresAtEpochSec'] as const;
 
 /**
  * `putSchedule`: writes every attribute of `record` (removing the optional ones it lacks) and sets
@@ -434,10 +434,25 @@ export function advanceUpdate(id: string, advance: ScheduleAdvance, shards: numb
       // The partition too: a schedule that waited on a tick comes back into its lane.
       ...(inLane ? { [DUE_PK]: lanePartitionKey(shardOf(id, shards)), [DUE_SK]: advance.nextRunAtMs } : {}),
       ...(advance.nextRunAtMs === undefined ? { [TTL]: advance.expiresAtEpochSec } : {}),
+      ...(advance.token === undefined ? {} : { advanceToken: advance.token }),
     },
     // Removing index attributes an item does not have writes nothing to the index: a schedule already on ticks pays 1.
     remove: [...(advance.nextRunAtMs === undefined ? ['nextRunAtMs'] : []), ...(inLane ? [] : [DUE_PK, DUE_SK])],
   };
+}
+
+/**
+ * Whether `current`, the schedule a failed `advanceSchedule` condition returned, is this advance's own result: the
+ * SDK's retry of an advance that committed with its response lost. Its spawner then goes on as the winner (it alone
+ * cancels the slots it skipped), where a racing spawner's advance, with another token, still loses.
+ *
+ * @example
+ * ```ts
+ * const won = write.ok || (current !== undefined && isOwnAdvance(current, expected, advance));
+ * ```
+ */
+export function isOwnAdvance(current: ScheduleRecord, expected: { version: number }, advance: ScheduleAdvance): boolean {
+  return advance.token !== undefined && current.advanceToken === advance.token && current.version === expected.version;
 }
 
 /**
@@ -472,6 +487,20 @@ export function cancelOccurrenceUpdate(occurrence: JobRecord, nowMs: number, exp
     set: { ...cancelUpdate(nowMs, expiresAtEpochSec).set, scheduleGeneration },
     setIfAbsent: fields,
   };
+}
+
+/**
+ * Whether the sweeper item a failed `acquireSweep` condition returned holds this very lease (its owner, a request id,
+ * and its end): the SDK's retry of an acquire that committed with its response lost. The sweep goes on under it
+ * instead of skipping while its own lease turns the next triggers away.
+ *
+ * @example
+ * ```ts
+ * if (!write.ok && write.current && holdsOwnLease(write.current, owner, leaseUntilMs)) return sweepStateOf(write.current);
+ * ```
+ */
+export function holdsOwnLease(current: { readonly owner?: unknown; readonly leaseUntilMs?: unknown }, owner: string, leaseUntilMs: number): boolean {
+  return current.owner === owner && current.leaseUntilMs === leaseUntilMs;
 }
 
 /**

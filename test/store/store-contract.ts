@@ -699,6 +699,16 @@ export function describeJobStoreContract(
       const slot = T0 + 5 * MINUTE;
       const advance = { runs: 3, lastRunAtMs: slot + 2 * MINUTE, lastJobId: `occ#${slot + 2 * MINUTE}`, nextRunAtMs: slot + 3 * MINUTE, updatedAtMs: slot };
 
+      it('an advance sent again after it committed is its spawner\'s own (by its token); another spawner\'s still loses', async () => {
+        await store.putSchedule(scheduleRecord({ id: 'occ-token', recurrence: { everySec: 60 } }));
+        const expected = { id: 'occ-token', version: 1, expectedNextRunAtMs: slot };
+        expect(await store.advanceSchedule(expected, { ...advance, token: 'A1' })).toBe(true);
+        expect(await store.advanceSchedule(expected, { ...advance, token: 'A1' })).toBe(true);
+        expect(await store.advanceSchedule(expected, { ...advance, token: 'A2' })).toBe(false);
+        expect(await store.advanceSchedule(expected, advance)).toBe(false);
+        expect(await store.getSchedule('occ-token')).toMatchObject({ nextRunAtMs: advance.nextRunAtMs, advanceToken: 'A1' });
+      });
+
       it('moves the schedule (and its lane entry) past every occurrence sent, writing no job', async () => {
         await store.putSchedule(scheduleRecord({ id: 'occ', recurrence: { everySec: 60 } }));
         expect(await store.advanceSchedule({ id: 'occ', version: 1, expectedNextRunAtMs: slot }, advance)).toBe(true);
@@ -845,6 +855,12 @@ export function describeJobStoreContract(
     });
 
     describe('sweeper lease', () => {
+      it('an acquire sent again after it committed is the same sweep\'s lease, not another\'s', async () => {
+        await expect(store.acquireSweep('a', T0, T0 + MINUTE)).resolves.toEqual({ cursors: {}, tickCursors: {} });
+        await expect(store.acquireSweep('a', T0, T0 + MINUTE)).resolves.toEqual({ cursors: {}, tickCursors: {} });
+        await expect(store.acquireSweep('b', T0, T0 + MINUTE)).resolves.toBeUndefined();
+      });
+
       it('is taken when free, refused while held, taken over once expired', async () => {
         await expect(store.acquireSweep('a', T0, T0 + MINUTE)).resolves.toEqual({ cursors: {}, tickCursors: {} });
         await expect(store.acquireSweep('b', T0 + 30_000, T0 + 90_000)).resolves.toBeUndefined();
