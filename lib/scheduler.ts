@@ -11,6 +11,7 @@ import {
   cancelOccurrenceById,
   cancelPendingOccurrences,
   createSpawned,
+  scheduleGeneration,
   spawnDueOccurrences,
   type OccurrenceCounters,
   type OccurrenceDeps,
@@ -360,9 +361,14 @@ export class Scheduler {
       previous = creation.current;
     }
     const record = recordAfter(previous);
-    const replaced = await this.store.putSchedule(record);
+    const returned = await this.store.putSchedule(record);
+    // A put the SDK sent again after it committed (its response lost) returns its own first write, and the stored
+    // version is one past the record's: the schedule is then as stored, and what it replaced is what was read.
+    const appliedTwice = returned !== undefined && scheduleGeneration(returned) === scheduleGeneration(record) && returned.updatedAtMs === record.updatedAtMs;
+    const replaced = appliedTwice ? previous : returned;
     if (replaced) await cancelPendingOccurrences(this.store, replaced, nowMs, this.expiresAt(nowMs));
-    return toSchedule<P>(await this.spawnNear(record, nowMs));
+    const stored = appliedTwice ? await this.store.getSchedule(id) : record;
+    return toSchedule<P>(await this.spawnNear(stored ?? record, nowMs));
   }
 
   /**

@@ -290,6 +290,22 @@ describe('Scheduler schedules', () => {
     expect(s.nextRunAt!.getTime()).toBeGreaterThan(first!.message.dueAtMs);
   });
 
+  it('a replace the SDK applied twice (a lost response) sends its first occurrences under the generation it stored', async () => {
+    const { clock, store, queue, scheduler } = setup();
+    await scheduler.schedule('beat', 't', {}, { every: 30 });
+    queue.take();
+    clock.t += 5_000;
+    const put = store.putSchedule.bind(store);
+    store.putSchedule = async (schedule) => (await put(schedule), put(schedule));
+    await scheduler.schedule('beat', 't', {}, { every: 20 });
+    const stored = (await store.getSchedule('beat'))!;
+    const [first] = queue.take();
+    expect(first!.message.occurrence!.generation).toBe(`${stored.createdAtMs}.${stored.version}`);
+    clock.t = first!.message.dueAtMs;
+    const claim = await claimOccurrence(store, first!.message, first!.message.occurrence!, { nowMs: clock.t, leaseUntilMs: clock.t + 60_000 });
+    expect(claim.claimed).toBe(true);
+  });
+
   it('replacing a schedule cancels the old rule\'s queued occurrences', async () => {
     const { scheduler, queue, store } = setup();
     await scheduler.schedule('tick', 't', {}, { every: 30 });
