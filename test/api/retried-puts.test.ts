@@ -7,31 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Scheduler } from '../../lib/scheduler.ts';
-import type { JobStore } from '../../lib/store/types.ts';
-import { MemoryJobStore } from '../../lib/store/memory-store.ts';
 import { handleJobMessage } from '../../lib/worker/handle-job-message.ts';
 import { T0, createHarness, defineTestTask } from '../worker/harness.ts';
+import { retriedAfterCommit } from '../shared/retried-after-commit.ts';
 
 const limits = { deadlineMs: T0 + 60_000 };
-
-/** `method`'s next call commits, then `between` runs (the SDK's backoff), then the SDK's retry is what the caller sees. */
-function retriedAfterCommit(store: MemoryJobStore, method: keyof JobStore, between: (args: unknown[]) => Promise<void>): JobStore {
-  let armed = true;
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (typeof value !== 'function') return value;
-      if (key !== method) return value.bind(target);
-      return async (...args: unknown[]) => {
-        if (!armed) return value.apply(target, args);
-        armed = false;
-        await value.apply(target, args); // committed; response lost
-        await between(args);
-        return value.apply(target, args); // the SDK's retry
-      };
-    },
-  }) as JobStore;
-}
 
 describe('enqueueMany: BatchWriteItem retried after it committed', () => {
   for (const outcome of ['succeeds', 'fails'] as const) {

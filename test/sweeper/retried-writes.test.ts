@@ -8,29 +8,11 @@ import { MemoryJobQueue } from '../../lib/queue/memory-queue.ts';
 import { claimOccurrence } from '../../lib/schedules/occurrence-claim.ts';
 import { spawnDueOccurrences, type OccurrenceDeps } from '../../lib/schedules/occurrences.ts';
 import { MemoryJobStore } from '../../lib/store/memory-store.ts';
-import type { JobStore } from '../../lib/store/types.ts';
 import { FakeClock, World } from '../sweeper/harness.ts';
+import { retriedAfterCommit } from '../shared/retried-after-commit.ts';
 
 const T0 = Date.parse('2026-11-23T14:00:00.000Z');
 const S = 1000;
-
-/** `method`'s next call commits, its response is lost, and the SDK's retry is what the caller sees. */
-function retriedAfterCommit<T extends JobStore>(store: T, method: keyof JobStore): T {
-  let armed = true;
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (typeof value !== 'function') return value;
-      if (key !== method) return value.bind(target);
-      return async (...args: unknown[]) => {
-        if (!armed) return value.apply(target, args);
-        armed = false;
-        await value.apply(target, args);
-        return value.apply(target, args);
-      };
-    },
-  }) as T;
-}
 
 describe('advanceSchedule committed, response lost', () => {
   for (const lost of [false, true]) {

@@ -11,32 +11,11 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DynamoDbJobStore } from '../../lib/store/dynamodb-store.ts';
 import { toJobItem } from '../../lib/store/items.ts';
-import { MemoryJobStore } from '../../lib/store/memory-store.ts';
-import type { JobStore } from '../../lib/store/types.ts';
 import { handleJobMessage } from '../../lib/worker/handle-job-message.ts';
 import { T0, createHarness, defineTestTask, jobRecord, messageFor } from '../worker/harness.ts';
+import { retriedAfterCommit } from '../shared/retried-after-commit.ts';
 
 const limits = { deadlineMs: T0 + 60_000 };
-
-/**
- * What the SDK does to `method`'s next call when its first attempt commits and the response is lost: it sends the
- * same request again and returns the answer of that second attempt.
- */
-function retriedAfterCommit(store: MemoryJobStore, method: 'claimJob' | 'finishAttempt'): JobStore {
-  let armed = true;
-  return new Proxy(store, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver);
-      if (key !== method || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        if (!armed) return value.apply(target, args);
-        armed = false;
-        await value.apply(target, args); // committed; its response is lost
-        return value.apply(target, args); // the SDK's retry: what the caller sees
-      };
-    },
-  }) as JobStore;
-}
 
 describe('the SDK retries a conditional UpdateItem whose first attempt returned 500', () => {
   it('and DynamoDbJobStore.claimJob knows the item the retry fails on as its own claim', async () => {
@@ -117,20 +96,7 @@ describe('consumer: an occurrence whose create-and-claim put committed and was r
     const schedule = (await h.store.getSchedule('minutely'))!;
     const id = occurrenceJobId('minutely', T0);
     const message = { v: 1 as const, id, dueAtMs: T0, sentAtMs: T0 - 60_000, occurrence: { scheduleId: 'minutely', generation: scheduleGeneration(schedule) } };
-    let armed = true;
-    const store = new Proxy(h.store, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
-        if (typeof value !== 'function') return value;
-        if (key !== 'createClaimedJob') return value.bind(target);
-        return async (...args: unknown[]) => {
-          if (!armed) return value.apply(target, args);
-          armed = false;
-          await value.apply(target, args); // committed, response lost
-          return value.apply(target, args); // the SDK's retry
-        };
-      },
-    });
+    const store = retriedAfterCommit(h.store, 'createClaimedJob');
     const outcome = await handleJobMessage(message, { ...h.deps, store }, limits).catch((e: unknown) => e);
     const job = await h.store.getJob(id);
     expect({ outcome, runs, state: job!.state }).toEqual({ outcome: 'completed', runs: 1, state: 'completed' });
