@@ -46,9 +46,9 @@ function isOtherGenerationTombstone(job: JobRecord, generation: string): boolean
  * - Otherwise (paused, replaced or resumed since the send) the occurrence was cancelled: only a job that already
  *   exists may go on (a redelivery after a crashed attempt), through the normal claim. With no job, the message is
  *   `gone`.
- * - With no schedule and no job (or only a job cancelled for another generation of the id), the schedule's write trails the message (a new schedule is put after its first
- *   occurrences are sent), as an enqueue's job write can: the result is a claim that found nothing, which the caller
- *   waits on and drops once the orphan grace has passed.
+ * - With no schedule and no job (or only a job cancelled for another generation of the id), the schedule's write
+ *   trails the message (a new schedule is put after its first occurrences are sent), as an enqueue's job write can:
+ *   the result is a claim that found nothing, which the caller waits on and drops once the orphan grace has passed.
  *
  * @example
  * ```ts

@@ -161,7 +161,7 @@ export async function spawnDueOccurrences(
 ): Promise<ScheduleRecord | undefined> {
   const sent = await sendDueOccurrences(deps, schedule, window, counters);
   if (sent === undefined) return schedule;
-  // The token lets this spawner know its own advance if the SDK sends it again (`isOwnAdvance`).
+  // The token lets this spawner know its own advance if the SDK sends it again (`ownAdvance`).
   const spawn = { ...sent, advance: { ...sent.advance, token: newWriteToken() } };
   const target = { id: schedule.id, version: schedule.version, expectedNextRunAtMs: schedule.nextRunAtMs! };
   // The tick before the advance that relies on it: a crash in between leaves a tick the schedule does not wait on,
@@ -207,7 +207,7 @@ export async function createSpawned(
   // A new generation has sent nothing before this spawn: no unfired slot of it can be in flight to cancel.
   const schedule = spawn === undefined ? record : advanced(record, spawn.advance);
   const write = await deps.store.createSchedule(schedule);
-  if (!write.created && scheduleGeneration(write.current) !== scheduleGeneration(schedule)) return { created: false, current: write.current };
+  if (!write.created) return { created: false, current: write.current };
   if (spawn !== undefined) countSpawn(counters, spawn);
   return { created: true, schedule };
 }

@@ -19,7 +19,7 @@ import { documentClient } from '../aws-clients.ts';
 import { duePartitionKey, lanePartitionKey } from '../core/buckets.ts';
 import { ItemTooLargeError, NotFoundError, SundialError, ValidationError } from '../core/errors.ts';
 import type { DueIndexKey, TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, claimResultOf, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, holdsOwnLease, isOwnAdvance, isOwnOutcome, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, markSentCondition, markSentUpdate, ownAdvance, ownClaim, ownLease, ownOutcome, ownScheduleCreation, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, type OwnWrite } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { ExpressionBuilder, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -106,8 +106,9 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async createClaimedJob(job: JobRecord, options: { readonly generation?: string } = {}): Promise<ClaimResult> {
-    const write = await this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation));
-    return claimResultOf(jobWrite(write), job.leaseToken);
+    const write = await this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation), ownClaim(job.leaseToken));
+    if (write.ok) return { claimed: true, job: jobOf(write.item) };
+    return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
   }
 
   /** @inheritdoc */
@@ -129,11 +130,12 @@ export class DynamoDbJobStore implements JobStore {
     // back as `scheduled` over a consumer that claimed it meanwhile. Later jobs wait in their buckets for a sweep at
     // least 13.5 minutes away, out of any retry's reach, and keep the batches.
     const [sent, waiting] = partition(pending, ({ item }) => item.placement === 'none');
-    const chunks: Array<{ entries: typeof pending; write: (chunk: typeof pending) => Promise<void> }> = [];
-    for (let i = 0; i < waiting.length; i += BATCH_WRITE_SIZE) chunks.push({ entries: waiting.slice(i, i + BATCH_WRITE_SIZE), write: (c) => this.writeChunk(c, results) });
-    for (let i = 0; i < sent.length; i += BATCH_WRITE_SIZE) chunks.push({ entries: sent.slice(i, i + BATCH_WRITE_SIZE), write: (c) => this.putSentChunk(c, results) });
-    for (let i = 0; i < chunks.length; i += BATCH_CONCURRENCY) {
-      await Promise.all(chunks.slice(i, i + BATCH_CONCURRENCY).map((chunk) => chunk.write(chunk.entries)));
+    const writes = [
+      ...chunksOf(waiting).map((chunk) => () => this.writeChunk(chunk, results)),
+      ...chunksOf(sent).map((chunk) => () => this.putSentChunk(chunk, results)),
+    ];
+    for (let i = 0; i < writes.length; i += BATCH_CONCURRENCY) {
+      await Promise.all(writes.slice(i, i + BATCH_CONCURRENCY).map((write) => write()));
     }
     return results;
   }
@@ -201,14 +203,15 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async claimJob(id: string, claim: ClaimLease & { readonly dueAtMs: number }): Promise<ClaimResult> {
-    const write = await this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim));
-    return claimResultOf(jobWrite(write), claim.token);
+    const write = await this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim), ownClaim(claim.token));
+    if (write.ok) return { claimed: true, job: jobOf(write.item) };
+    return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
   }
 
   /** @inheritdoc */
   async finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
-    const write = await this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards));
-    return write.ok || (write.current !== undefined && isOwnOutcome(jobOf(write.current), attempt, outcome));
+    const update = finishUpdate(id, outcome, this.shards);
+    return (await this.update(jobKey(id, this.shards), finishCondition(attempt), update, ownOutcome(attempt, outcome))).ok;
   }
 
   /** @inheritdoc */
@@ -251,7 +254,7 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async createSchedule(schedule: ScheduleRecord): Promise<ScheduleCreation> {
-    const write = await this.update(scheduleKey(schedule.id), createScheduleCondition(), createScheduleUpdate(schedule, this.shards));
+    const write = await this.update(scheduleKey(schedule.id), createScheduleCondition(), createScheduleUpdate(schedule, this.shards), ownScheduleCreation(schedule));
     if (write.ok) return { created: true };
     if (write.current === undefined) throw new SundialError(`creating schedule "${schedule.id}" failed its condition, yet no item was returned`);
     return { created: false, current: scheduleOf(write.current) };
@@ -318,8 +321,7 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
-    const write = await this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards));
-    return write.ok || (write.current !== undefined && isOwnAdvance(scheduleOf(write.current), schedule, advance));
+    return (await this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards), ownAdvance(schedule, advance))).ok;
   }
 
   /** @inheritdoc */
@@ -333,9 +335,8 @@ export class DynamoDbJobStore implements JobStore {
 
   /** @inheritdoc */
   async acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined> {
-    const write = await this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
-    if (write.ok) return sweepStateOf(write.item as unknown as SweeperItem);
-    return write.current && holdsOwnLease(write.current, owner, leaseUntilMs) ? sweepStateOf(write.current as unknown as SweeperItem) : undefined;
+    const write = await this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs), ownLease(owner, leaseUntilMs));
+    return write.ok ? sweepStateOf(write.item as unknown as SweeperItem) : undefined;
   }
 
   /** @inheritdoc */
@@ -411,8 +412,11 @@ export class DynamoDbJobStore implements JobStore {
     return { items: (response.Items ?? []) as DueIndexItem[], more: response.LastEvaluatedKey !== undefined };
   }
 
-  /** One conditional PutItem; on a failed condition, the item as it is (from the failure itself). */
-  private async put(item: JobItem, condition: Condition): Promise<Write> {
+  /**
+   * One conditional PutItem; on a failed condition, the item as it is (from the failure itself), or success when `own`
+   * knows that item for this very write's result (the SDK's retry of a put that committed).
+   */
+  private async put(item: JobItem, condition: Condition, own?: OwnWrite): Promise<Write> {
     const builder = new ExpressionBuilder();
     const ConditionExpression = builder.condition(condition);
     try {
@@ -426,13 +430,12 @@ export class DynamoDbJobStore implements JobStore {
       return { ok: true, item: item as unknown as Item };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const current = conditionFailure(error);
-      return current === undefined ? { ok: false } : { ok: false, current };
+      return failedWrite(conditionFailure(error), own);
     }
   }
 
-  /** One conditional UpdateItem; on a failed condition, the item as it is (from the failure itself). */
-  private async update(key: ItemKey, condition: Condition, update: AttributeUpdate): Promise<Write> {
+  /** One conditional UpdateItem; on a failed condition, as `put`. */
+  private async update(key: ItemKey, condition: Condition, update: AttributeUpdate, own?: OwnWrite): Promise<Write> {
     const builder = new ExpressionBuilder();
     const UpdateExpression = builder.update(update);
     const ConditionExpression = builder.condition(condition);
@@ -450,8 +453,7 @@ export class DynamoDbJobStore implements JobStore {
     } catch (error) {
       if (isItemSizeRefusal(error)) throw new ItemTooLargeError(`item "${key.pk}/${key.sk}"`, undefined, { cause: error });
       if (!isConditionFailure(error)) throw error;
-      const current = conditionFailure(error);
-      return current === undefined ? { ok: false } : { ok: false, current };
+      return failedWrite(conditionFailure(error), own);
     }
   }
 
@@ -514,10 +516,10 @@ function jobOf(item: Item): JobRecord {
   return fromJobItem(item as unknown as JobItem);
 }
 
-/** A job write's outcome as records, for `claimResultOf`. */
-function jobWrite(write: Write): { ok: true; job: JobRecord } | { ok: false; current?: JobRecord } {
-  if (write.ok) return { ok: true, job: jobOf(write.item) };
-  return write.current === undefined ? { ok: false } : { ok: false, current: jobOf(write.current) };
+/** A write whose condition failed on `current`: done after all when `own` knows `current` for its own result. */
+function failedWrite(current: Item | undefined, own: OwnWrite | undefined): Write {
+  if (current === undefined) return { ok: false };
+  return own?.(current) ? { ok: true, item: current } : { ok: false, current };
 }
 
 function scheduleOf(item: Item): ScheduleRecord {
@@ -540,6 +542,13 @@ function conditionFailure(error: unknown): Item | undefined {
   if (!isConditionFailure(error)) return undefined;
   const item = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
   return item === undefined ? undefined : unmarshall(item);
+}
+
+/** `items` in chunks of one `BatchWriteItem` (25), in order. */
+function chunksOf<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH_WRITE_SIZE) chunks.push(items.slice(i, i + BATCH_WRITE_SIZE));
+  return chunks;
 }
 
 /** `items` split by `test`: those that pass, then the others, each in order. */

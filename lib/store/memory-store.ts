@@ -6,7 +6,7 @@
 import { ConfigurationError, ConflictError, ItemTooLargeError, NotFoundError, ValidationError } from '../core/errors.ts';
 import { itemSizeBytes, MAX_ITEM_BYTES } from './item-size.ts';
 import { compareDueIndexKeys, type DueIndexKey, type TableKey } from './cursors.ts';
-import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, claimResultOf, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, holdsOwnLease, isOwnAdvance, isOwnOutcome, markSentCondition, markSentUpdate, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate } from './write-rules.ts';
+import { acquireSweepCondition, acquireSweepUpdate, advanceCondition, advanceUpdate, cancelCondition, cancelOccurrenceCondition, cancelOccurrenceUpdate, cancelUpdate, claimCondition, claimUpdate, createClaimedCondition, createJobCondition, createScheduleCondition, createScheduleUpdate, finishCondition, finishUpdate, markSentCondition, markSentUpdate, ownAdvance, ownClaim, ownLease, ownOutcome, ownScheduleCreation, pauseScheduleUpdate, putScheduleUpdate, requeueCondition, requeueUpdate, resumeEndedScheduleCondition, resumeEndedScheduleUpdate, resumeScheduleCondition, resumeScheduleUpdate, saveSweepCondition, saveSweepUpdate, type OwnWrite } from './write-rules.ts';
 import { fromJobItem, fromScheduleItem, jobKey, jobPartitionKey, SCHEDULE_PARTITION, scheduleKey, sweeperKey, sweepStateOf, TICK_PARTITION_PREFIX, tickPartitionKey, tickRange, toJobItem, toTickItem, type ItemKey, type JobItem, type ScheduleItem, type SweeperItem } from './items.ts';
 import { applyUpdate, evaluateCondition, exists, type AttributeUpdate, type Condition } from './expressions.ts';
 import { collectJobPage, collectKeyPage, readDuePage, type DueIndexItem, type PartitionRead } from './paging.ts';
@@ -99,8 +99,9 @@ export class MemoryJobStore implements JobStore {
 
   createClaimedJob(job: JobRecord, options: { readonly generation?: string } = {}): Promise<ClaimResult> {
     return this.run('createClaimedJob', () => {
-      const write = this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation));
-      return claimResultOf(jobWrite(write), job.leaseToken);
+      const write = this.put(toJobItem(job, this.shards), createClaimedCondition(options.generation), ownClaim(job.leaseToken));
+      if (write.ok) return { claimed: true, job: jobOf(write.item) };
+      return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
     });
   }
 
@@ -178,14 +179,17 @@ export class MemoryJobStore implements JobStore {
   }
 
   claimJob(id: string, claim: ClaimLease & { readonly dueAtMs: number }): Promise<ClaimResult> {
-    return this.run('claimJob', () => claimResultOf(jobWrite(this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim))), claim.token));
+    return this.run('claimJob', () => {
+      const write = this.update(jobKey(id, this.shards), claimCondition(claim), claimUpdate(claim), ownClaim(claim.token));
+      if (write.ok) return { claimed: true, job: jobOf(write.item) };
+      return write.current === undefined ? { claimed: false } : { claimed: false, current: jobOf(write.current) };
+    });
   }
 
   finishAttempt(id: string, attempt: number, outcome: AttemptOutcome): Promise<boolean> {
-    return this.run('finishAttempt', () => {
-      const write = this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards));
-      return write.ok || (write.current !== undefined && isOwnOutcome(jobOf(write.current), attempt, outcome));
-    });
+    return this.run('finishAttempt', () =>
+      this.update(jobKey(id, this.shards), finishCondition(attempt), finishUpdate(id, outcome, this.shards), ownOutcome(attempt, outcome)).ok,
+    );
   }
 
   requeueFailedJob(id: string, nowMs: number, dueAtMs: number, maxAttempts: number, inherits: readonly InheritedOption[] = []): Promise<JobRecord> {
@@ -216,7 +220,7 @@ export class MemoryJobStore implements JobStore {
 
   createSchedule(schedule: ScheduleRecord): Promise<ScheduleCreation> {
     return this.run('createSchedule', () => {
-      const write = this.update(scheduleKey(schedule.id), createScheduleCondition(), createScheduleUpdate(schedule, this.shards));
+      const write = this.update(scheduleKey(schedule.id), createScheduleCondition(), createScheduleUpdate(schedule, this.shards), ownScheduleCreation(schedule));
       return write.ok ? { created: true as const } : { created: false as const, current: scheduleOf(write.current!) };
     });
   }
@@ -262,10 +266,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   advanceSchedule(schedule: { id: string; version: number; expectedNextRunAtMs: number }, advance: ScheduleAdvance): Promise<boolean> {
-    return this.run('advanceSchedule', () => {
-      const write = this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards));
-      return write.ok || (write.current !== undefined && isOwnAdvance(scheduleOf(write.current), schedule, advance));
-    });
+    return this.run('advanceSchedule', () => this.update(scheduleKey(schedule.id), advanceCondition(schedule), advanceUpdate(schedule.id, advance, this.shards), ownAdvance(schedule, advance)).ok);
   }
 
   cancelOccurrence(occurrence: JobRecord, nowMs: number, expiresAtEpochSec: number): Promise<boolean> {
@@ -279,9 +280,8 @@ export class MemoryJobStore implements JobStore {
 
   acquireSweep(owner: string, nowMs: number, leaseUntilMs: number): Promise<SweepState | undefined> {
     return this.run('acquireSweep', () => {
-      const write = this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs));
-      if (write.ok) return sweepStateOf(write.item as unknown as SweeperItem);
-      return write.current && holdsOwnLease(write.current, owner, leaseUntilMs) ? sweepStateOf(write.current as unknown as SweeperItem) : undefined;
+      const write = this.update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs), ownLease(owner, leaseUntilMs));
+      return write.ok ? sweepStateOf(write.item as unknown as SweeperItem) : undefined;
     });
   }
 
@@ -360,23 +360,22 @@ export class MemoryJobStore implements JobStore {
   }
 
   /** A conditional put (no condition: unconditional); returns the stored copy, or the current item on failure. */
-  private put(item: ItemKey & object, condition: Condition | undefined): Write {
+  private put(item: ItemKey & object, condition: Condition | undefined, own?: OwnWrite): Write {
     const current = this.items.get(itemId(item));
-    if (condition !== undefined && !evaluateCondition(condition, current)) {
-      return current === undefined ? { ok: false } : { ok: false, current: structuredClone(current) };
-    }
+    if (condition !== undefined && !evaluateCondition(condition, current)) return failedWrite(current, own);
     const stored = structuredClone(item) as unknown as Item;
     assertFits(stored);
     this.items.set(itemId(item), stored);
     return { ok: true, item: structuredClone(stored) };
   }
 
-  /** A conditional update (no condition: unconditional; an absent item is created, as DynamoDB's UpdateItem does). */
-  private update(key: ItemKey, condition: Condition | undefined, update: AttributeUpdate): Write {
+  /**
+   * A conditional update (no condition: unconditional; an absent item is created, as DynamoDB's UpdateItem does). A
+   * failed condition on an item `own` knows for this write's own result counts as done, as in `DynamoDbJobStore`.
+   */
+  private update(key: ItemKey, condition: Condition | undefined, update: AttributeUpdate, own?: OwnWrite): Write {
     const current = this.items.get(itemId(key));
-    if (condition !== undefined && !evaluateCondition(condition, current)) {
-      return current === undefined ? { ok: false } : { ok: false, current: structuredClone(current) };
-    }
+    if (condition !== undefined && !evaluateCondition(condition, current)) return failedWrite(current, own);
     const next = applyUpdate(current, { pk: key.pk, sk: key.sk }, update);
     assertFits(next);
     this.items.set(itemId(key), next);
@@ -435,10 +434,11 @@ function jobOf(item: Item | undefined): JobRecord {
   return fromJobItem(item as unknown as JobItem);
 }
 
-/** A job write's outcome as records, for `claimResultOf`. */
-function jobWrite(write: Write): { ok: true; job: JobRecord } | { ok: false; current?: JobRecord } {
-  if (write.ok) return { ok: true, job: jobOf(write.item) };
-  return write.current === undefined ? { ok: false } : { ok: false, current: jobOf(write.current) };
+/** A write whose condition failed on `current`: done after all when `own` knows `current` for its own result. */
+function failedWrite(current: Item | undefined, own: OwnWrite | undefined): Write {
+  if (current === undefined) return { ok: false };
+  const copy = structuredClone(current);
+  return own?.(copy) ? { ok: true, item: copy } : { ok: false, current: copy };
 }
 
 function scheduleOf(item: Item | undefined): ScheduleRecord {

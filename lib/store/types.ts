@@ -353,8 +353,9 @@ export interface JobStore {
   /** Creates or replaces a schedule; resolves with the previous version, if any. */
   putSchedule(schedule: ScheduleRecord): Promise<ScheduleRecord | undefined>;
   /**
-   * Creates a schedule the id does not have yet, stored with its own `version`. When the id has one (a racing creation,
-   * or this very write committed and retried by the SDK), writes nothing and resolves with it.
+   * Creates a schedule the id does not have yet, stored with its own `version`. When the id has one of another
+   * generation (a racing creation), writes nothing and resolves with it; its own generation (this very write, sent
+   * again by the SDK after it committed) counts as created.
    */
   createSchedule(schedule: ScheduleRecord): Promise<ScheduleCreation>;
   getSchedule(id: string): Promise<ScheduleRecord | undefined>;

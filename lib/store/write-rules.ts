@@ -6,7 +6,7 @@
 import { lanePartitionKey, shardOf } from '../core/buckets.ts';
 import { and, eq, exists, isIn, le, lt, ne, notExists, or, type AttributeUpdate, type Condition } from './expressions.ts';
 import { defined, DUE_PK, DUE_SK, ENDED_STATES, jobIndexAttributes, PK, scheduleIndexAttributes, toScheduleItem, TTL } from './items.ts';
-import type { AttemptOutcome, ClaimLease, ClaimResult, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, SweepState } from './types.ts';
+import type { AttemptOutcome, ClaimLease, InheritedOption, JobRecord, JobState, ScheduleAdvance, ScheduleRecord, SweepState } from './types.ts';
 
 /** States a job can be claimed or cancelled from. */
 const WAITING_STATES: readonly JobState[] = ['scheduled', 'retrying'];
@@ -70,39 +70,37 @@ function tokenOf(claim: ClaimLease): { leaseToken?: string } {
 }
 
 /**
- * What a claim (or a create-and-claim) did, from its write. A failed condition whose item is this very claim's (its
- * token, still running) is the SDK's retry of a write that committed with its response lost: claimed.
+ * Tells a conditional write's own result in the item its failed condition returned: the SDK sends a write that
+ * committed again when its response was lost (a 500, a reset connection, a timeout), and that retry fails its
+ * condition on what the first attempt wrote. The stores count such a write as done (`ownClaim`, `ownOutcome`,
+ * `ownScheduleCreation`, `ownAdvance`, `ownLease`).
+ */
+export type OwnWrite = (current: Readonly<Record<string, unknown>>) => boolean;
+
+/**
+ * A claim's (or a create-and-claim's) own result: still running under its lease token.
  *
  * @example
  * ```ts
- * claimResultOf(write.ok ? { ok: true, job } : { ok: false, current }, lease.token);
+ * await update(key, claimCondition(claim), claimUpdate(claim), ownClaim(claim.token));
  * ```
  */
-export function claimResultOf(write: { ok: true; job: JobRecord } | { ok: false; current?: JobRecord }, token: string | undefined): ClaimResult {
-  if (write.ok) return { claimed: true, job: write.job };
-  const { current } = write;
-  if (current === undefined) return { claimed: false };
-  if (token !== undefined && current.state === 'running' && current.leaseToken === token) return { claimed: true, job: current };
-  return { claimed: false, current };
+export function ownClaim(token: string | undefined): OwnWrite | undefined {
+  return token === undefined ? undefined : (current) => current.state === 'running' && current.leaseToken === token;
 }
 
 /**
- * Whether `current`, the item a failed `finishAttempt` condition returned, already holds this outcome: the SDK's retry
- * of a write that committed. Only the attempt's own claim (its token) writes its outcome.
+ * An attempt's outcome already written: only the attempt's own claim (its token) writes it.
  *
  * @example
  * ```ts
- * const written = write.ok || (write.current !== undefined && isOwnOutcome(current, attempt, outcome));
+ * await update(key, finishCondition(attempt), finishUpdate(id, outcome, shards), ownOutcome(attempt, outcome));
  * ```
  */
-export function isOwnOutcome(current: JobRecord, attempt: number, outcome: AttemptOutcome): boolean {
-  return (
-    outcome.leaseToken !== undefined &&
-    current.leaseToken === outcome.leaseToken &&
-    current.attempt === attempt &&
-    current.state === outcome.state &&
-    current.updatedAtMs === outcome.nowMs
-  );
+export function ownOutcome(attempt: number, outcome: AttemptOutcome): OwnWrite | undefined {
+  const token = outcome.leaseToken;
+  if (token === undefined) return undefined;
+  return (current) => current.leaseToken === token && current.attempt === attempt && current.state === outcome.state && current.updatedAtMs === outcome.nowMs;
 }
 
 /**
@@ -335,6 +333,19 @@ export function createScheduleCondition(): Condition {
 }
 
 /**
+ * A schedule creation's own result: the generation it wrote (`createdAtMs` and `version`), the one its first
+ * messages carry.
+ *
+ * @example
+ * ```ts
+ * await update(key, createScheduleCondition(), createScheduleUpdate(schedule, shards), ownScheduleCreation(schedule));
+ * ```
+ */
+export function ownScheduleCreation(schedule: Pick<ScheduleRecord, 'createdAtMs' | 'version'>): OwnWrite {
+  return (current) => current.createdAtMs === schedule.createdAtMs && current.version === schedule.version;
+}
+
+/**
  * `setSchedulePaused(…, true)`: out of the lane.
  *
  * @example
@@ -442,17 +453,17 @@ export function advanceUpdate(id: string, advance: ScheduleAdvance, shards: numb
 }
 
 /**
- * Whether `current`, the schedule a failed `advanceSchedule` condition returned, is this advance's own result: the
- * SDK's retry of an advance that committed with its response lost. Its spawner then goes on as the winner (it alone
- * cancels the slots it skipped), where a racing spawner's advance, with another token, still loses.
+ * An advance's own result, by its token: its spawner then goes on as the winner (it alone cancels the slots it
+ * skipped), where a racing spawner's advance, with another token, still loses.
  *
  * @example
  * ```ts
- * const won = write.ok || (current !== undefined && isOwnAdvance(current, expected, advance));
+ * await update(key, advanceCondition(expected), advanceUpdate(id, advance, shards), ownAdvance(expected, advance));
  * ```
  */
-export function isOwnAdvance(current: ScheduleRecord, expected: { version: number }, advance: ScheduleAdvance): boolean {
-  return advance.token !== undefined && current.advanceToken === advance.token && current.version === expected.version;
+export function ownAdvance(expected: { version: number }, advance: ScheduleAdvance): OwnWrite | undefined {
+  const token = advance.token;
+  return token === undefined ? undefined : (current) => current.advanceToken === token && current.version === expected.version;
 }
 
 /**
@@ -490,17 +501,16 @@ export function cancelOccurrenceUpdate(occurrence: JobRecord, nowMs: number, exp
 }
 
 /**
- * Whether the sweeper item a failed `acquireSweep` condition returned holds this very lease (its owner, a request id,
- * and its end): the SDK's retry of an acquire that committed with its response lost. The sweep goes on under it
- * instead of skipping while its own lease turns the next triggers away.
+ * A lease acquire's own result: its owner (a request id) and its end. The sweep goes on under it instead of skipping
+ * while its own lease turns the next triggers away.
  *
  * @example
  * ```ts
- * if (!write.ok && write.current && holdsOwnLease(write.current, owner, leaseUntilMs)) return sweepStateOf(write.current);
+ * await update(sweeperKey(), acquireSweepCondition(nowMs), acquireSweepUpdate(owner, leaseUntilMs), ownLease(owner, leaseUntilMs));
  * ```
  */
-export function holdsOwnLease(current: { readonly owner?: unknown; readonly leaseUntilMs?: unknown }, owner: string, leaseUntilMs: number): boolean {
-  return current.owner === owner && current.leaseUntilMs === leaseUntilMs;
+export function ownLease(owner: string, leaseUntilMs: number): OwnWrite {
+  return (current) => current.owner === owner && current.leaseUntilMs === leaseUntilMs;
 }
 
 /**

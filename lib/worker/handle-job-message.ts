@@ -13,9 +13,9 @@ import { getTaskDefinition, registeredTaskNames, withTaskDefaults, type TaskCont
 import { recordFailure, recordSuccess, toStoredError, type RecordedOutcome } from './attempt-outcome.ts';
 import {
   INVOCATION_SAFETY_MARGIN_MS,
-  MIN_TASK_TIME_MS,
   LEASE_MARGIN_MS,
   MAX_EARLY_WAIT_MS,
+  MIN_TASK_TIME_MS,
   MISSING_JOB_POLL_MS,
   MISSING_JOB_WAIT_MS,
   ORPHAN_GRACE_MS,
@@ -43,7 +43,6 @@ export type MessageOutcome =
  * so); an EventBridge event passes its own.
  */
 export type FirstClaim = (lease: ClaimLease) => Promise<FirstClaimResult>;
-
 
 /**
  * Handles one job message. A schedule's occurrence (`message.occurrence`), or a message given a `firstClaim`, creates its
